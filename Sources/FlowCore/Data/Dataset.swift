@@ -1,0 +1,42 @@
+/// A source of data points: one of the toy distributions, or a fixed set of points loaded from a
+/// CSV file (sampled uniformly with replacement).
+public enum Dataset: Sendable {
+    case toy(ToyDataset)
+    case points(name: String, values: [Float])
+
+    /// The name stored in checkpoints: the toy name, or the CSV file's path.
+    public var name: String {
+        switch self {
+        case .toy(let toy): toy.rawValue
+        case .points(let name, _): name
+        }
+    }
+
+    /// A toy dataset by name, or else the points of the CSV file at that path.
+    public static func named(_ name: String) throws -> Dataset {
+        if let toy = ToyDataset(rawValue: name) { return .toy(toy) }
+        if name.hasSuffix(".csv") { return .points(name: name, values: try PointsCSV.read(path: name)) }
+        let names = ToyDataset.allCases.map(\.rawValue).joined(separator: ", ")
+        throw FlowError.badInput("unknown dataset '\(name)': use one of \(names), or a .csv file of points")
+    }
+
+    public func sample(count: Int, rng: inout SplitMix64, into out: UnsafeMutablePointer<Float>) {
+        switch self {
+        case .toy(let toy):
+            toy.sample(count: count, rng: &rng, into: out)
+        case .points(_, let values):
+            let n = values.count / 2
+            for i in 0..<count {
+                let j = rng.index(n)
+                out[2 * i] = values[2 * j]
+                out[2 * i + 1] = values[2 * j + 1]
+            }
+        }
+    }
+
+    public func sample(count: Int, rng: inout SplitMix64) -> [Float] {
+        var out = [Float](repeating: 0, count: 2 * count)
+        out.withUnsafeMutableBufferPointer { sample(count: count, rng: &rng, into: $0.baseAddress!) }
+        return out
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// A trained model as a safetensors file (DESIGN.md section 10).
+///
+/// Tensors: `layers.L.weight` [fan_in, fan_out] and `layers.L.bias` [fan_out] for the online
+/// weights, and the same names under `ema.` for the EMA weights. (The weight is stored as
+/// [fan_in, fan_out], the transpose of PyTorch's `nn.Linear.weight`.) `__metadata__` holds the
+/// method, dataset, seed, iteration count and network shape as strings, plus any `extra` entries.
+public struct Checkpoint: Sendable {
+    public var method: Method
+    public var dataset: String
+    public var seed: UInt64
+    public var iterations: Int
+    public var shape: NetworkShape
+    public var parameters: [Float]
+    public var ema: [Float]
+    /// Method options and results worth keeping (e.g. the teacher's path, the final loss).
+    public var extra: [String: String]
+
+    public static let formatVersion = "1"
+
+    public init(method: Method, dataset: String, seed: UInt64, iterations: Int, shape: NetworkShape,
+                parameters: [Float], ema: [Float], extra: [String: String] = [:]) {
+        self.method = method
+        self.dataset = dataset
+        self.seed = seed
+        self.iterations = iterations
+        self.shape = shape
+        self.parameters = parameters
+        self.ema = ema
+        self.extra = extra
+    }
+
+    public func encoded() -> Data {
+        var tensors: [String: Safetensors.Tensor] = [:]
+        let w = shape.layerWidths
+        for l in 0..<shape.layerCount {
+            let o = shape.weightOffset(l), nw = w[l] * w[l + 1], nb = w[l + 1]
+            for (prefix, values) in [("", parameters), ("ema.", ema)] {
+                tensors["\(prefix)layers.\(l).weight"] = .init(shape: [w[l], w[l + 1]], values: Array(values[o..<(o + nw)]))
+                tensors["\(prefix)layers.\(l).bias"] = .init(shape: [nb], values: Array(values[(o + nw)..<(o + nw + nb)]))
+            }
+        }
+        var metadata = extra
+        metadata["format"] = "flow-explorer"
+        metadata["format_version"] = Self.formatVersion
+        metadata["method"] = method.rawValue
+        metadata["dataset"] = dataset
+        metadata["seed"] = String(seed)
+        metadata["iterations"] = String(iterations)
+        metadata["width"] = String(shape.width)
+        metadata["depth"] = String(shape.depth)
+        metadata["embedding_size"] = String(shape.embeddingSize)
+        metadata["step_conditioned"] = String(shape.stepConditioned)
+        return Safetensors.encode(tensors: tensors, metadata: metadata)
+    }
+
+    /// Writes to a temporary file and renames it into place.
+    public func write(to path: String) throws {
+        try AtomicFile.write(encoded(), to: path)
+    }
+
+    public static func read(path: String) throws -> Checkpoint {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FlowError.badInput("\(path): cannot read the file")
+        }
+        return try decode(data, name: path)
+    }
+
+    /// Validates a file fully: the format, the metadata, every tensor's name and shape, and that
+    /// every weight is finite.
+    public static func decode(_ data: Data, name: String) throws -> Checkpoint {
+        let (tensors, meta) = try Safetensors.decode(data, name: name)
+        func fail(_ why: String) -> FlowError { .badInput("\(name): not a flow-explorer checkpoint: \(why)") }
+        guard meta["format"] == "flow-explorer" else { throw fail("no flow-explorer metadata") }
+        guard let methodName = meta["method"], let method = Method(rawValue: methodName) else { throw fail("unknown method") }
+        guard let dataset = meta["dataset"], !dataset.isEmpty else { throw fail("no dataset") }
+        guard let seed = meta["seed"].flatMap({ UInt64($0) }) else { throw fail("bad seed") }
+        guard let iterations = meta["iterations"].flatMap({ Int($0) }), iterations >= 0 else { throw fail("bad iteration count") }
+        guard let width = meta["width"].flatMap({ Int($0) }), let depth = meta["depth"].flatMap({ Int($0) }),
+              let embeddingSize = meta["embedding_size"].flatMap({ Int($0) }),
+              let stepConditioned = meta["step_conditioned"].flatMap({ Bool($0) })
+        else { throw fail("bad network shape") }
+        let shape = NetworkShape(width: width, depth: depth, embeddingSize: embeddingSize, stepConditioned: stepConditioned)
+        if let problem = shape.problem { throw fail(problem) }
+        guard stepConditioned == method.isStepConditioned else { throw fail("the network shape does not fit the method") }
+
+        let w = shape.layerWidths
+        var parameters = [Float](repeating: 0, count: shape.parameterCount)
+        var ema = parameters
+        var expectedNames = Set<String>()
+        for l in 0..<shape.layerCount {
+            let o = shape.weightOffset(l)
+            for prefix in ["", "ema."] {
+                for (suffix, tensorShape, start) in [("weight", [w[l], w[l + 1]], o), ("bias", [w[l + 1]], o + w[l] * w[l + 1])] {
+                    let key = "\(prefix)layers.\(l).\(suffix)"
+                    expectedNames.insert(key)
+                    guard let t = tensors[key] else { throw fail("tensor \(key) is missing") }
+                    guard t.shape == tensorShape else { throw fail("tensor \(key) has shape \(t.shape), expected \(tensorShape)") }
+                    guard t.values.allSatisfy(\.isFinite) else { throw fail("tensor \(key) holds NaN or infinite values") }
+                    if prefix.isEmpty {
+                        parameters.replaceSubrange(start..<(start + t.values.count), with: t.values)
+                    } else {
+                        ema.replaceSubrange(start..<(start + t.values.count), with: t.values)
+                    }
+                }
+            }
+        }
+        if let unexpected = Set(tensors.keys).subtracting(expectedNames).sorted().first {
+            throw fail("unexpected tensor \(unexpected)")
+        }
+        var extra = meta
+        for key in ["format", "format_version", "method", "dataset", "seed", "iterations", "width", "depth", "embedding_size", "step_conditioned"] {
+            extra[key] = nil
+        }
+        return Checkpoint(method: method, dataset: dataset, seed: seed, iterations: iterations, shape: shape,
+                          parameters: parameters, ema: ema, extra: extra)
+    }
+}

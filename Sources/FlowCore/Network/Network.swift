@@ -1,0 +1,147 @@
+/// The MLP of DESIGN.md section 4, forward and backward by hand, on a flat parameter buffer.
+///
+/// `F(x, t, d) -> R^2`. Input row: [x (2), emb(t) (E), emb(d) (E, step-conditioned only)]; hidden
+/// layers `h_{l+1} = silu(h_l W_l + b_l)`; output `y = h_L W_L + b_L`. The parameters are passed
+/// in, not owned, so the same network runs on online weights, EMA weights or a teacher's.
+public struct Network: Sendable {
+    public let shape: NetworkShape
+    public let embedding: SinusoidalEmbedding
+
+    public init(shape: NetworkShape) {
+        self.shape = shape
+        embedding = SinusoidalEmbedding(size: shape.embeddingSize)
+    }
+
+    /// Parameters initialised like PyTorch's `nn.Linear`: W and b uniform in +-1/sqrt(fan_in).
+    public func initialParameters(rng: inout SplitMix64) -> [Float] {
+        var p = [Float](repeating: 0, count: shape.parameterCount)
+        let w = shape.layerWidths
+        for l in 0..<shape.layerCount {
+            let bound = 1 / Float(w[l]).squareRoot()
+            let start = shape.weightOffset(l)
+            for i in start..<(start + w[l] * w[l + 1] + w[l + 1]) { p[i] = rng.uniform(-bound, bound) }
+        }
+        return p
+    }
+
+    /// Fills the workspace input rows with [x, emb(t), emb(d)]. `x` is [rows, 2]; `t`, `d` are [rows].
+    public func prepareInput(
+        x: UnsafePointer<Float>, t: UnsafePointer<Float>, d: UnsafePointer<Float>?, rows: Int,
+        workspace ws: Workspace
+    ) {
+        precondition(rows <= ws.capacity)
+        let stride = shape.inputWidth
+        for r in 0..<rows {
+            ws.input[r * stride] = x[2 * r]
+            ws.input[r * stride + 1] = x[2 * r + 1]
+        }
+        embedding.fill(t, rows: rows, into: ws.input, stride: stride, column: 2)
+        if shape.stepConditioned {
+            precondition(d != nil, "a step-conditioned network needs d")
+            embedding.fill(d!, rows: rows, into: ws.input, stride: stride, column: 2 + shape.embeddingSize)
+        }
+    }
+
+    /// Forward pass of `rows` rows on the prepared input; the result is `ws.output` [rows, 2], and
+    /// the activations stay in the workspace for `backward`.
+    public func forwardPrepared(parameters p: UnsafePointer<Float>, rows: Int, workspace ws: Workspace) {
+        let w = shape.layerWidths
+        var h = UnsafePointer(ws.input)
+        for l in 0..<shape.depth {
+            linearForward(p + shape.weightOffset(l), input: h, output: ws.z[l], rows: rows, fanIn: w[l], fanOut: w[l + 1])
+            VectorMath.siluForward(ws.z[l], ws.act[l], ws.sig[l], count: rows * w[l + 1])
+            h = UnsafePointer(ws.act[l])
+        }
+        let last = shape.depth
+        let wp = p + shape.weightOffset(last)
+        // The 2-wide output: transpose W_L [fanIn, 2] to [2, fanIn] for SIMD dot products.
+        Matmul.transpose(wp, ws.scratch, rows: w[last], columns: 2)
+        Matmul.gemmNarrowOutput(h, bT: ws.scratch, ws.output, m: rows, k: w[last])
+        let bias = wp + w[last] * 2
+        for r in 0..<rows {
+            ws.output[2 * r] += bias[0]
+            ws.output[2 * r + 1] += bias[1]
+        }
+    }
+
+    /// Forward pass from x, t, d; returns `ws.output` [rows, 2].
+    @discardableResult
+    public func forward(
+        parameters p: UnsafePointer<Float>, x: UnsafePointer<Float>, t: UnsafePointer<Float>,
+        d: UnsafePointer<Float>?, rows: Int, workspace ws: Workspace
+    ) -> UnsafeMutablePointer<Float> {
+        prepareInput(x: x, t: t, d: d, rows: rows, workspace: ws)
+        forwardPrepared(parameters: p, rows: rows, workspace: ws)
+        return ws.output
+    }
+
+    /// Backward pass after `forward` on the same workspace. Given dL/dy [rows, 2], WRITES (does not
+    /// add) dL/dparameters into `gradients`, and, when `inputGradient` is given, dL/dinput
+    /// [rows, inputWidth] (its first two columns are dL/dx).
+    public func backward(
+        parameters p: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>, rows: Int,
+        workspace ws: Workspace, gradients g: UnsafeMutablePointer<Float>,
+        inputGradient: UnsafeMutablePointer<Float>? = nil
+    ) {
+        let w = shape.layerWidths
+        let last = shape.depth
+        // Output layer: dW_L = h^T dy, db_L = sum dy, dh = dy W_L^T.
+        let hLast = UnsafePointer(last > 0 ? ws.act[last - 1] : ws.input)
+        let gw = g + shape.weightOffset(last)
+        Matmul.gemmNarrowWeightGradient(hLast, dy, gw, m: rows, k: w[last])
+        columnSums(dy, rows: rows, columns: 2, into: gw + w[last] * 2)
+        let wLast = p + shape.weightOffset(last)
+        Matmul.transpose(wLast, ws.scratch, rows: w[last], columns: 2)
+        Matmul.gemm(dy, ws.scratch, ws.gradA, m: rows, k: 2, n: w[last], accumulate: false)
+        // Hidden layers, from the top: dz = silu'(z) * da; dW = h^T dz; db = sum dz; dh = dz W^T.
+        var da = ws.gradA, other = ws.gradB
+        for l in stride(from: last - 1, through: 0, by: -1) {
+            let fanIn = w[l], fanOut = w[l + 1]
+            VectorMath.siluBackward(da, ws.z[l], ws.sig[l], da, count: rows * fanOut)
+            let h = UnsafePointer(l > 0 ? ws.act[l - 1] : ws.input)
+            let gl = g + shape.weightOffset(l)
+            Matmul.gemmTransposedA(h, da, gl, m: fanIn, k: rows, n: fanOut, accumulate: false)
+            columnSums(da, rows: rows, columns: fanOut, into: gl + fanIn * fanOut)
+            if l > 0 || inputGradient != nil {
+                let target = l > 0 ? other : inputGradient!
+                Matmul.transpose(p + shape.weightOffset(l), ws.scratch, rows: fanIn, columns: fanOut)
+                Matmul.gemm(da, ws.scratch, target, m: rows, k: fanOut, n: fanIn, accumulate: false)
+                if l > 0 { swap(&da, &other) }
+            }
+        }
+    }
+
+    /// Evaluates F on any number of rows, in chunks of the workspace's capacity.
+    /// `x` [rows, 2], `t` and `d` [rows]; writes [rows, 2] into `out`.
+    public func evaluate(
+        parameters p: UnsafePointer<Float>, x: UnsafePointer<Float>, t: UnsafePointer<Float>,
+        d: UnsafePointer<Float>?, rows: Int, workspace ws: Workspace, into out: UnsafeMutablePointer<Float>
+    ) {
+        var start = 0
+        while start < rows {
+            let n = min(ws.capacity, rows - start)
+            forward(parameters: p, x: x + 2 * start, t: t + start, d: d.map { $0 + start }, rows: n, workspace: ws)
+            (out + 2 * start).update(from: ws.output, count: 2 * n)
+            start += n
+        }
+    }
+
+    @inline(__always)
+    func linearForward(
+        _ wp: UnsafePointer<Float>, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        rows: Int, fanIn: Int, fanOut: Int
+    ) {
+        let bias = wp + fanIn * fanOut
+        for r in 0..<rows { (output + r * fanOut).update(from: bias, count: fanOut) }
+        Matmul.gemm(input, wp, output, m: rows, k: fanIn, n: fanOut, accumulate: true)
+    }
+
+    @inline(__always)
+    func columnSums(_ a: UnsafePointer<Float>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Float>) {
+        out.update(repeating: 0, count: columns)
+        for r in 0..<rows {
+            let row = a + r * columns
+            for c in 0..<columns { out[c] += row[c] }
+        }
+    }
+}

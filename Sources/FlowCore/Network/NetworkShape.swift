@@ -1,0 +1,61 @@
+/// The shape of the MLP of DESIGN.md section 4: input [x (2), emb(t), emb(d) if step-conditioned],
+/// `depth` hidden layers of `width` units with SiLU, and a linear output of 2.
+///
+/// Parameters live in one flat Float buffer, layer after layer: W_l as [fan_in][fan_out] (row =
+/// input unit), then b_l [fan_out].
+public struct NetworkShape: Sendable, Equatable, Codable {
+    public var width: Int
+    public var depth: Int
+    public var embeddingSize: Int
+    /// Whether the network takes the step size d (shortcut models) as an input.
+    public var stepConditioned: Bool
+
+    public init(width: Int = 128, depth: Int = 3, embeddingSize: Int = 32, stepConditioned: Bool = false) {
+        self.width = width
+        self.depth = depth
+        self.embeddingSize = embeddingSize
+        self.stepConditioned = stepConditioned
+    }
+
+    /// 2 + E (+ E when step-conditioned).
+    public var inputWidth: Int { 2 + embeddingSize * (stepConditioned ? 2 : 1) }
+
+    /// Widths of every layer boundary: [inputWidth, width x depth, 2].
+    public var layerWidths: [Int] { [inputWidth] + Array(repeating: width, count: depth) + [2] }
+
+    /// Number of linear layers (depth + 1).
+    public var layerCount: Int { depth + 1 }
+
+    /// Offset of W_l in the flat buffer; b_l follows it at `weightOffset(l) + fanIn * fanOut`.
+    public func weightOffset(_ layer: Int) -> Int {
+        let w = layerWidths
+        var offset = 0
+        for l in 0..<layer { offset += w[l] * w[l + 1] + w[l + 1] }
+        return offset
+    }
+
+    public var parameterCount: Int { weightOffset(layerCount) }
+
+    /// A readable error if the shape cannot be built, else nil.
+    public var problem: String? {
+        if width < 1 || width > 4096 { return "width must be between 1 and 4096" }
+        if depth < 1 || depth > 16 { return "depth must be between 1 and 16" }
+        if embeddingSize < 2 || embeddingSize > 512 || embeddingSize % 2 != 0 {
+            return "embedding size must be an even number between 2 and 512"
+        }
+        return nil
+    }
+
+    /// Multiply-adds x 2 of one forward pass per row (matrix products only).
+    public var forwardFlopsPerRow: Int {
+        let w = layerWidths
+        return (0..<layerCount).reduce(0) { $0 + 2 * w[$1] * w[$1 + 1] }
+    }
+
+    /// FLOPs per row of one backward pass: the weight gradients (same as forward) and the input
+    /// gradients of every layer but the first.
+    public var backwardFlopsPerRow: Int {
+        let w = layerWidths
+        return forwardFlopsPerRow + (1..<layerCount).reduce(0) { $0 + 2 * w[$1] * w[$1 + 1] }
+    }
+}

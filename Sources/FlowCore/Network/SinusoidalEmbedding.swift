@@ -1,0 +1,43 @@
+/// The sinusoidal features of a scalar s in [0, 1] (DESIGN.md section 4):
+/// `emb(s) = [sin(1000 s f_k) for k < h] ++ [cos(1000 s f_k) for k < h]`, `f_k = 10000^(-k/h)`,
+/// with h = size / 2 (size 32 gives h = 16). The same features serve t and the step size d.
+public struct SinusoidalEmbedding: Sendable, Equatable {
+    public let size: Int
+    /// 1000 * f_k, k = 0..<size/2, in Double so the argument 1000 s f_k is exact enough.
+    let scaledFrequencies: [Double]
+
+    public init(size: Int) {
+        precondition(size >= 2 && size % 2 == 0, "embedding size must be even and at least 2")
+        self.size = size
+        let half = size / 2
+        scaledFrequencies = (0..<half).map { 1000 * Foundation.pow(10000, -Double($0) / Double(half)) }
+    }
+
+    /// Writes emb(values[r]) into row r of `out` at column `column` (row stride `stride`).
+    public func fill(
+        _ values: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>,
+        stride: Int, column: Int
+    ) {
+        let half = size / 2
+        scaledFrequencies.withUnsafeBufferPointer { freq in
+            for r in 0..<rows {
+                let s = Double(values[r])
+                let row = out + r * stride + column
+                for k in 0..<half {
+                    let (sn, cs) = VectorMath.sinCos(s * freq[k])
+                    row[k] = sn
+                    row[half + k] = cs
+                }
+            }
+        }
+    }
+
+    /// emb(s) as an array, for tests and one-off use.
+    public func features(_ s: Float) -> [Float] {
+        let out = FloatBuffer(size)
+        withUnsafePointer(to: s) { fill($0, rows: 1, into: out.p, stride: size, column: 0) }
+        return out.array
+    }
+}
+
+import Foundation

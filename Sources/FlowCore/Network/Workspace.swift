@@ -1,0 +1,44 @@
+/// Preallocated activation and scratch buffers for up to `capacity` rows of one network shape,
+/// so that a training step allocates nothing. Not thread-safe: one per thread.
+public final class Workspace {
+    public let shape: NetworkShape
+    public let capacity: Int
+    /// The network input [capacity, inputWidth]: x, emb(t), emb(d).
+    let input: UnsafeMutablePointer<Float>
+    /// Per hidden layer l: pre-activation z_l, sigma(z_l) and a_l = silu(z_l), each [capacity, width].
+    let z: [UnsafeMutablePointer<Float>]
+    let sig: [UnsafeMutablePointer<Float>]
+    let act: [UnsafeMutablePointer<Float>]
+    /// The network output [capacity, 2].
+    public let output: UnsafeMutablePointer<Float>
+    /// Two gradient buffers [capacity, max(inputWidth, width)], used in turn by the backward pass.
+    let gradA: UnsafeMutablePointer<Float>
+    let gradB: UnsafeMutablePointer<Float>
+    /// Scratch for a transposed activation [maxWidth, capacity] or weight [maxWidth, maxWidth].
+    let scratch: UnsafeMutablePointer<Float>
+    private var allocations: [UnsafeMutablePointer<Float>] = []
+
+    public init(shape: NetworkShape, capacity: Int) {
+        self.shape = shape
+        self.capacity = capacity
+        let maxWidth = max(shape.inputWidth, shape.width)
+        var owned: [UnsafeMutablePointer<Float>] = []
+        func make(_ count: Int) -> UnsafeMutablePointer<Float> {
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+            p.initialize(repeating: 0, count: max(count, 1))
+            owned.append(p)
+            return p
+        }
+        input = make(capacity * shape.inputWidth)
+        z = (0..<shape.depth).map { _ in make(capacity * shape.width) }
+        sig = (0..<shape.depth).map { _ in make(capacity * shape.width) }
+        act = (0..<shape.depth).map { _ in make(capacity * shape.width) }
+        output = make(capacity * 2)
+        gradA = make(capacity * maxWidth)
+        gradB = make(capacity * maxWidth)
+        scratch = make(maxWidth * max(capacity, maxWidth))
+        allocations = owned
+    }
+
+    deinit { for p in allocations { p.deallocate() } }
+}

@@ -1,0 +1,51 @@
+/// The per-step buffers every objective fills: noise x0, data x1, times, the interpolant
+/// x_t = (1 - t) x0 + t x1, step sizes d, the regression target and dL/dy. All [B, 2] or [B].
+public final class Batch {
+    public let size: Int
+    public let x0: FloatBuffer
+    public let x1: FloatBuffer
+    public let t: FloatBuffer
+    public let d: FloatBuffer
+    public let xt: FloatBuffer
+    public let target: FloatBuffer
+    public let outputGradient: FloatBuffer
+
+    public init(size: Int) {
+        self.size = size
+        x0 = FloatBuffer(2 * size)
+        x1 = FloatBuffer(2 * size)
+        t = FloatBuffer(size)
+        d = FloatBuffer(size)
+        xt = FloatBuffer(2 * size)
+        target = FloatBuffer(2 * size)
+        outputGradient = FloatBuffer(2 * size)
+    }
+
+    /// Draws x1 from the data and x0 from N(0, I).
+    public func drawEndpoints(_ dataset: Dataset, rng: inout SplitMix64) {
+        dataset.sample(count: size, rng: &rng, into: x1.p)
+        for i in 0..<(2 * size) { x0.p[i] = rng.gaussian() }
+    }
+
+    /// x_t = (1 - t) x0 + t x1 for every row, with the times in `times`, into `out`.
+    public func interpolate(times: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+        for r in 0..<size {
+            let s = times[r]
+            out[2 * r] = (1 - s) * x0.p[2 * r] + s * x1.p[2 * r]
+            out[2 * r + 1] = (1 - s) * x0.p[2 * r + 1] + s * x1.p[2 * r + 1]
+        }
+    }
+
+    /// Mean squared error over rows `range` and both coordinates between y and the target, and
+    /// its gradient dL/dy with L the mean over ALL rows of the batch (written for `range`).
+    public func squaredError(_ y: UnsafePointer<Float>, rows range: Range<Int>) -> Float {
+        let scale = 2 / Float(2 * size)
+        var total: Float = 0
+        for i in (2 * range.lowerBound)..<(2 * range.upperBound) {
+            let diff = y[i] - target.p[i]
+            total += diff * diff
+            outputGradient.p[i] = scale * diff
+        }
+        return range.isEmpty ? 0 : total / Float(2 * range.count)
+    }
+}

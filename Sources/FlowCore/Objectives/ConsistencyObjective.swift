@@ -1,0 +1,114 @@
+/// Consistency distillation and consistency training (Song, Dhariwal, Chen, Sutskever 2023,
+/// "Consistency Models"; the iCT choices from Song and Dhariwal 2023, "Improved Techniques for
+/// Training Consistency Models"), DESIGN.md section 3.3, in our time convention (t = 0 noise,
+/// t = 1 data; the papers' sigma maps to t = 1 / (1 + sigma)).
+///
+/// f(x, t) = x + (1 - t) F(x, t). With levels t_i = i/N, n uniform in 0..<N per row:
+/// x_{t_n} = (1 - t_n) x0 + t_n x1, and the less noisy neighbour x_{t_{n+1}} is
+/// - CT: (1 - t_{n+1}) x0 + t_{n+1} x1, from the same pair;
+/// - CD: one Euler or Heun step of the teacher's PF-ODE from x_{t_n} to t_{n+1}.
+/// Loss: mean over rows of the pseudo-Huber distance sqrt(|f(x_{t_n}, t_n) - f^-(x_{t_{n+1}},
+/// t_{n+1})|^2 + c^2) - c, with f^- from the target weights under stop-gradient.
+public final class ConsistencyObjective: Objective {
+    public let teacher: Model?
+    public let teacherStep: TrainingConfig.TeacherStep
+    public let huberC: Float
+    /// N at a given iteration.
+    public let levelsAt: @Sendable (Int) -> Int
+    let tNext: FloatBuffer
+    let xNext: FloatBuffer
+    let f: FloatBuffer
+    let v1: FloatBuffer
+    let v2: FloatBuffer
+    let probe: FloatBuffer
+
+    public init(batchSize: Int, teacher: Model?, teacherStep: TrainingConfig.TeacherStep, huberC: Float,
+                levelsAt: @escaping @Sendable (Int) -> Int) {
+        self.teacher = teacher
+        self.teacherStep = teacherStep
+        self.huberC = huberC
+        self.levelsAt = levelsAt
+        tNext = FloatBuffer(batchSize)
+        xNext = FloatBuffer(2 * batchSize)
+        f = FloatBuffer(2 * batchSize)
+        v1 = FloatBuffer(2 * batchSize)
+        v2 = FloatBuffer(2 * batchSize)
+        probe = FloatBuffer(2 * batchSize)
+    }
+
+    /// The iCT curriculum: N doubles from `start` to `end` in log2(end/start) + 1 equal phases of
+    /// `total` iterations (8 to 128: five phases of N = 8, 16, 32, 64, 128).
+    public static func curriculum(start: Int, end: Int, total: Int) -> @Sendable (Int) -> Int {
+        var count = 1
+        while start << (count - 1) < end { count += 1 }
+        let phases = count
+        return { iteration in
+            let phase = total > 0 ? min(phases - 1, iteration * phases / total) : phases - 1
+            return min(end, start << phase)
+        }
+    }
+
+    /// The pseudo-Huber distance sqrt(|a|^2 + c^2) - c of a difference a = (ax, ay), and its
+    /// gradient a / sqrt(|a|^2 + c^2).
+    @inline(__always)
+    public static func pseudoHuber(_ ax: Float, _ ay: Float, c: Float) -> (value: Float, gx: Float, gy: Float) {
+        let r = (ax * ax + ay * ay + c * c).squareRoot()
+        guard r > 0 else { return (0, 0, 0) }
+        return (r - c, ax / r, ay / r)
+    }
+
+    public func evaluate(_ c: ObjectiveContext, rng: inout SplitMix64) -> StepReport {
+        let b = c.batch
+        let n = levelsAt(c.iteration)
+        b.drawEndpoints(c.dataset, rng: &rng)
+        for r in 0..<b.size {
+            let level = rng.index(n)
+            b.t.p[r] = Float(level) / Float(n)
+            tNext.p[r] = Float(level + 1) / Float(n)
+        }
+        b.interpolate(times: b.t.p, into: b.xt.p)
+        if let teacher {
+            teacherStep(teacher, b)
+        } else {
+            b.interpolate(times: tNext.p, into: xNext.p)
+        }
+        // Target f^-(x_{t_{n+1}}, t_{n+1}) under stop-gradient.
+        let target = c.network.forward(parameters: c.targetParameters, x: xNext.p, t: tNext.p, d: nil, rows: b.size, workspace: c.workspace)
+        for r in 0..<b.size {
+            let s = 1 - tNext.p[r]
+            b.target.p[2 * r] = xNext.p[2 * r] + s * target[2 * r]
+            b.target.p[2 * r + 1] = xNext.p[2 * r + 1] + s * target[2 * r + 1]
+        }
+        // Online f(x_{t_n}, t_n), the loss, and dL/dF = (1 - t_n) dL/df.
+        let y = c.network.forward(parameters: c.parameters, x: b.xt.p, t: b.t.p, d: nil, rows: b.size, workspace: c.workspace)
+        var total: Float = 0
+        let inverseBatch = 1 / Float(b.size)
+        for r in 0..<b.size {
+            let s = 1 - b.t.p[r]
+            let fx = b.xt.p[2 * r] + s * y[2 * r], fy = b.xt.p[2 * r + 1] + s * y[2 * r + 1]
+            let h = Self.pseudoHuber(fx - b.target.p[2 * r], fy - b.target.p[2 * r + 1], c: huberC)
+            total += h.value
+            b.outputGradient.p[2 * r] = s * h.gx * inverseBatch
+            b.outputGradient.p[2 * r + 1] = s * h.gy * inverseBatch
+        }
+        return StepReport(loss: total * inverseBatch, levels: n)
+    }
+
+    /// One teacher step from (x_{t_n}, t_n) to t_{n+1} into `xNext`.
+    func teacherStep(_ teacher: Model, _ b: Batch) {
+        teacher.velocity(b.xt.p, times: b.t.p, rows: b.size, into: v1.p)
+        for r in 0..<b.size {
+            let h = tNext.p[r] - b.t.p[r]
+            xNext.p[2 * r] = b.xt.p[2 * r] + h * v1.p[2 * r]
+            xNext.p[2 * r + 1] = b.xt.p[2 * r + 1] + h * v1.p[2 * r + 1]
+        }
+        guard teacherStep == .heun else { return }
+        probe.p.update(from: xNext.p, count: 2 * b.size)
+        teacher.velocity(probe.p, times: tNext.p, rows: b.size, into: v2.p)
+        for r in 0..<b.size {
+            let h = (tNext.p[r] - b.t.p[r]) / 2
+            xNext.p[2 * r] = b.xt.p[2 * r] + h * (v1.p[2 * r] + v2.p[2 * r])
+            xNext.p[2 * r + 1] = b.xt.p[2 * r + 1] + h * (v1.p[2 * r + 1] + v2.p[2 * r + 1])
+        }
+    }
+}

@@ -1,0 +1,97 @@
+/// The shortcut-model objective (Frans, Hafner, Levine, Abbeel 2024, "One Step Diffusion via
+/// Shortcut Models"), DESIGN.md section 3.2.
+///
+/// The network s(x_t, t, d) predicts the average velocity over [t, t + d]. Rows [0, nb) are
+/// bootstrap rows, nb = floor(k B): d spread evenly over the levels {1, 1/2, ..., 2/M} (leftover
+/// rows at d = 1), t uniform on {0, d, ..., 1 - d}, and the target, from the target weights under
+/// stop-gradient, is two half steps: s1 = s(x_t, t, d/2), x' = x_t + (d/2) s1,
+/// s2 = s(x', t + d/2, d/2), target = (s1 + s2) / 2. Rows [nb, B) are flow-matching rows:
+/// t uniform on {0, 1/M, ..., (M-1)/M}, d = 1/M, target x1 - x0.
+/// Loss: mean over all rows and both coordinates of the squared error.
+public final class ShortcutObjective: Objective {
+    public let finestSteps: Int
+    public let bootstrapRows: Int
+    /// The step size of each bootstrap row, fixed for the run.
+    let rowStep: [Float]
+    /// Scratch: half steps, midpoints, the two half-step velocities.
+    let half: FloatBuffer
+    let mid: FloatBuffer
+    let s1: FloatBuffer
+    let tMid: FloatBuffer
+    /// Why some levels are not trained, or nil.
+    public let warning: String?
+
+    /// The levels d = 1, 1/2, ..., 2/M (log2 M of them).
+    public static func levels(finestSteps m: Int) -> [Float] {
+        var levels: [Float] = []
+        var d: Float = 1
+        while d * Float(m) >= 2 {
+            levels.append(d)
+            d /= 2
+        }
+        return levels
+    }
+
+    /// Number of bootstrap rows per level (index 0 is d = 1), for a batch of `bootstrapRows`.
+    public static func rowsPerLevel(bootstrapRows nb: Int, finestSteps m: Int) -> [Int] {
+        let levels = levels(finestSteps: m)
+        var counts = Array(repeating: nb / levels.count, count: levels.count)
+        counts[0] += nb % levels.count
+        return counts
+    }
+
+    public init(batchSize: Int, bootstrapFraction: Float, finestSteps: Int) {
+        self.finestSteps = finestSteps
+        bootstrapRows = min(batchSize, Int((bootstrapFraction * Float(batchSize)).rounded(.down)))
+        let levels = Self.levels(finestSteps: finestSteps)
+        let counts = Self.rowsPerLevel(bootstrapRows: bootstrapRows, finestSteps: finestSteps)
+        rowStep = zip(levels, counts).flatMap { Array(repeating: $0, count: $1) }
+        let empty = counts.filter { $0 == 0 }.count
+        warning = empty == 0 ? nil
+            : "\(empty) of the \(levels.count) step-size levels get no bootstrap rows (\(bootstrapRows) bootstrap rows for \(levels.count) levels): raise the batch size or the bootstrap fraction"
+        half = FloatBuffer(batchSize)
+        mid = FloatBuffer(2 * batchSize)
+        s1 = FloatBuffer(2 * batchSize)
+        tMid = FloatBuffer(batchSize)
+    }
+
+    public func evaluate(_ c: ObjectiveContext, rng: inout SplitMix64) -> StepReport {
+        let b = c.batch, nb = bootstrapRows, m = finestSteps
+        b.drawEndpoints(c.dataset, rng: &rng)
+        for r in 0..<nb {
+            let d = rowStep[r]
+            b.d.p[r] = d
+            b.t.p[r] = Float(rng.index(Int(1 / d))) * d
+        }
+        for r in nb..<b.size {
+            b.d.p[r] = 1 / Float(m)
+            b.t.p[r] = Float(rng.index(m)) / Float(m)
+        }
+        b.interpolate(times: b.t.p, into: b.xt.p)
+        for i in (2 * nb)..<(2 * b.size) { b.target.p[i] = b.x1.p[i] - b.x0.p[i] }
+        if nb > 0 { bootstrapTargets(c) }
+
+        let y = c.network.forward(parameters: c.parameters, x: b.xt.p, t: b.t.p, d: b.d.p, rows: b.size, workspace: c.workspace)
+        let bootstrap = b.squaredError(y, rows: 0..<nb)
+        let flow = b.squaredError(y, rows: nb..<b.size)
+        let total = (bootstrap * Float(nb) + flow * Float(b.size - nb)) / Float(b.size)
+        return StepReport(loss: total, flowMatchingLoss: flow, bootstrapLoss: bootstrap)
+    }
+
+    /// Fills target rows [0, nb) with (s1 + s2) / 2 from the target weights.
+    func bootstrapTargets(_ c: ObjectiveContext) {
+        let b = c.batch, nb = bootstrapRows
+        for r in 0..<nb {
+            half.p[r] = b.d.p[r] / 2
+            tMid.p[r] = b.t.p[r] + half.p[r]
+        }
+        let out = c.network.forward(parameters: c.targetParameters, x: b.xt.p, t: b.t.p, d: half.p, rows: nb, workspace: c.workspace)
+        s1.p.update(from: out, count: 2 * nb)
+        for r in 0..<nb {
+            mid.p[2 * r] = b.xt.p[2 * r] + half.p[r] * s1.p[2 * r]
+            mid.p[2 * r + 1] = b.xt.p[2 * r + 1] + half.p[r] * s1.p[2 * r + 1]
+        }
+        let s2 = c.network.forward(parameters: c.targetParameters, x: mid.p, t: tMid.p, d: half.p, rows: nb, workspace: c.workspace)
+        for i in 0..<(2 * nb) { b.target.p[i] = (s1.p[i] + s2[i]) / 2 }
+    }
+}

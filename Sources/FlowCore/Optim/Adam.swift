@@ -1,0 +1,72 @@
+/// Adam (Kingma and Ba 2015) with bias correction and no weight decay, over one flat buffer.
+///
+/// m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;
+/// p <- p - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
+public struct Adam: Sendable {
+    public var learningRate: Float
+    public var beta1: Float
+    public var beta2: Float
+    public var epsilon: Float
+    /// Number of steps taken so far.
+    public private(set) var step = 0
+    var m: [Float]
+    var v: [Float]
+
+    public init(count: Int, learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        m = [Float](repeating: 0, count: count)
+        v = [Float](repeating: 0, count: count)
+    }
+
+    /// One update of `parameters` with `gradients`, at `learningRate` times `scale` (for warm-up).
+    public mutating func update(_ parameters: inout [Float], gradients: [Float], scale: Float = 1) {
+        step += 1
+        let b1 = beta1, b2 = beta2, eps = epsilon
+        let c1 = 1 - Float(Foundation.pow(Double(b1), Double(step)))
+        let c2 = 1 - Float(Foundation.pow(Double(b2), Double(step)))
+        let lr = learningRate * scale / c1
+        let invC2 = 1 / c2
+        let n = parameters.count
+        precondition(gradients.count == n && m.count == n)
+        parameters.withUnsafeMutableBufferPointer { p in
+            gradients.withUnsafeBufferPointer { g in
+                m.withUnsafeMutableBufferPointer { m in
+                    v.withUnsafeMutableBufferPointer { v in
+                        Self.kernel(p.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, count: n,
+                                    b1: b1, b2: b2, eps: eps, lr: lr, invC2: invC2)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The update, 16 parameters at a time, then the remainder one by one (the same formula).
+    @inline(__always)
+    static func kernel(
+        _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+        _ v: UnsafeMutablePointer<Float>, count n: Int, b1: Float, b2: Float, eps: Float, lr: Float, invC2: Float
+    ) {
+        var i = 0
+        while i + 16 <= n {
+            let gi = Matmul.load(g + i)
+            let mi = b1 * Matmul.load(m + i) + (1 - b1) * gi
+            let vi = b2 * Matmul.load(v + i) + (1 - b2) * gi * gi
+            Matmul.store(mi, m + i)
+            Matmul.store(vi, v + i)
+            Matmul.store(Matmul.load(p + i) - lr * mi / ((vi * invC2).squareRoot() + eps), p + i)
+            i += 16
+        }
+        while i < n {
+            let gi = g[i]
+            m[i] = b1 * m[i] + (1 - b1) * gi
+            v[i] = b2 * v[i] + (1 - b2) * gi * gi
+            p[i] -= lr * m[i] / ((v[i] * invC2).squareRoot() + eps)
+            i += 1
+        }
+    }
+}
+
+import Foundation

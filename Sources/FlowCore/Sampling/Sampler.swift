@@ -1,0 +1,77 @@
+/// Ways to turn noise x0 ~ N(0, I) at t = 0 into samples at t = 1 with K steps.
+public enum Sampler: String, CaseIterable, Sendable {
+    /// x <- x + h F(x, t), h = 1/K (for a shortcut network: F at the finest d, "shortcut as Euler").
+    case euler
+    /// Heun's second-order method (explicit trapezoid), h = 1/K.
+    case heun
+    /// The classical fourth-order Runge-Kutta method, h = 1/K.
+    case rk4
+    /// Shortcut sampling (Frans et al. 2024): d = 1/K, x <- x + d s(x, i/K, d).
+    case shortcut
+    /// Consistency sampling (Song et al. 2023): x^1 = f(x, tau_i), then re-noise to tau_{i+1}
+    /// with fresh noise, x = (1 - tau_{i+1}) eps + tau_{i+1} x^1, with tau_i = i/K; finish with f.
+    case consistency
+
+    /// The samplers that make sense for a method, the main one first.
+    public static func supported(by method: Method) -> [Sampler] {
+        switch method {
+        case .fm: [.euler, .heun, .rk4]
+        case .shortcut: [.shortcut, .euler]
+        case .cd, .ct: [.consistency]
+        }
+    }
+
+    /// Runs K steps from `noise` [N, 2]. Returns the K + 1 states [N, 2] from t = 0 to t = 1 when
+    /// `trajectory` is true, else only the final one. `rng` draws the re-noising of multistep
+    /// consistency sampling (unused otherwise).
+    public func run(model: some VelocityField, noise: [Float], steps: Int, trajectory: Bool = false, rng: inout SplitMix64) -> [[Float]] {
+        precondition(steps >= 1)
+        let rows = noise.count / 2
+        let x = FloatBuffer(noise)
+        let k1 = FloatBuffer(2 * rows), k2 = FloatBuffer(2 * rows), k3 = FloatBuffer(2 * rows), k4 = FloatBuffer(2 * rows)
+        let tmp = FloatBuffer(2 * rows)
+        let n = 2 * rows
+        let h = 1 / Float(steps)
+        var frames: [[Float]] = trajectory ? [noise] : []
+        for i in 0..<steps {
+            let t = Float(i) / Float(steps)
+            switch self {
+            case .euler:
+                model.velocity(x.p, t: t, d: nil, rows: rows, into: k1.p)
+                for j in 0..<n { x.p[j] += h * k1.p[j] }
+            case .shortcut:
+                model.velocity(x.p, t: t, d: h, rows: rows, into: k1.p)
+                for j in 0..<n { x.p[j] += h * k1.p[j] }
+            case .heun:
+                model.velocity(x.p, t: t, d: nil, rows: rows, into: k1.p)
+                for j in 0..<n { tmp.p[j] = x.p[j] + h * k1.p[j] }
+                model.velocity(tmp.p, t: t + h, d: nil, rows: rows, into: k2.p)
+                for j in 0..<n { x.p[j] += h / 2 * (k1.p[j] + k2.p[j]) }
+            case .rk4:
+                model.velocity(x.p, t: t, d: nil, rows: rows, into: k1.p)
+                for j in 0..<n { tmp.p[j] = x.p[j] + h / 2 * k1.p[j] }
+                model.velocity(tmp.p, t: t + h / 2, d: nil, rows: rows, into: k2.p)
+                for j in 0..<n { tmp.p[j] = x.p[j] + h / 2 * k2.p[j] }
+                model.velocity(tmp.p, t: t + h / 2, d: nil, rows: rows, into: k3.p)
+                for j in 0..<n { tmp.p[j] = x.p[j] + h * k3.p[j] }
+                model.velocity(tmp.p, t: t + h, d: nil, rows: rows, into: k4.p)
+                for j in 0..<n { x.p[j] += h / 6 * (k1.p[j] + 2 * k2.p[j] + 2 * k3.p[j] + k4.p[j]) }
+            case .consistency:
+                model.consistency(x.p, t: t, rows: rows, into: k1.p)
+                if i + 1 < steps {
+                    let next = Float(i + 1) / Float(steps)
+                    for j in 0..<n { x.p[j] = (1 - next) * rng.gaussian() + next * k1.p[j] }
+                } else {
+                    x.p.update(from: k1.p, count: n)
+                }
+            }
+            if trajectory { frames.append(x.array) }
+        }
+        return trajectory ? frames : [x.array]
+    }
+
+    /// The final samples only.
+    public func sample(model: some VelocityField, noise: [Float], steps: Int, rng: inout SplitMix64) -> [Float] {
+        run(model: model, noise: noise, steps: steps, rng: &rng)[0]
+    }
+}

@@ -1,0 +1,128 @@
+/// Owns a model's weights and trains them one step at a time:
+/// batch -> forward -> loss -> backward -> Adam -> EMA. Single-threaded and deterministic: the
+/// same configuration and seed give bit-identical weights on the same machine.
+public final class Trainer {
+    public let config: TrainingConfig
+    public let dataset: Dataset
+    public let network: Network
+    public private(set) var parameters: [Float]
+    /// The EMA weights (decay `config.emaDecay`), which every sampler uses.
+    public private(set) var ema: [Float]
+    public private(set) var iteration = 0
+    /// Warnings about the configuration (e.g. step-size levels without bootstrap rows).
+    public let warnings: [String]
+    /// Consistency models with `.ema` targets: the slow target weights (decay 0.95).
+    var targetEMA: [Float]
+    var gradients: [Float]
+    var adam: Adam
+    var rng: SplitMix64
+    let objective: Objective
+    let workspace: Workspace
+    let batch: Batch
+
+    /// - Parameters:
+    ///   - teacher: a flow-matching checkpoint; required for consistency distillation.
+    ///   - initial: weights to start from (must have the same shape); for CD the default is the
+    ///     teacher's EMA weights.
+    public init(config: TrainingConfig, dataset: Dataset, teacher: Checkpoint? = nil, initial: Checkpoint? = nil) throws {
+        if let problem = config.problem { throw FlowError.badInput(problem) }
+        self.config = config
+        self.dataset = dataset
+        let shape = config.shape
+        network = Network(shape: shape)
+        var initRng = SplitMix64.stream(seed: config.seed, 1)
+        parameters = network.initialParameters(rng: &initRng)
+        var configWarnings: [String] = []
+        var teacherModel: Model?
+        if config.method == .cd {
+            guard let teacher else { throw FlowError.badInput("consistency distillation needs a flow-matching teacher (--teacher FILE)") }
+            guard teacher.method == .fm else { throw FlowError.badInput("the teacher must be a flow-matching checkpoint, not \(teacher.method.rawValue)") }
+            teacherModel = Model(checkpoint: teacher)
+            if initial == nil {
+                guard teacher.shape == shape else {
+                    throw FlowError.badInput("the student starts from the teacher's weights, so it needs the teacher's network shape")
+                }
+                parameters = teacher.ema
+            }
+        }
+        if let initial {
+            guard initial.shape == shape else { throw FlowError.badInput("the initial checkpoint's network shape differs from this run's") }
+            parameters = initial.ema
+        }
+        ema = parameters
+        targetEMA = parameters
+        gradients = [Float](repeating: 0, count: parameters.count)
+        adam = Adam(count: parameters.count, learningRate: config.learningRate)
+        rng = SplitMix64.stream(seed: config.seed, 2)
+        workspace = Workspace(shape: shape, capacity: config.batchSize)
+        batch = Batch(size: config.batchSize)
+        switch config.method {
+        case .fm:
+            objective = FlowMatchingObjective()
+        case .shortcut:
+            let s = ShortcutObjective(batchSize: config.batchSize, bootstrapFraction: config.bootstrapFraction, finestSteps: config.finestSteps)
+            if let w = s.warning { configWarnings.append(w) }
+            objective = s
+        case .cd:
+            let n = config.levels
+            objective = ConsistencyObjective(batchSize: config.batchSize, teacher: teacherModel, teacherStep: config.teacherStep,
+                                             huberC: config.huberC, levelsAt: { _ in n })
+        case .ct:
+            objective = ConsistencyObjective(
+                batchSize: config.batchSize, teacher: nil, teacherStep: config.teacherStep, huberC: config.huberC,
+                levelsAt: ConsistencyObjective.curriculum(start: config.curriculumStart, end: config.curriculumEnd, total: config.iterations))
+        }
+        warnings = configWarnings
+    }
+
+    /// One optimisation step.
+    @discardableResult
+    public func step() -> StepReport {
+        let useEMATarget = config.effectiveTargetWeights == .ema
+        let report = parameters.withUnsafeBufferPointer { p in
+            let targets = useEMATarget ? (config.method == .shortcut ? ema : targetEMA) : parameters
+            return targets.withUnsafeBufferPointer { target in
+                let context = ObjectiveContext(network: network, parameters: p.baseAddress!, targetParameters: target.baseAddress!,
+                                               dataset: dataset, workspace: workspace, batch: batch, iteration: iteration)
+                let report = objective.evaluate(context, rng: &rng)
+                gradients.withUnsafeMutableBufferPointer { g in
+                    network.backward(parameters: p.baseAddress!, outputGradient: batch.outputGradient.p, rows: batch.size,
+                                     workspace: workspace, gradients: g.baseAddress!)
+                }
+                return report
+            }
+        }
+        let warmup = config.warmupIterations > 0 ? min(1, Float(iteration + 1) / Float(config.warmupIterations)) : 1
+        adam.update(&parameters, gradients: gradients, scale: warmup)
+        EMA.update(&ema, toward: parameters, decay: config.emaDecay)
+        if config.method.isConsistency && useEMATarget {
+            EMA.update(&targetEMA, toward: parameters, decay: config.consistencyTargetDecay)
+        }
+        iteration += 1
+        return report
+    }
+
+    /// The current state as a checkpoint.
+    public func checkpoint(extra: [String: String] = [:]) -> Checkpoint {
+        Checkpoint(method: config.method, dataset: dataset.name, seed: config.seed, iterations: iteration,
+                   shape: config.shape, parameters: parameters, ema: ema, extra: extra)
+    }
+
+    /// FLOPs of matrix products in one training step (forward and backward of every row, plus the
+    /// extra forward passes that compute targets), for the benchmark's GFLOP/s.
+    public var flopsPerStep: Int {
+        let shape = config.shape
+        let b = config.batchSize
+        let train = b * (shape.forwardFlopsPerRow + shape.backwardFlopsPerRow)
+        switch config.method {
+        case .fm: return train
+        case .shortcut:
+            let nb = (objective as! ShortcutObjective).bootstrapRows
+            return train + 2 * nb * shape.forwardFlopsPerRow
+        case .ct: return train + b * shape.forwardFlopsPerRow
+        case .cd:
+            let teacherPasses = config.teacherStep == .heun ? 2 : 1
+            return train + b * shape.forwardFlopsPerRow * (1 + teacherPasses)
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import FlowCore
+
+extension Method: ExpressibleByArgument {}
+extension Sampler: ExpressibleByArgument {}
+extension TrainingConfig.TargetWeights: ExpressibleByArgument {}
+extension TrainingConfig.TeacherStep: ExpressibleByArgument {}
+
+/// Parses "1,2,4,128" into step counts, each between 1 and 4096.
+func parseSteps(_ text: String) throws -> [Int] {
+    let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    let steps = parts.compactMap { Int($0) }
+    guard !parts.isEmpty, steps.count == parts.count, steps.allSatisfy({ (1...4096).contains($0) }) else {
+        throw ValidationError("--steps takes a comma-separated list of step counts from 1 to 4096, like 1,2,4,128")
+    }
+    return steps
+}
+
+/// Reads a checkpoint for a command, with the user-facing error of FlowCore.
+func loadCheckpoint(_ path: String) throws -> Checkpoint {
+    try Checkpoint.read(path: path)
+}
+
+import Foundation

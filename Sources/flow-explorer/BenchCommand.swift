@@ -1,0 +1,91 @@
+import ArgumentParser
+import FlowCore
+import Foundation
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure training throughput per method on this machine (one thread, batch 256, 3x128 network).",
+        discussion: """
+            Each method trains on 8gaussians for --seconds, --repeats times, after a warm-up; the \
+            median run is reported. GFLOP/s counts the matrix products of one step: forward and \
+            backward of every row (2 x fan_in x fan_out FLOPs per row and layer for the forward and \
+            for the weight gradient, the same for the input gradient of every layer but the first), \
+            plus the extra forward passes that compute targets (shortcut: 2 per bootstrap row; \
+            CT: 1 per row; CD: 1 per row and 1 or 2 teacher passes). The CD teacher is an untrained \
+            network: only the speed is measured.
+            """)
+
+    @Option(help: "Seconds per measurement.") var seconds = 1.0
+    @Option(help: "Measurements per method; the median is reported.") var repeats = 3
+    @Option(help: "Only these methods (comma-separated).") var methods = "fm,shortcut,cd,ct"
+    @Flag(help: "Print one JSON object.") var json = false
+
+    struct Row {
+        var method: Method
+        var stepsPerSecond: Double
+        var gflops: Double
+    }
+
+    func run() throws {
+        guard seconds > 0 && seconds <= 600, (1...100).contains(repeats) else {
+            throw ValidationError("--seconds must be in (0, 600] and --repeats in 1...100")
+        }
+        let chosen = try methods.split(separator: ",").map { name -> Method in
+            guard let m = Method(rawValue: String(name)) else { throw ValidationError("unknown method '\(name)'") }
+            return m
+        }
+        var rows: [Row] = []
+        for method in chosen {
+            let trainer = try makeTrainer(method)
+            for _ in 0..<20 { trainer.step() }
+            var rates: [Double] = []
+            for _ in 0..<repeats {
+                let start = Date()
+                var steps = 0
+                while Date().timeIntervalSince(start) < seconds {
+                    for _ in 0..<10 { trainer.step() }
+                    steps += 10
+                }
+                rates.append(Double(steps) / Date().timeIntervalSince(start))
+            }
+            let median = rates.sorted()[rates.count / 2]
+            rows.append(Row(method: method, stepsPerSecond: median, gflops: median * Double(trainer.flopsPerStep) / 1e9))
+        }
+        let batch = TrainingConfig(method: .fm).batchSize
+        if json {
+            print(JSON.object([
+                ("machine", .string(Self.machine())),
+                ("rows", .array(rows.map { row in
+                    .object([("method", .string(row.method.rawValue)), ("steps_per_second", .number(row.stepsPerSecond.rounded())),
+                             ("samples_per_second", .number((row.stepsPerSecond * Double(batch)).rounded())),
+                             ("gflops", .number((row.gflops * 10).rounded() / 10))])
+                })),
+            ]).text)
+        } else {
+            print("\(Self.machine()); one thread, batch \(batch), median of \(repeats)")
+            print("method     steps/s   samples/s   GFLOP/s")
+            for row in rows {
+                print(row.method.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+                      + String(format: "%9.0f %11.0f %9.1f", row.stepsPerSecond, row.stepsPerSecond * Double(batch), row.gflops))
+            }
+        }
+    }
+
+    func makeTrainer(_ method: Method) throws -> Trainer {
+        var config = TrainingConfig(method: method)
+        config.iterations = 1_000_000
+        var teacher: Checkpoint?
+        if method == .cd { teacher = try Trainer(config: TrainingConfig(method: .fm), dataset: .toy(.eightGaussians)).checkpoint() }
+        return try Trainer(config: config, dataset: .toy(.eightGaussians), teacher: teacher)
+    }
+
+    /// "CPU model, N cores, OS".
+    static func machine() -> String {
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("model name") }?
+            .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces)
+        let info = ProcessInfo.processInfo
+        return "\(cpu ?? "unknown CPU"), \(info.activeProcessorCount) cores, \(info.operatingSystemVersionString)"
+    }
+}

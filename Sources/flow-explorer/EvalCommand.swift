@@ -1,0 +1,67 @@
+import ArgumentParser
+import FlowCore
+import Foundation
+
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Print the quality table of a checkpoint: SW2 and energy distance per sampler and step count.",
+        discussion: """
+            Samples from the EMA weights with every sampler the checkpoint supports (flow matching: \
+            euler, heun, rk4; shortcut: shortcut and euler at the finest d; consistency models: \
+            consistency) and compares them with fresh data. The noise floor is the same metric \
+            between two independent data sets: differences below it are not measurable.
+            """)
+
+    @Argument(help: "A checkpoint written by `flow-explorer train`.") var file: String
+    @Option(help: "Comma-separated step counts K.") var steps = "1,2,4,8,16,32,64,128"
+    @Option(help: "Model and data samples per row (energy distance uses at most 2048).") var samples = 4096
+    @Option(help: "Seed of the noise and the data.") var seed: UInt64 = 0
+    @Option(help: "Only these samplers (comma-separated).") var sampler: String?
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() throws {
+        let stepList = try parseSteps(steps)
+        guard (16...1_000_000).contains(samples) else { throw ValidationError("--samples must be between 16 and 1000000") }
+        let checkpoint = try loadCheckpoint(file)
+        let samplers = try sampler.map { text in
+            try text.split(separator: ",").map { name -> Sampler in
+                guard let s = Sampler(rawValue: String(name)), Sampler.supported(by: checkpoint.method).contains(s) else {
+                    throw ValidationError("sampler '\(name)' does not fit a \(checkpoint.method.rawValue) checkpoint")
+                }
+                return s
+            }
+        }
+        let dataset = try Dataset.named(checkpoint.dataset)
+        let result = Evaluation.run(model: Model(checkpoint: checkpoint), dataset: dataset, steps: stepList,
+                                    samples: samples, seed: seed, samplers: samplers)
+        if json {
+            let rows = result.rows.map { row in
+                JSON.object([("sampler", .string(row.sampler.rawValue)), ("steps", .integer(row.steps)),
+                             ("sw2", .number(row.sw2)), ("energy", .number(row.energy))])
+            }
+            print(JSON.object([
+                ("method", .string(checkpoint.method.rawValue)), ("dataset", .string(checkpoint.dataset)),
+                ("iterations", .integer(checkpoint.iterations)), ("samples", .integer(samples)),
+                ("floor", .object([("sw2", .number(result.floorSW2)), ("energy", .number(result.floorEnergy))])),
+                ("rows", .array(rows)),
+            ]).text)
+        } else {
+            print(EvalTable.text(result, checkpoint: checkpoint, samples: samples))
+        }
+    }
+}
+
+/// The human-readable quality table.
+enum EvalTable {
+    static func text(_ result: Evaluation, checkpoint: Checkpoint, samples: Int) -> String {
+        var lines = ["\(checkpoint.method.title) on \(checkpoint.dataset), \(checkpoint.iterations) iterations, seed \(checkpoint.seed); \(samples) samples",
+                     "sampler       steps      SW2   energy"]
+        for row in result.rows {
+            lines.append(row.sampler.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+                         + String(format: "%6d %8.4f %8.4f", row.steps, row.sw2, row.energy))
+        }
+        lines.append("noise floor" + String(format: "        %8.4f %8.4f", result.floorSW2, result.floorEnergy))
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import FlowCore
+import Foundation
+
+@main
+struct FlowExplorer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flow-explorer",
+        abstract: "Train and compare flow matching, shortcut and consistency models on 2D data.",
+        discussion: """
+            Time runs from t = 0 (noise, x0 ~ N(0, I)) to t = 1 (data); x_t = (1 - t) x0 + t x1. \
+            Consistency-model papers run the other way with EDM noise levels sigma in [0.002, 80]; \
+            they map to this convention by t = 1 / (1 + sigma).
+            """,
+        subcommands: [TrainCommand.self, EvalCommand.self, SampleCommand.self, DatasetsCommand.self, BenchCommand.self]
+    )
+
+    /// Every error ends the process with a one-line message on stderr and exit code 2 (bad
+    /// input); `--help` and `--version` print and exit 0.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            let message = (error as? FlowError)?.description ?? self.message(for: error)
+            let line = message.split(separator: "\n").first.map(String.init) ?? "failed"
+            FileHandle.standardError.write(Data("flow-explorer: \(line)\n".utf8))
+            Foundation.exit(2)
+        }
+    }
+}

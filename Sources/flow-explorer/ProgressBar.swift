@@ -1,0 +1,32 @@
+import Foundation
+
+/// A one-line progress bar on stderr, redrawn at most ten times a second; silent when disabled
+/// (stderr is not a terminal).
+final class ProgressBar {
+    let total: Int
+    let enabled: Bool
+    let start = Date()
+    var lastDraw = Date.distantPast
+
+    init(total: Int, enabled: Bool) {
+        self.total = total
+        self.enabled = enabled
+    }
+
+    func update(_ done: Int, loss: Float) {
+        guard enabled else { return }
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) >= 0.1 || done == total else { return }
+        lastDraw = now
+        let width = 30
+        let filled = total > 0 ? width * done / total : width
+        let rate = Double(done) / max(now.timeIntervalSince(start), 1e-9)
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        let line = "\r[\(bar)] \(done)/\(total)  " + String(format: "loss %.4f  %.0f it/s ", loss, rate)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
