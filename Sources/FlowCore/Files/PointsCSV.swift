@@ -20,9 +20,9 @@ public enum PointsCSV {
     public static func parse(_ text: String, name: String) throws -> [Float] {
         var values: [Float] = []
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift, and a newline like "\n".
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
                 .map { $0.trimmingCharacters(in: .whitespaces) }
@@ -48,9 +48,9 @@ public enum PointsCSV {
 
     static func firstContentLine(_ text: String) -> Int {
         var n = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             n += 1
-            if !line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { return n }
+            if !line.allSatisfy({ $0 == " " || $0 == "\t" }) { return n }
         }
         return n
     }

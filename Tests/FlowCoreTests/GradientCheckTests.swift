@@ -1,0 +1,111 @@
+import Testing
+@testable import FlowCore
+
+/// Central finite differences against the hand-written backward passes. Float32 limits the
+/// precision, so the checks use small networks, a step of 1e-2, and accept an error of at most
+/// 2e-4 plus 2% of the gradient (the truncation error of the central difference is O(h^2)).
+@Suite struct GradientCheckTests {
+    static let step: Float = 1e-2
+
+    /// Compares dL/dp from `analytic` with (L(p + h) - L(p - h)) / 2h for every entry of p.
+    func check(_ values: [Float], tolerance: Float = 0.02, loss: ([Float]) -> Float, analytic: [Float],
+               sourceLocation: SourceLocation = #_sourceLocation) {
+        var worst: Float = 0
+        for i in values.indices {
+            var plus = values, minus = values
+            plus[i] += Self.step
+            minus[i] -= Self.step
+            let numeric = (loss(plus) - loss(minus)) / (2 * Self.step)
+            let error = abs(numeric - analytic[i]) / (1e-2 + abs(analytic[i]))
+            worst = max(worst, error)
+        }
+        #expect(worst < tolerance, "worst gradient error relative to 0.01 + |gradient|: \(worst)", sourceLocation: sourceLocation)
+    }
+
+    @Test func siluBackwardIsTheDerivativeOfSiluForward() {
+        let z: [Float] = (0..<40).map { Float($0) / 4 - 5 }  // -5 ... 4.75, both vector and scalar paths
+        var a = [Float](repeating: 0, count: z.count), s = a, dz = a
+        VectorMath.siluForward(z, &a, &s, count: z.count)
+        let ones = [Float](repeating: 1, count: z.count)
+        VectorMath.siluBackward(ones, z, s, &dz, count: z.count)
+        for i in z.indices {
+            let h: Float = 1e-3
+            let numeric = (silu(z[i] + h) - silu(z[i] - h)) / (2 * h)
+            #expect(abs(numeric - dz[i]) < 2e-3, "z = \(z[i])")
+            #expect(abs(a[i] - silu(z[i])) < 1e-5 * max(1, abs(a[i])))
+        }
+    }
+
+    func silu(_ x: Float) -> Float { Float(Double(x) / (1 + Foundation.exp(-Double(x)))) }
+
+    /// Every layer (linear and SiLU, all depths) through the squared-error loss: the parameter
+    /// gradients and the input gradient of a small step-conditioned network.
+    @Test(arguments: [1, 2, 3])
+    func networkGradientsMatchFiniteDifferences(depth: Int) {
+        let shape = NetworkShape(width: 20, depth: depth, embeddingSize: 4, stepConditioned: true)
+        let network = Network(shape: shape)
+        var rng = SplitMix64(seed: 3)
+        let parameters = network.initialParameters(rng: &rng).map { $0 * 3 }  // larger weights: curvier function
+        let rows = 5
+        let x = (0..<(2 * rows)).map { _ in rng.gaussian() }
+        let t = (0..<rows).map { _ in rng.uniform() * 0.01 }, d = (0..<rows).map { _ in rng.uniform() * 0.01 }
+        let target = (0..<(2 * rows)).map { _ in rng.gaussian() }
+        func loss(_ p: [Float], _ input: [Float]) -> Float {
+            let y = forward(network, p, x: input, t: t, d: d)
+            return zip(y, target).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Float(2 * rows)
+        }
+        let ws = Workspace(shape: shape, capacity: rows)
+        let y = network.forward(parameters: parameters, x: x, t: t, d: d, rows: rows, workspace: ws)
+        let dy = (0..<(2 * rows)).map { 2 * (y[$0] - target[$0]) / Float(2 * rows) }
+        var gradients = [Float](repeating: 0, count: parameters.count)
+        var inputGradient = [Float](repeating: 0, count: rows * shape.inputWidth)
+        network.backward(parameters: parameters, outputGradient: dy, rows: rows, workspace: ws, gradients: &gradients, inputGradient: &inputGradient)
+        check(parameters, loss: { loss($0, x) }, analytic: gradients)
+        let dx = (0..<rows).flatMap { [inputGradient[$0 * shape.inputWidth], inputGradient[$0 * shape.inputWidth + 1]] }
+        check(x, loss: { loss(parameters, $0) }, analytic: dx)
+    }
+
+    /// The matrix kernels on shapes with remainders (rows not a multiple of 6 or 4, columns not
+    /// a multiple of 16) agree with a plain triple loop.
+    @Test(arguments: [(1, 1, 1), (7, 5, 19), (13, 34, 33), (256, 34, 128), (40, 128, 2)])
+    func matrixKernelsAgreeWithTheTripleLoop(shape: (Int, Int, Int)) {
+        let (m, k, n) = shape
+        var rng = SplitMix64(seed: 9)
+        let a = (0..<(m * k)).map { _ in rng.gaussian() }, b = (0..<(k * n)).map { _ in rng.gaussian() }
+        var reference = [Float](repeating: 0, count: m * n)
+        for i in 0..<m { for j in 0..<n { for p in 0..<k { reference[i * n + j] += a[i * k + p] * b[p * n + j] } } }
+        var c = [Float](repeating: 1, count: m * n)
+        Matmul.gemm(a, b, &c, m: m, k: k, n: n, accumulate: false)
+        for i in c.indices { #expect(abs(c[i] - reference[i]) < 1e-4 * Float(k)) }
+        var aT = [Float](repeating: 0, count: m * k)
+        Matmul.transpose(a, &aT, rows: m, columns: k)
+        var cT = [Float](repeating: 1, count: m * n)
+        Matmul.gemmTransposedA(aT, b, &cT, m: m, k: k, n: n, accumulate: true)
+        for i in cT.indices { #expect(abs(cT[i] - 1 - reference[i]) < 1e-4 * Float(k)) }
+    }
+
+    /// The pseudo-Huber loss and the consistency parametrisation f = x + (1 - t) F, as the
+    /// consistency objective composes them: dL/dF from the objective against finite differences.
+    @Test func pseudoHuberThroughTheConsistencyParametrisationMatchesFiniteDifferences() {
+        let c: Float = 0.3
+        let x: [Float] = [0.5, -1.0], target: [Float] = [0.1, 0.4]
+        for t: Float in [0, 0.25, 0.9] {
+            func loss(_ f: [Float]) -> Float {
+                let fx = x[0] + (1 - t) * f[0], fy = x[1] + (1 - t) * f[1]
+                return ConsistencyObjective.pseudoHuber(fx - target[0], fy - target[1], c: c).value
+            }
+            let velocity: [Float] = [0.7, 1.3]
+            let h = ConsistencyObjective.pseudoHuber(x[0] + (1 - t) * velocity[0] - target[0], x[1] + (1 - t) * velocity[1] - target[1], c: c)
+            check(velocity, tolerance: 0.005, loss: loss, analytic: [(1 - t) * h.gx, (1 - t) * h.gy])
+        }
+    }
+
+    @Test func pseudoHuberIsZeroAtZeroAndNearlyEuclideanFarAway() {
+        #expect(ConsistencyObjective.pseudoHuber(0, 0, c: 0.01).value == 0)
+        let far = ConsistencyObjective.pseudoHuber(3, 4, c: 0.001)
+        #expect(abs(far.value - 5) < 0.002)
+        #expect(abs(far.gx - 0.6) < 1e-4 && abs(far.gy - 0.8) < 1e-4)
+    }
+}
+
+import Foundation

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import FlowCore
+
+/// dx/dt = A x with A = [[0.5, -1], [1, 0.5]] (a growing spiral): x(1) = e^A x(0), in closed
+/// form e^0.5 (cos 1 x - sin 1 y, sin 1 x + cos 1 y).
+final class SpiralField: VelocityField {
+    func velocity(_ x: UnsafePointer<Float>, t: Float, d: Float?, rows: Int, into out: UnsafeMutablePointer<Float>) {
+        for r in 0..<rows {
+            out[2 * r] = 0.5 * x[2 * r] - x[2 * r + 1]
+            out[2 * r + 1] = x[2 * r] + 0.5 * x[2 * r + 1]
+        }
+    }
+
+    static func exact(_ x: Double, _ y: Double) -> (Double, Double) {
+        let g = Foundation.exp(0.5)
+        return (g * (Foundation.cos(1) * x - Foundation.sin(1) * y), g * (Foundation.sin(1) * x + Foundation.cos(1) * y))
+    }
+}
+
+@Suite struct SamplerTests {
+    func error(_ sampler: Sampler, steps: Int) -> Double {
+        var rng = SplitMix64(seed: 0)
+        let x = sampler.sample(model: SpiralField(), noise: [1, 0.5], steps: steps, rng: &rng)
+        let (ex, ey) = SpiralField.exact(1, 0.5)
+        return ((Double(x[0]) - ex) * (Double(x[0]) - ex) + (Double(x[1]) - ey) * (Double(x[1]) - ey)).squareRoot()
+    }
+
+    @Test func eulerErrorFallsAsOneOverK() {
+        let ratios = [8, 16, 32].map { error(.euler, steps: $0) / error(.euler, steps: 2 * $0) }
+        for r in ratios { #expect(abs(r - 2) < 0.2, "halving h should halve the error, ratio \(r)") }
+    }
+
+    @Test func heunErrorFallsAsOneOverKSquared() {
+        let ratios = [8, 16].map { error(.heun, steps: $0) / error(.heun, steps: 2 * $0) }
+        for r in ratios { #expect(abs(r - 4) < 0.5, "ratio \(r)") }
+    }
+
+    @Test func rk4ErrorFallsAsOneOverKToTheFourth() {
+        // Float32 round-off (~1e-7) hides the error beyond about 16 steps.
+        let ratios = [2, 4].map { error(.rk4, steps: $0) / error(.rk4, steps: 2 * $0) }
+        for r in ratios { #expect(abs(r - 16) < 3, "ratio \(r)") }
+        #expect(error(.rk4, steps: 16) < 1e-5)
+    }
+
+    @Test func trajectoriesHoldEveryStateFromNoiseToTheEnd() {
+        var rng = SplitMix64(seed: 0)
+        let frames = Sampler.rk4.run(model: SpiralField(), noise: [1, 0.5, -2, 0], steps: 8, trajectory: true, rng: &rng)
+        #expect(frames.count == 9)
+        #expect(frames[0] == [1, 0.5, -2, 0])
+        #expect(frames[8] == Sampler.rk4.sample(model: SpiralField(), noise: [1, 0.5, -2, 0], steps: 8, rng: &rng))
+    }
+
+    @Test func shortcutSamplingPassesTheStepSizeToTheNetwork() {
+        final class StepEcho: VelocityField {
+            var seen: [Float?] = []
+            func velocity(_ x: UnsafePointer<Float>, t: Float, d: Float?, rows: Int, into out: UnsafeMutablePointer<Float>) {
+                seen.append(d)
+                for i in 0..<(2 * rows) { out[i] = 0 }
+            }
+        }
+        let echo = StepEcho()
+        var rng = SplitMix64(seed: 0)
+        _ = Sampler.shortcut.sample(model: echo, noise: [0, 0], steps: 4, rng: &rng)
+        _ = Sampler.euler.sample(model: echo, noise: [0, 0], steps: 2, rng: &rng)
+        #expect(echo.seen == [0.25, 0.25, 0.25, 0.25, nil, nil])
+    }
+
+    @Test func consistencyFunctionIsTheIdentityAtTimeOne() {
+        var rng = SplitMix64(seed: 1)
+        let shape = NetworkShape(width: 16, depth: 2)
+        let network = Network(shape: shape)
+        let model = Model(method: .ct, shape: shape, parameters: network.initialParameters(rng: &rng))
+        let x = (0..<64).map { _ in rng.gaussian() * 3 }
+        var f = [Float](repeating: 0, count: 64)
+        model.consistency(x, t: 1, rows: 32, into: &f)
+        #expect(f == x)
+    }
+}
