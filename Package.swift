@@ -24,10 +24,18 @@ let package = Package(
     targets: [
         .target(name: "FlowCore", swiftSettings: fastMath),
         .target(name: "TerminalCanvas"),
+        .systemLibrary(
+            name: "CNcurses", pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]),
+        .target(name: "NcursesTerminal", dependencies: ["CNcurses", "TerminalCanvas"]),
+        .target(name: "ExplorerApp", dependencies: ["FlowCore", "TerminalCanvas"], swiftSettings: fastMath),
         .executableTarget(
             name: "flow-explorer",
             dependencies: [
                 "FlowCore",
+                "TerminalCanvas",
+                "ExplorerApp",
+                "NcursesTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath
@@ -38,5 +46,6 @@ let package = Package(
         .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TerminalCanvasTests", dependencies: ["TerminalCanvas"]),
         .testTarget(name: "CommandLineTests", dependencies: ["flow-explorer", "FlowCore"]),
+        .testTarget(name: "ExplorerAppTests", dependencies: ["ExplorerApp", "FlowCore", "TerminalCanvas"]),
     ]
 )

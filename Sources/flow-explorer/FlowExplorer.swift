@@ -12,7 +12,8 @@ struct FlowExplorer: ParsableCommand {
             Consistency-model papers run the other way with EDM noise levels sigma in [0.002, 80]; \
             they map to this convention by t = 1 / (1 + sigma).
             """,
-        subcommands: [TrainCommand.self, EvalCommand.self, SampleCommand.self, DatasetsCommand.self, BenchCommand.self]
+        subcommands: [TuiCommand.self, TrainCommand.self, EvalCommand.self, SampleCommand.self, DatasetsCommand.self, BenchCommand.self, RenderCommand.self],
+        defaultSubcommand: TuiCommand.self
     )
 
     /// Every error ends the process with a one-line message on stderr and exit code 2 (bad

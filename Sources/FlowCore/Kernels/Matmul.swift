@@ -35,35 +35,19 @@ public enum Matmul {
         m: Int, k: Int, n: Int, accumulate: Bool
     ) {
         let n16 = n & ~15
-        var j = 0
-        while j < n16 {
-            var i = 0
-            while i + 6 <= m {
-                let cp = c + (i &* n &+ j)
-                var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>()
-                var c3 = SIMD16<Float>(), c4 = SIMD16<Float>(), c5 = SIMD16<Float>()
-                if accumulate {
-                    c0 = load(cp); c1 = load(cp + n); c2 = load(cp + 2 &* n)
-                    c3 = load(cp + 3 &* n); c4 = load(cp + 4 &* n); c5 = load(cp + 5 &* n)
-                }
-                var ap = a + i &* rowStride
-                var bp = b + j
-                for _ in 0..<k {
-                    let bv = load(bp)
-                    c0 = c0.addingProduct(SIMD16(repeating: ap[0]), bv)
-                    c1 = c1.addingProduct(SIMD16(repeating: ap[rowStride]), bv)
-                    c2 = c2.addingProduct(SIMD16(repeating: ap[2 &* rowStride]), bv)
-                    c3 = c3.addingProduct(SIMD16(repeating: ap[3 &* rowStride]), bv)
-                    c4 = c4.addingProduct(SIMD16(repeating: ap[4 &* rowStride]), bv)
-                    c5 = c5.addingProduct(SIMD16(repeating: ap[5 &* rowStride]), bv)
-                    bp += n
-                    ap += columnStride
-                }
-                store(c0, cp); store(c1, cp + n); store(c2, cp + 2 &* n)
-                store(c3, cp + 3 &* n); store(c4, cp + 4 &* n); store(c5, cp + 5 &* n)
-                i += 6
+        // Row blocks outside, column blocks inside: the 6 rows of A being read stay in L1.
+        var i = 0
+        while i + 6 <= m {
+            var j = 0
+            while j < n16 {
+                block6x16(a + i &* rowStride, rowStride, columnStride, b + j, c + (i &* n &+ j), k: k, n: n, accumulate: accumulate)
+                j += 16
             }
-            while i < m {
+            i += 6
+        }
+        while i < m {
+            var j = 0
+            while j < n16 {
                 let cp = c + (i &* n &+ j)
                 var c0 = accumulate ? load(cp) : SIMD16<Float>()
                 var ap = a + i &* rowStride
@@ -74,9 +58,9 @@ public enum Matmul {
                     ap += columnStride
                 }
                 store(c0, cp)
-                i += 1
+                j += 16
             }
-            j += 16
+            i += 1
         }
         // Columns beyond the last multiple of 16 (only for widths that are not).
         for i in 0..<m {
@@ -86,6 +70,35 @@ public enum Matmul {
                 c[i * n + jj] = s
             }
         }
+    }
+
+    /// C[6, 16] (+)= A[6, K] B[K, 16]: twelve AVX registers of accumulators.
+    @inline(__always)
+    static func block6x16(
+        _ a: UnsafePointer<Float>, _ rowStride: Int, _ columnStride: Int,
+        _ b: UnsafePointer<Float>, _ cp: UnsafeMutablePointer<Float>, k: Int, n: Int, accumulate: Bool
+    ) {
+        var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>()
+        var c3 = SIMD16<Float>(), c4 = SIMD16<Float>(), c5 = SIMD16<Float>()
+        if accumulate {
+            c0 = load(cp); c1 = load(cp + n); c2 = load(cp + 2 &* n)
+            c3 = load(cp + 3 &* n); c4 = load(cp + 4 &* n); c5 = load(cp + 5 &* n)
+        }
+        var ap = a
+        var bp = b
+        for _ in 0..<k {
+            let bv = load(bp)
+            c0 = c0.addingProduct(SIMD16(repeating: ap[0]), bv)
+            c1 = c1.addingProduct(SIMD16(repeating: ap[rowStride]), bv)
+            c2 = c2.addingProduct(SIMD16(repeating: ap[2 &* rowStride]), bv)
+            c3 = c3.addingProduct(SIMD16(repeating: ap[3 &* rowStride]), bv)
+            c4 = c4.addingProduct(SIMD16(repeating: ap[4 &* rowStride]), bv)
+            c5 = c5.addingProduct(SIMD16(repeating: ap[5 &* rowStride]), bv)
+            bp += n
+            ap += columnStride
+        }
+        store(c0, cp); store(c1, cp + n); store(c2, cp + 2 &* n)
+        store(c3, cp + 3 &* n); store(c4, cp + 4 &* n); store(c5, cp + 5 &* n)
     }
 
     @inline(__always)

@@ -4,6 +4,8 @@
 /// numbers on the same machine, bit for bit.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     public var state: UInt64
+    /// The second normal of the last Box-Muller pair, not yet returned.
+    var spareGaussian: Float?
 
     public init(seed: UInt64) { state = seed }
 
@@ -34,13 +36,21 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         Int((UInt64(UInt32(truncatingIfNeeded: next() >> 32)) &* UInt64(n)) >> 32)
     }
 
-    /// A standard normal Float by the Box-Muller transform (one of the pair is used).
+    /// A standard normal Float by the Box-Muller transform; each pair of uniforms gives two
+    /// normals, returned one after the other.
     @inline(__always)
     public mutating func gaussian() -> Float {
+        if let spare = spareGaussian {
+            spareGaussian = nil
+            return spare
+        }
         // u1 in (0, 1] so that log(u1) is finite.
         let u1 = (Double(next() >> 11) + 1) * 0x1p-53
         let u2 = Double(next() >> 11) * 0x1p-53
-        return Float((-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2))
+        let radius = (-2 * Foundation.log(u1)).squareRoot()
+        let angle = 2 * Double.pi * u2
+        spareGaussian = Float(radius * Foundation.sin(angle))
+        return Float(radius * Foundation.cos(angle))
     }
 
     /// Fills `buffer` with independent N(0, sigma^2) values.

@@ -1,0 +1,3 @@
+import Foundation
+
+func Thread_sleep(_ seconds: Double) { Thread.sleep(forTimeInterval: seconds) }
