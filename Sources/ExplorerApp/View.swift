@@ -144,3 +144,20 @@ func format(_ value: Double, _ decimals: Int) -> String {
   guard value.isFinite else { return "\(value)" }
   return Axes.format(value, decimals: decimals)
 }
+
+/// The frame that `flow-explorer bench` times as frame_ms: the compare view of an untrained
+/// shortcut model on moons at 200x60, with 4,096 points per panel, K = 2.
+public func benchmarkCompareState() -> AppState {
+  let dataset = Dataset.toy(.moons)
+  let config = TrainingConfig(method: .shortcut)
+  let network = Network(shape: config.shape)
+  var rng = SplitMix64(seed: 1)
+  let model = Model(method: .shortcut, shape: config.shape, parameters: network.initialParameters(rng: &rng))
+  var snapshot = Snapshot(method: .shortcut, dataset: "moons", seed: 0)
+  snapshot.visuals = VisualsBuilder(dataset: dataset, count: 4096, seed: 1).build(model: model, method: .shortcut, steps: 2, iteration: 0)
+  var state = AppState(size: Size(width: 200, height: 60), method: .shortcut, dataset: "moons")
+  state.snapshot = snapshot
+  state.steps = 2
+  state.view = .compare
+  return state
+}

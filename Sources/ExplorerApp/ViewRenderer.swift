@@ -128,8 +128,8 @@ struct ViewRenderer {
       let footer = Rect(x: area.x, y: area.maxY - 1, width: area.width, height: 1)
       buffer.write(panel.label, in: header, alignment: .center, style: state.palette.style(forSeries: i + 1))
       buffer.write("SW2 \(format(panel.sw2, 4))", in: footer, alignment: .center, style: Style(bold: true))
+      // Model samples only: with the data drawn under them, a collapse would hide in the data.
       plot(&buffer, area.inset(top: 1, bottom: 1), v.bounds) { canvas in
-        canvas.plot(points: v.data, series: 0)
         canvas.plot(points: panel.points, series: i + 1)
       }
     }
@@ -139,6 +139,6 @@ struct ViewRenderer {
     case .fm: note = "fm has no shortcut: Euler vs Heun (press m for a shortcut model)"
     case .cd, .ct: note = "consistency: 1 step vs K steps with re-noising"
     }
-    return "data (\(dot.isEmpty ? "." : "⣿")) under both; SW2 = sliced Wasserstein-2 to the data (lower is better); \(note)"
+    return "model samples only (view 1 shows the data); SW2 to the data, lower is better; \(note)"
   }
 }

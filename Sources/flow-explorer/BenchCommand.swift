@@ -1,6 +1,8 @@
 import ArgumentParser
+import ExplorerApp
 import FlowCore
 import Foundation
+import TerminalCanvas
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +15,8 @@ struct BenchCommand: ParsableCommand {
             for the weight gradient, the same for the input gradient of every layer but the first), \
             plus the extra forward passes that compute targets (shortcut: 2 per bootstrap row; \
             CT: 1 per row; CD: 1 per row and 1 or 2 teacher passes). The CD teacher is an untrained \
-            network: only the speed is measured.
+            network: only the speed is measured. frame_ms is the median time to build one frame of \
+            the UI's compare view at 200x60 with 4,096 points per panel (drawing only; no terminal).
             """)
 
     @Option(help: "Seconds per measurement.") var seconds = 1.0
@@ -53,6 +56,7 @@ struct BenchCommand: ParsableCommand {
             rows.append(Row(method: method, stepsPerSecond: median, gflops: median * Double(trainer.flopsPerStep) / 1e9))
         }
         let batch = TrainingConfig(method: .fm).batchSize
+        let frameMilliseconds = Self.frameMilliseconds()
         if json {
             print(JSON.object([
                 ("machine", .string(Self.machine())),
@@ -61,6 +65,7 @@ struct BenchCommand: ParsableCommand {
                              ("samples_per_second", .number((row.stepsPerSecond * Double(batch)).rounded())),
                              ("gflops", .number((row.gflops * 10).rounded() / 10))])
                 })),
+                ("frame_ms", .number((frameMilliseconds * 100).rounded() / 100)),
             ]).text)
         } else {
             print("\(Self.machine()); one thread, batch \(batch), median of \(repeats)")
@@ -69,6 +74,7 @@ struct BenchCommand: ParsableCommand {
                 print(row.method.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
                       + String(format: "%9.0f %11.0f %9.1f", row.stepsPerSecond, row.stepsPerSecond * Double(batch), row.gflops))
             }
+            print(String(format: "UI compare frame, 200x60, 4096 points per panel: %.2f ms", frameMilliseconds))
         }
     }
 
@@ -78,6 +84,19 @@ struct BenchCommand: ParsableCommand {
         var teacher: Checkpoint?
         if method == .cd { teacher = try Trainer(config: TrainingConfig(method: .fm), dataset: .toy(.eightGaussians)).checkpoint() }
         return try Trainer(config: config, dataset: .toy(.eightGaussians), teacher: teacher)
+    }
+
+    /// The median build time of the benchmark compare frame over 50 frames, in milliseconds.
+    static func frameMilliseconds() -> Double {
+        let state = benchmarkCompareState()
+        var buffer = CellBuffer(size: state.size)
+        render(state, into: &buffer)
+        let times = (0..<50).map { _ in
+            let start = Date()
+            render(state, into: &buffer)
+            return Date().timeIntervalSince(start) * 1000
+        }
+        return times.sorted()[times.count / 2]
     }
 
     /// "CPU model, N cores, OS".
