@@ -22,7 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
-        .target(name: "FlowCore", swiftSettings: fastMath),
+        .target(name: "CKernels"),
+        .target(name: "FlowCore", dependencies: ["CKernels"], swiftSettings: fastMath),
         .target(name: "TerminalCanvas"),
         .systemLibrary(
             name: "CNcurses", pkgConfig: "ncursesw",
@@ -45,7 +46,7 @@ let package = Package(
             path: "examples/train-and-compare", swiftSettings: fastMath),
         .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TerminalCanvasTests", dependencies: ["TerminalCanvas"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["flow-explorer", "FlowCore"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["flow-explorer", "FlowCore"], exclude: ["Fixtures", "Snapshots"]),
         .testTarget(name: "ExplorerAppTests", dependencies: ["ExplorerApp", "FlowCore", "TerminalCanvas"]),
     ]
 )

@@ -84,6 +84,21 @@ import Testing
         for i in cT.indices { #expect(abs(cT[i] - 1 - reference[i]) < 1e-4 * Float(k)) }
     }
 
+    /// Where the CPU has AVX-512 the C kernel computes most blocks; it must give the same bits as
+    /// the Swift kernel, so that training is reproducible across the two paths.
+    @Test(arguments: [(252, 128, 128), (256, 34, 128), (128, 256, 128), (13, 40, 70)])
+    func theAVX512KernelGivesTheSameBitsAsTheSwiftKernel(shape: (Int, Int, Int)) {
+        let (m, k, n) = shape
+        var rng = SplitMix64(seed: 11)
+        let a = (0..<(m * k)).map { _ in rng.gaussian() }, b = (0..<(k * n)).map { _ in rng.gaussian() }
+        for accumulate in [false, true] {
+            var dispatched = [Float](repeating: 0.5, count: m * n), swift = dispatched
+            Matmul.kernel(a, rowStride: k, columnStride: 1, b, &dispatched, m: m, k: k, n: n, accumulate: accumulate)
+            Matmul.region(a, k, 1, b, &swift, rows: 0..<m, columns: 0..<n, k: k, n: n, accumulate: accumulate)
+            #expect(dispatched.map(\.bitPattern) == swift.map(\.bitPattern), "AVX-512 available: \(Matmul.hasAVX512)")
+        }
+    }
+
     /// The pseudo-Huber loss and the consistency parametrisation f = x + (1 - t) F, as the
     /// consistency objective composes them: dL/dF from the objective against finite differences.
     @Test func pseudoHuberThroughTheConsistencyParametrisationMatchesFiniteDifferences() {

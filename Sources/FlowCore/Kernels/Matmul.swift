@@ -1,3 +1,5 @@
+import CKernels
+
 /// Float32 matrix products on row-major buffers, register-blocked with `SIMD16<Float>`.
 ///
 /// The shapes this project needs are small (batch 256, widths 2 to 128), so the kernels keep a
@@ -25,29 +27,51 @@ public enum Matmul {
         kernel(a, rowStride: 1, columnStride: m, b, c, m: m, k: k, n: n, accumulate: accumulate)
     }
 
-    /// The shared kernel: element (i, p) of A is `a[i * rowStride + p * columnStride]`. Each
-    /// 6 x 16 block of C stays in registers (12 AVX registers) while p runs over K; B is read in
-    /// rows of 16 contiguous floats.
+    /// Whether the AVX-512 kernel of CKernels can run here (checked once).
+    static let hasAVX512 = fe_avx512_available() == 1
+
+    /// The shared kernel: element (i, p) of A is `a[i * rowStride + p * columnStride]`.
+    /// Where the CPU has AVX-512, the C kernel takes the blocks of 6 rows by 32 columns and the
+    /// Swift kernel the rest; both add the K terms of each element in order with one fused
+    /// multiply-add each, so the result is the same to the bit either way.
     @inline(__always)
     static func kernel(
         _ a: UnsafePointer<Float>, rowStride: Int, columnStride: Int,
         _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         m: Int, k: Int, n: Int, accumulate: Bool
     ) {
-        let n16 = n & ~15
-        // Row blocks outside, column blocks inside: the 6 rows of A being read stay in L1.
-        var i = 0
-        while i + 6 <= m {
-            var j = 0
-            while j < n16 {
+        let wideRows = hasAVX512 ? m - m % 6 : 0, wideColumns = hasAVX512 ? n & ~31 : 0
+        if wideRows > 0 && wideColumns > 0 {
+            fe_gemm_avx512(a, rowStride, columnStride, b, n, c, n, wideRows, k, wideColumns, accumulate ? 1 : 0)
+            region(a, rowStride, columnStride, b, c, rows: 0..<wideRows, columns: wideColumns..<n, k: k, n: n, accumulate: accumulate)
+            region(a, rowStride, columnStride, b, c, rows: wideRows..<m, columns: 0..<n, k: k, n: n, accumulate: accumulate)
+        } else {
+            region(a, rowStride, columnStride, b, c, rows: 0..<m, columns: 0..<n, k: k, n: n, accumulate: accumulate)
+        }
+    }
+
+    /// The Swift kernel on a rectangle of C: each 6 x 16 block of C stays in registers (12 AVX
+    /// registers) while p runs over K; B is read in rows of 16 contiguous floats. Row blocks are
+    /// outside and column blocks inside, so the 6 rows of A being read stay in L1.
+    @inline(__always)
+    static func region(
+        _ a: UnsafePointer<Float>, _ rowStride: Int, _ columnStride: Int,
+        _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+        rows: Range<Int>, columns: Range<Int>, k: Int, n: Int, accumulate: Bool
+    ) {
+        let end16 = columns.lowerBound + (columns.count & ~15)
+        var i = rows.lowerBound
+        while i + 6 <= rows.upperBound {
+            var j = columns.lowerBound
+            while j < end16 {
                 block6x16(a + i &* rowStride, rowStride, columnStride, b + j, c + (i &* n &+ j), k: k, n: n, accumulate: accumulate)
                 j += 16
             }
             i += 6
         }
-        while i < m {
-            var j = 0
-            while j < n16 {
+        while i < rows.upperBound {
+            var j = columns.lowerBound
+            while j < end16 {
                 let cp = c + (i &* n &+ j)
                 var c0 = accumulate ? load(cp) : SIMD16<Float>()
                 var ap = a + i &* rowStride
@@ -63,10 +87,10 @@ public enum Matmul {
             i += 1
         }
         // Columns beyond the last multiple of 16 (only for widths that are not).
-        for i in 0..<m {
-            for jj in n16..<n {
+        for i in rows {
+            for jj in end16..<columns.upperBound {
                 var s: Float = accumulate ? c[i * n + jj] : 0
-                for p in 0..<k { s += a[i * rowStride + p * columnStride] * b[p * n + jj] }
+                for p in 0..<k { s = s.addingProduct(a[i * rowStride + p * columnStride], b[p * n + jj]) }
                 c[i * n + jj] = s
             }
         }

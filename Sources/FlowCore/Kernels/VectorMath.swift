@@ -11,17 +11,16 @@ public enum VectorMath {
     public static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> {
         let magic = SIMD16<Float>(repeating: 12_582_912)  // 1.5 * 2^23
         let xc = pointwiseMin(pointwiseMax(x, SIMD16(repeating: -87.3)), SIMD16(repeating: 88.3))
-        let shifted = xc * 1.442_695_04 + magic
+        let shifted = magic.addingProduct(xc, SIMD16(repeating: 1.442_695_04))
         let n = shifted - magic
-        var r = xc - n * 0.693_359_375
-        r = r + n * 2.121_944_4e-4
-        var p = SIMD16<Float>(repeating: 1.987_569_15e-4)
-        p = p * r + 1.398_199_95e-3
-        p = p * r + 8.333_451_9e-3
-        p = p * r + 4.166_579_59e-2
-        p = p * r + 1.666_666_55e-1
-        p = p * r + 5.000_000_1e-1
-        p = p * (r * r) + r + 1
+        // r = x - n ln2, with ln2 split in two parts for accuracy; Horner steps as fused multiply-adds.
+        let r = xc.addingProduct(n, SIMD16(repeating: -0.693_359_375)).addingProduct(n, SIMD16(repeating: 2.121_944_4e-4))
+        var p = SIMD16<Float>(repeating: 1.398_199_95e-3).addingProduct(SIMD16(repeating: 1.987_569_15e-4), r)
+        p = SIMD16<Float>(repeating: 8.333_451_9e-3).addingProduct(p, r)
+        p = SIMD16<Float>(repeating: 4.166_579_59e-2).addingProduct(p, r)
+        p = SIMD16<Float>(repeating: 1.666_666_55e-1).addingProduct(p, r)
+        p = SIMD16<Float>(repeating: 5.000_000_1e-1).addingProduct(p, r)
+        p = (r + 1).addingProduct(p, r * r)
         let integer = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000
         let scale = (integer &+ 127) &<< 23
         return p * unsafeBitCast(scale, to: SIMD16<Float>.self)
