@@ -1,3 +1,4 @@
+import FlowCore
 import Foundation
 
 /// A JSON value whose objects keep their key order, for stable, readable `--json` output.
@@ -14,28 +15,15 @@ enum JSON {
         switch self {
         case .number(let v): v.isFinite ? formatted(v) : "null"
         case .integer(let v): String(v)
-        case .string(let s): quoted(s)
+        case .string(let s): JSONString.quoted(s)
         case .bool(let b): b ? "true" : "false"
         case .array(let items): "[" + items.map(\.text).joined(separator: ",") + "]"
-        case .object(let pairs): "{" + pairs.map { quoted($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
+        case .object(let pairs): "{" + pairs.map { JSONString.quoted($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
         case .null: "null"
         }
     }
 
     private func formatted(_ v: Double) -> String {
         v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(format: "%.6g", v)
-    }
-
-    private func quoted(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default: c.value < 0x20 ? (out += String(format: "\\u%04x", c.value)) : out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
     }
 }

@@ -200,28 +200,6 @@ func squaredBoundsKeepACircleRound(mode: PlotMode) {
   #expect(inkExtent(rendered(stretched)).width == 60)
 }
 
-@Test func plottingTwoPanelsOfFourThousandPointsIsFast() {
-  let screen = Rect(x: 0, y: 0, width: 200, height: 60)
-  var points = [Float](repeating: 0, count: 8192)
-  var state: UInt32 = 12345
-  for i in points.indices {
-    state = state &* 1_664_525 &+ 1_013_904_223
-    points[i] = Float(state >> 8) / Float(1 << 24) * 6 - 3
-  }
-  var buffer = CellBuffer(size: screen.size)
-  let clock = ContinuousClock()
-  let elapsed = clock.measure {
-    for rect in screen.columns([.fill(), .fill()]) {
-      let bounds = PlotBounds(x: -3...3, y: -3...3).squared(toFit: rect.size)
-      var canvas = PlotCanvas(size: rect.size, mode: .braille, bounds: bounds)
-      canvas.plot(points: points, series: 0)
-      canvas.render(into: &buffer, at: rect, palette: .color256)
-    }
-  }
-  // The release-build budget is 5 ms; debug builds are much slower, so only a sanity bound here.
-  #expect(elapsed < .milliseconds(250))
-}
-
 @Test func polylinesJoinPointsAndBreakAtNonFinitePoints() {
   var canvas = unitDotCanvas(columns: 2, rows: 1, mode: .braille)
   canvas.polyline(points: [0.5, 3.5, 3.5, 3.5, .nan, .nan, 0.5, 0.5], series: 0)
