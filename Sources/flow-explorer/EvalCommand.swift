@@ -18,6 +18,8 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Model and data samples per row (energy distance uses at most 2048).") var samples = 4096
     @Option(help: "Seed of the noise and the data.") var seed: UInt64 = 0
     @Option(help: "Only these samplers (comma-separated).") var sampler: String?
+    @Option(help: "A flow-matching checkpoint whose RK4 trajectories (128 steps) measure a consistency model's self-consistency error.")
+    var teacher: String?
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
@@ -33,8 +35,16 @@ struct EvalCommand: ParsableCommand {
             }
         }
         let dataset = try Dataset.named(checkpoint.dataset)
-        let result = Evaluation.run(model: Model(checkpoint: checkpoint), dataset: dataset, steps: stepList,
+        let model = Model(checkpoint: checkpoint)
+        let result = Evaluation.run(model: model, dataset: dataset, steps: stepList,
                                     samples: samples, seed: seed, samplers: samplers)
+        var consistency: SelfConsistency.Result?
+        if let teacher {
+            let teacherCheckpoint = try loadCheckpoint(teacher)
+            guard teacherCheckpoint.method == .fm else { throw ValidationError("--teacher must be a flow-matching checkpoint") }
+            guard checkpoint.method.isConsistency else { throw ValidationError("--teacher measures consistency models (cd, ct) only") }
+            consistency = SelfConsistency.evaluate(model: model, teacher: Model(checkpoint: teacherCheckpoint), seed: seed)
+        }
         if json {
             let rows = result.rows.map { row in
                 JSON.object([("sampler", .string(row.sampler.rawValue)), ("steps", .integer(row.steps)),
@@ -45,9 +55,12 @@ struct EvalCommand: ParsableCommand {
                 ("iterations", .integer(checkpoint.iterations)), ("samples", .integer(samples)),
                 ("floor", .object([("sw2", .number(result.floorSW2)), ("energy", .number(result.floorEnergy))])),
                 ("rows", .array(rows)),
-            ]).text)
+            ] + (consistency.map { [("self_consistency", JSON.number($0.error))] } ?? [])).text)
         } else {
             print(EvalTable.text(result, checkpoint: checkpoint, samples: samples))
+            if let consistency {
+                print(String(format: "self-consistency error (mean |f(x_t, t) - x_1| on 512 RK4 trajectories of the teacher): %.4f", consistency.error))
+            }
         }
     }
 }

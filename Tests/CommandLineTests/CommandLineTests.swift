@@ -91,6 +91,15 @@ import Testing
         #expect((ct["rows"] as? [[String: Any]])?.map { $0["sampler"] as! String } == ["consistency", "consistency"])
     }
 
+    @Test func evalWithATeacherReportsTheSelfConsistencyError() throws {
+        let r = try run(["eval", try trained("ct", "ct.safetensors"), "--steps", "1", "--samples", "256",
+                         "--teacher", try trained("fm", "fm.safetensors"), "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let error = try #require(try json(r.stdout)["self_consistency"] as? Double)
+        #expect(error > 0 && error.isFinite)
+        #expect(try run(["eval", try trained("fm", "fm.safetensors"), "--teacher", try trained("fm", "fm.safetensors")]).status == 2)
+    }
+
     @Test func twoRunsWithTheSameSeedWriteIdenticalCheckpoints() throws {
         for name in ["same-a.safetensors", "same-b.safetensors"] {
             try run(["train", "--iterations", "50", "--width", "32", "--seed", "5", "--out", path(name)])

@@ -77,3 +77,40 @@ final class SpiralField: VelocityField {
         #expect(f == x)
     }
 }
+
+/// The exact consistency function of the spiral field: f(x, t) = e^{A (1 - t)} x, written as
+/// f = x + (1 - t) F, so F = (e^{A (1 - t)} - I) x / (1 - t).
+final class ExactSpiralConsistency: VelocityField {
+    func velocity(_ x: UnsafePointer<Float>, t: Float, d: Float?, rows: Int, into out: UnsafeMutablePointer<Float>) {
+        let s = Double(1 - t)
+        let g = Foundation.exp(0.5 * s), c = Foundation.cos(s), sn = Foundation.sin(s)
+        for r in 0..<rows {
+            let x0 = Double(x[2 * r]), y0 = Double(x[2 * r + 1])
+            let fx = g * (c * x0 - sn * y0), fy = g * (sn * x0 + c * y0)
+            out[2 * r] = s > 0 ? Float((fx - x0) / s) : 0
+            out[2 * r + 1] = s > 0 ? Float((fy - y0) / s) : 0
+        }
+    }
+}
+
+/// A model that has learned nothing: f(x, t) = x.
+final class IdentityConsistency: VelocityField {
+    func velocity(_ x: UnsafePointer<Float>, t: Float, d: Float?, rows: Int, into out: UnsafeMutablePointer<Float>) {
+        for i in 0..<(2 * rows) { out[i] = 0 }
+    }
+}
+
+@Suite struct SelfConsistencyTests {
+    @Test func anExactConsistencyFunctionHasNearlyZeroError() {
+        let result = SelfConsistency.evaluate(model: ExactSpiralConsistency(), teacher: SpiralField(), trajectories: 64)
+        #expect(result.error < 1e-4)
+        #expect(result.errorAtTime.count == 16)
+    }
+
+    @Test func theIdentityHasTheErrorOfStayingPut() {
+        let result = SelfConsistency.evaluate(model: IdentityConsistency(), teacher: SpiralField(), trajectories: 64)
+        #expect(result.error > 0.5)
+        // Points nearer the data end (larger t) are nearer their end point.
+        #expect(result.errorAtTime.first! > result.errorAtTime.last!)
+    }
+}
