@@ -44,9 +44,15 @@ let package = Package(
         .executableTarget(
             name: "train-and-compare", dependencies: ["FlowCore"],
             path: "examples/train-and-compare", swiftSettings: fastMath),
+        .executableTarget(
+            name: "library-in-20-lines", dependencies: ["FlowCore"],
+            path: "examples/library-in-20-lines", swiftSettings: fastMath),
+        .executableTarget(
+            name: "slide-figure", dependencies: ["FlowCore", "ExplorerApp", "TerminalCanvas"],
+            path: "examples/slide-figure", swiftSettings: fastMath),
         .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TerminalCanvasTests", dependencies: ["TerminalCanvas"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["flow-explorer", "FlowCore"], exclude: ["Fixtures", "Snapshots"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["flow-explorer", "FlowCore", "ExplorerApp"], exclude: ["Fixtures", "Snapshots"]),
         .testTarget(name: "ExplorerAppTests", dependencies: ["ExplorerApp", "FlowCore", "TerminalCanvas"]),
     ]
 )

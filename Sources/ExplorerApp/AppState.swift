@@ -43,6 +43,8 @@ public struct AppState: Sendable {
   public var dataset: String
   /// The training seed.
   public var seed: UInt64
+  /// The Adam learning rate given with `--lr`, or nil for the default (1e-3).
+  public var learningRate: Float?
   /// Draw ASCII only (`--ascii` or a non-UTF-8 locale).
   public var ascii: Bool
   /// Colours for series and frames.
@@ -80,9 +82,14 @@ public struct AppState: Sendable {
   /// The file `s` saves to: flow-explorer-<method>-<dataset>.safetensors in the current directory
   /// (a CSV dataset contributes its file name without directory and extension).
   public var checkpointFileName: String {
+    "flow-explorer-\(method.rawValue)-\(fileSafeDatasetName).safetensors"
+  }
+
+  /// The dataset as part of a file name: a CSV path gives its file name without directory and
+  /// extension; characters other than letters, digits, `-` and `_` become `_`.
+  public var fileSafeDatasetName: String {
     var name = dataset.split(separator: "/").last.map(String.init) ?? dataset
     if name.hasSuffix(".csv") { name.removeLast(4) }
-    let safe = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
-    return "flow-explorer-\(method.rawValue)-\(safe).safetensors"
+    return String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
   }
 }

@@ -28,4 +28,6 @@ public enum WorkerCommand: Equatable, Sendable {
   case setSteps(Int)
   /// Write a checkpoint of the current weights to this path.
   case save(path: String)
+  /// Write `contents` (an SVG picture of the current view) to this path, atomically.
+  case export(path: String, contents: String)
 }

@@ -30,6 +30,9 @@ public struct Snapshot: Sendable {
   public var message: String?
   /// Increments with every new message.
   public var messageSerial: Int
+  /// Set when training stopped because the loss or the EMA weights became non-finite, e.g.
+  /// "training diverged at iteration 412 (loss nan): press r to reset (try a lower --lr)".
+  public var divergence: String?
   /// Plots, recomputed now and then; nil until the first ones are ready.
   public var visuals: Visuals?
 

@@ -24,6 +24,9 @@ public struct WorkerSettings: Sendable {
   public var teacherIterations = 2000
   /// The longest share of time spent on pictures rather than training.
   public var pictureShare = 0.1
+  /// Adam's learning rate (`--lr`) for the model; nil keeps `TrainingConfig`'s default. The
+  /// internal cd teacher always trains with the default.
+  public var learningRate: Float?
 
   public init(method: Method, dataset: String, seed: UInt64, initial: Checkpoint? = nil) {
     self.method = method
@@ -41,6 +44,11 @@ public struct WorkerSettings: Sendable {
 /// s / share - s, and at least 0.25 s), so training keeps about 90% of its headless rate.
 /// Consistency distillation needs a flow-matching teacher: unless `--load` gave one, the worker
 /// first trains one for `teacherIterations` steps (shown as the phase) and keeps it per dataset.
+///
+/// Divergence: when a step's loss is not finite, or the EMA weights hold a non-finite value
+/// (checked every `lossChunk` steps and before every picture), the worker stops training, keeps
+/// the last good pictures, and publishes `Snapshot.divergence` and a message at once. It stays
+/// stopped until `reset` (a resume is refused with the message again).
 public final class TrainingWorker: TrainingLink, Sendable {
   private let commands = Mutex<[WorkerCommand]>([])
   private let latest = Mutex<Snapshot?>(nil)
@@ -88,6 +96,8 @@ private final class WorkerLoop {
   var method: Method
   var datasetName: String
   var paused = false
+  /// Set when training diverged; cleared by reset.
+  var diverged = false
   var steps = 1
   var trainer: Trainer?
   var teacherTrainer: Trainer?
@@ -137,6 +147,7 @@ private final class WorkerLoop {
   }
 
   func restart() {
+    diverged = false
     trainer = nil
     teacherTrainer = nil
     chunk = LossChunk()
@@ -151,6 +162,7 @@ private final class WorkerLoop {
       builder = VisualsBuilder(dataset: dataset, count: settings.pictureCount, seed: settings.seed)
       var config = TrainingConfig(method: method)
       config.seed = settings.seed
+      if let lr = settings.learningRate { config.learningRate = lr }
       let initial = settings.initial.flatMap { $0.method == method && $0.dataset == datasetName ? $0 : nil }
       if method == .cd {
         if let teacher = teacherCheckpoint() {
@@ -194,6 +206,7 @@ private final class WorkerLoop {
     guard let trainer else { return }
     let report = trainer.step()
     rateSteps += 1
+    guard report.loss.isFinite else { return diverge(at: trainer.iteration, reason: "loss \(report.loss)") }
     chunk.total += report.loss
     chunk.count += 1
     if let fm = report.flowMatchingLoss ?? (method == .fm ? report.loss : nil) { chunk.fm += fm; chunk.fmCount += 1 }
@@ -203,8 +216,29 @@ private final class WorkerLoop {
       if chunk.fmCount > 0 { append(&snapshot.flowMatchingLosses, chunk.fm / Float(chunk.fmCount)) }
       if chunk.bootCount > 0 { append(&snapshot.bootstrapLosses, chunk.boot / Float(chunk.bootCount)) }
       chunk = LossChunk()
+      if !allFinite(trainer.ema) { return diverge(at: trainer.iteration, reason: "EMA weights not finite") }
     }
     snapshot.iteration = trainer.iteration
+  }
+
+  /// Stops training after a non-finite loss or EMA value and tells the UI at once.
+  func diverge(at iteration: Int, reason: String) {
+    diverged = true
+    paused = true
+    chunk = LossChunk()
+    snapshot.iteration = iteration
+    snapshot.divergence = "training diverged at iteration \(iteration) (\(reason)): press r to reset (try a lower --lr)"
+    note(snapshot.divergence!)
+    maybePublish(force: true)
+  }
+
+  /// True when no value of `values` is NaN or infinite (0 * v is NaN exactly for those).
+  func allFinite(_ values: [Float]) -> Bool {
+    values.withUnsafeBufferPointer { p in
+      var probe: Float = 0
+      for v in p { probe += v * 0 }
+      return probe == 0
+    }
   }
 
   func append(_ list: inout [Float], _ value: Float) {
@@ -220,9 +254,10 @@ private final class WorkerLoop {
       needPictures = false
       pictureWait = max(.milliseconds(250), spent * ((1 - settings.pictureShare) / settings.pictureShare))
     }
-    guard let builder else { return }
+    guard let builder, !diverged else { return }
     let model: Model
     if let trainer {
+      guard allFinite(trainer.ema) else { return diverge(at: trainer.iteration, reason: "EMA weights not finite") }
       model = Model(method: method, shape: trainer.config.shape, parameters: trainer.ema)
     } else if let teacher = teacherTrainer {
       model = Model(method: .fm, shape: teacher.config.shape, parameters: teacher.ema)
@@ -258,11 +293,20 @@ private final class WorkerLoop {
   func handle(_ command: WorkerCommand) {
     switch command {
     case .setPaused(let value):
+      if diverged {
+        note(snapshot.divergence ?? "training diverged: press r to reset")
+        maybePublish(force: true)
+        return
+      }
       paused = value
       rateStart = .now
       rateSteps = 0
       maybePublish(force: true)
     case .reset:
+      if diverged {
+        diverged = false
+        paused = false
+      }
       restart()
     case .configure(let newMethod, let dataset):
       method = Method(rawValue: newMethod) ?? method
@@ -281,6 +325,14 @@ private final class WorkerLoop {
         }
       } else {
         note("nothing to save yet")
+      }
+      maybePublish(force: true)
+    case .export(let path, let contents):
+      do {
+        try AtomicFile.write(Data(contents.utf8), to: path)
+        note("wrote \(path)")
+      } catch {
+        note("export failed: \(error)")
       }
       maybePublish(force: true)
     }

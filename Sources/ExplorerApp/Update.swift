@@ -5,7 +5,11 @@ import TerminalCanvas
 ///
 /// Keys: `q` / Ctrl-C quit, `?` help, `Esc` close help, space pause / resume, tab / shift-tab or
 /// `1`..`4` view, `+` / `-` double / halve K (1...128), `[` / `]` t down / up by 1/16, `d` next
-/// dataset, `m` next method, `r` reset with the same seed, `s` save a checkpoint.
+/// dataset, `m` next method, `r` reset with the same seed, `s` save a checkpoint, `e` export the
+/// view as SVG (`SVGExport`; the worker writes the file).
+///
+/// A snapshot whose training diverged (`Snapshot.divergence`) pauses the app: the worker has
+/// stopped, and only `r` starts it again.
 public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
   switch message {
   case .resize(let size):
@@ -17,6 +21,7 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
       state.seenMessageSerial = snapshot.messageSerial
       if let text = snapshot.message { state.notice = text }
     }
+    if snapshot.divergence != nil { state.paused = true }
     state.snapshot = snapshot
     return []
   case .key(let key):
@@ -69,11 +74,18 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
       state.method = all[(index + 1) % all.count]
       return restart(&state)
     case "r":
+      if state.snapshot?.divergence != nil { state.paused = false }  // the worker resumes too
       state.snapshot = nil
       state.notice = "reset with seed \(state.seed)"
       return [.worker(.reset)]
     case "s":
       return [.worker(.save(path: state.checkpointFileName))]
+    case "e":
+      guard let svg = SVGExport.document(state) else {
+        state.notice = "nothing to export yet: the first pictures come in a moment"
+        return []
+      }
+      return [.worker(.export(path: SVGExport.fileName(state), contents: svg))]
     default:
       break
     }

@@ -25,8 +25,9 @@ public func render(_ state: AppState, into buffer: inout CellBuffer) {
   let bands = screen.rows([.fixed(1), .fill(), .fixed(1), .fixed(4), .fixed(1)])
   drawTabs(state, into: &buffer, in: bands[0])
   let caption = ViewRenderer(state: state).draw(into: &buffer, in: bands[1])
+  // A diverged run keeps its last pictures; the caption line says why training stopped.
   buffer.write(
-    " " + caption, in: bands[2], alignment: .left, style: Style(dim: state.palette != .monochrome))
+    " " + (state.snapshot?.divergence ?? caption), in: bands[2], alignment: .left, style: Style(dim: state.palette != .monochrome))
   drawLosses(state, into: &buffer, in: bands[3])
   drawStatus(state, into: &buffer, in: bands[4])
   if state.showHelp { drawHelp(state, into: &buffer, in: screen) }
@@ -80,7 +81,12 @@ func statusText(_ state: AppState) -> String {
 private func drawStatus(_ state: AppState, into buffer: inout CellBuffer, in rect: Rect) {
   let style = Style(reverse: true)
   buffer.fill(rect, with: Cell(" ", style: style))
-  buffer.write(statusText(state), in: rect, alignment: .left, style: style)
+  let status = statusText(state)
+  buffer.write(status, in: rect, alignment: .left, style: style)
+  let command = RunRecipe(state).tui + " "
+  if status.count + 4 + command.count <= rect.width {
+    buffer.write(command, in: rect, alignment: .right, style: style)
+  }
 }
 
 private func drawLosses(_ state: AppState, into buffer: inout CellBuffer, in rect: Rect) {
@@ -113,35 +119,66 @@ private func drawLosses(_ state: AppState, into buffer: inout CellBuffer, in rec
   }
 }
 
-/// Every key, as the help overlay shows it.
-public let helpLines: [String] = [
-  "q  Ctrl-C   quit",
-  "?           this help",
-  "Esc         close this help",
-  "space       pause / resume training",
-  "tab  1..4   switch view",
-  "+  -        double / halve K (1..128)",
-  "[  ]        scrub t (samples view shows x_t)",
-  "d           next dataset",
-  "m           next method (fm, shortcut, cd, ct)",
-  "r           reset with the same seed",
-  "s           save a checkpoint",
+/// Every key binding, as the help overlay shows it: the keys (separated by two spaces) and
+/// what they do.
+public let keyHelp: [(keys: String, action: String)] = [
+  ("q  Ctrl-C", "quit"),
+  ("?", "this help"),
+  ("Esc", "close this help"),
+  ("space", "pause / resume training"),
+  ("tab  1..4", "switch view"),
+  ("+  -", "double / halve K (1..128)"),
+  ("[  ]", "scrub t (samples view shows x_t)"),
+  ("d", "next dataset"),
+  ("m", "next method (fm, shortcut, cd, ct)"),
+  ("r", "reset with the same seed"),
+  ("s", "save a checkpoint"),
+  ("e", "export this view as SVG"),
 ]
 
+/// Every key, as the help overlay shows it.
+public let helpLines: [String] = keyHelp.map { $0.keys.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.action }
+
+/// Every key name the help overlay lists, one each (`1..4` becomes 1, 2, 3, 4), for docs and tests.
+public let helpKeys: [String] = keyHelp.flatMap { entry in
+  entry.keys.split(separator: " ").flatMap { $0 == "1..4" ? ["1", "2", "3", "4"] : [String($0)] }
+}
+
+/// The help overlay's lines: the keys, then the commands that reproduce this run
+/// (`RunRecipe`), each wrapped to `width` with continuation lines indented.
+func helpOverlayLines(_ state: AppState, width: Int) -> [String] {
+  var lines = helpLines + ["", "Reproduce this run:"]
+  for command in RunRecipe(state).lines {
+    var line = ""
+    for word in command.split(separator: " ") {
+      if !line.isEmpty, line.count + 1 + word.count > width {
+        lines.append(line)
+        line = "    "
+      }
+      line += (line.isEmpty || line == "    " ? "" : " ") + word
+    }
+    lines.append(line)
+  }
+  return lines
+}
+
 private func drawHelp(_ state: AppState, into buffer: inout CellBuffer, in screen: Rect) {
-  let width = (helpLines.map(\.count).max() ?? 20) + 6
-  let rect = screen.centered(Size(width: width, height: helpLines.count + 4))
+  let keysWidth = (helpLines.map(\.count).max() ?? 20) + 6
+  let commandsWidth = (RunRecipe(state).lines.map(\.count).max() ?? 0) + 6
+  let width = min(screen.width, max(keysWidth, commandsWidth))
+  let lines = helpOverlayLines(state, width: width - 6)
+  let rect = screen.centered(Size(width: width, height: lines.count + 4))
   buffer.fill(rect)
   let inner = Panel(title: "Keys", ascii: state.ascii, borderStyle: state.palette.frame, titleStyle: state.palette.title)
     .render(into: &buffer, in: rect)
-  for (i, line) in helpLines.enumerated() {
+  for (i, line) in lines.enumerated() {
     buffer.write(line, at: Point(x: inner.x + 2, y: inner.y + 1 + i), clip: inner)
   }
 }
 
-/// `value` with `decimals` digits after the point, without Foundation.
+/// `value` with `decimals` digits after the point, without Foundation; "--" when not finite.
 func format(_ value: Double, _ decimals: Int) -> String {
-  guard value.isFinite else { return "\(value)" }
+  guard value.isFinite else { return "--" }
   return Axes.format(value, decimals: decimals)
 }
 

@@ -12,11 +12,16 @@ extension ViewKind: ExpressibleByArgument {
   public static var allValueStrings: [String] { allCases.map { $0.name.lowercased() } }
 }
 
-/// `flow-explorer render`: one frame of a UI view as plain text, without ncurses.
+/// Output formats of `render`.
+enum RenderFormat: String, ExpressibleByArgument, CaseIterable {
+  case text, svg
+}
+
+/// `flow-explorer render`: one frame of a UI view as plain text (without ncurses) or as SVG.
 struct RenderCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "render",
-    abstract: "Print one frame of a UI view as plain text (no terminal needed).",
+    abstract: "Print one frame of a UI view as plain text or SVG (no terminal needed).",
     discussion: "With --dataset instead of a checkpoint, the model is an untrained flow-matching network (iteration 0).")
 
   @Argument(help: "A checkpoint written by `flow-explorer train`.") var file: String?
@@ -28,6 +33,8 @@ struct RenderCommand: ParsableCommand {
   @Option(help: "Points per picture.") var count = 4096
   @Option(help: "Seed of the noise.") var seed: UInt64 = 0
   @Flag(help: "ASCII characters only.") var ascii = false
+  @Option(help: "text (the terminal frame) or svg (a picture for slides).") var format: RenderFormat = .text
+  @Option(help: "Write to this file (atomically) instead of stdout.") var out: String?
 
   func run() throws {
     guard (1...AppState.maxSteps).contains(steps) else { throw ValidationError("--steps must be between 1 and 128") }
@@ -65,6 +72,15 @@ struct RenderCommand: ParsableCommand {
     state.view = view
     state.steps = steps
     state.snapshot = snapshot
-    print(ExplorerApp.view(state).trimmedLines.joined(separator: "\n"))
+    let output: String
+    switch format {
+    case .text: output = ExplorerApp.view(state).trimmedLines.joined(separator: "\n") + "\n"
+    case .svg: output = SVGExport.document(state) ?? ""
+    }
+    if let out {
+      try AtomicFile.write(Data(output.utf8), to: out)
+    } else {
+      print(output, terminator: "")
+    }
   }
 }

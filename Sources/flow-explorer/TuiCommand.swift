@@ -21,6 +21,8 @@ struct TuiCommand: ParsableCommand {
   @Option(help: "Training seed.") var seed: UInt64 = 0
   @Option(help: "A checkpoint to start from (its method and dataset are used).") var load: String?
   @Flag(help: "Draw with ASCII characters only.") var ascii = false
+  @Option(help: "Adam learning rate (default 0.001). Too large a rate makes training diverge: the UI stops and says so.")
+  var lr: Float?
   @Option(help: "Append a line per UI event (keys, resizes, frames, snapshots) to this file.")
   var eventLog: String?
 
@@ -35,6 +37,7 @@ struct TuiCommand: ParsableCommand {
       dataset = checkpoint.dataset
     }
     _ = try Dataset.named(dataset)  // a bad name fails here, before the screen changes
+    if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
     let log = try eventLog.map { try EventLog(path: $0) }
     let environment = ProcessInfo.processInfo.environment
     guard isatty(0) == 1, isatty(1) == 1 else {
@@ -50,10 +53,13 @@ struct TuiCommand: ParsableCommand {
     case .monochrome: palette = .monochrome
     }
     let useASCII = ascii || !localeIsUTF8(environment)
-    let worker = TrainingWorker(settings: WorkerSettings(method: method, dataset: dataset, seed: seed, initial: initial))
+    var settings = WorkerSettings(method: method, dataset: dataset, seed: seed, initial: initial)
+    settings.learningRate = lr
+    let worker = TrainingWorker(settings: settings)
     worker.start()
-    let state = AppState(
+    var state = AppState(
       size: device.size, method: method, dataset: dataset, seed: seed, ascii: useASCII, palette: palette)
+    state.learningRate = lr
     RunLoop(log: log).run(state, device: device, link: worker)
     device.shutdown()
     worker.stop()

@@ -1,0 +1,55 @@
+import FlowCore
+import Foundation
+
+/// The commands that reproduce what the UI shows, for a class to share: the `tui` command that
+/// starts the same run, and the `train` + `render` pair that rebuilds the current picture
+/// headless (shown in the help overlay, and in the status bar when there is room).
+///
+/// The UI's worker trains with the same `TrainingConfig` as `train` (same seed, same learning
+/// rate), so `train --iterations N` reaches the weights of iteration N, and `render --seed S
+/// --count 1024` draws the same noise and data as the UI's pictures. Consistency distillation
+/// first trains the UI's fm teacher (2,000 iterations). Two limits: consistency training lays its
+/// N curriculum over `--iterations` in `train` but over 20,000 iterations in the UI, so the `ct`
+/// train line matches the UI exactly only at 20,000; and a run started with `--load` is
+/// described without it.
+public struct RunRecipe: Sendable, Equatable {
+  /// Starts the same run in the UI, e.g. `flow-explorer tui --method shortcut --dataset moons --seed 0`.
+  public var tui: String
+  /// Trains the weights of the current iteration (two commands for cd: teacher, then student).
+  public var train: [String]
+  /// Draws the current view from that checkpoint.
+  public var render: String
+
+  /// The recipe for `state` at the iteration of its newest snapshot.
+  public init(_ state: AppState) {
+    let seed = "--seed \(state.seed)"
+    let lr = state.learningRate.map { " --lr \($0)" } ?? ""
+    let dataset = "--dataset \(Self.shellQuoted(state.dataset))"
+    let method = state.method.rawValue
+    tui = "flow-explorer tui --method \(method) \(dataset) \(seed)\(lr)"
+    let iteration = state.snapshot?.iteration ?? 0
+    let file = state.checkpointFileName
+    var lines: [String] = []
+    var teacher = ""
+    if state.method == .cd {
+      var fm = state
+      fm.method = .fm
+      let teacherFile = fm.checkpointFileName
+      lines.append("flow-explorer train --method fm \(dataset) \(seed) --iterations 2000 --out \(teacherFile)")
+      teacher = " --teacher \(teacherFile)"
+    }
+    lines.append("flow-explorer train --method \(method) \(dataset) \(seed) --iterations \(iteration)\(lr)\(teacher) --out \(file)")
+    train = lines
+    let view = state.view.name.lowercased()
+    render = "flow-explorer render \(file) --view \(view) --steps \(state.steps) \(seed) --count 1024"
+  }
+
+  /// Every command in the order to run them.
+  public var lines: [String] { [tui] + train + [render] }
+
+  /// `text` as one shell word: unchanged when it holds only safe characters, else in single quotes.
+  static func shellQuoted(_ text: String) -> String {
+    let safe = !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "-_./=+,:".contains($0) }
+    return safe ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+  }
+}
