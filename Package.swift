@@ -52,7 +52,7 @@ let package = Package(
             path: "examples/slide-figure", swiftSettings: fastMath),
         .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TerminalCanvasTests", dependencies: ["TerminalCanvas"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["flow-explorer", "FlowCore", "ExplorerApp"], exclude: ["Fixtures", "Snapshots"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["flow-explorer", "FlowCore", "ExplorerApp"], exclude: ["Fixtures", "Snapshots", "BadFiles"]),
         .testTarget(name: "ExplorerAppTests", dependencies: ["ExplorerApp", "FlowCore", "TerminalCanvas"]),
     ]
 )

@@ -86,23 +86,19 @@ public struct Checkpoint: Sendable {
         guard stepConditioned == method.isStepConditioned else { throw fail("the network shape does not fit the method") }
 
         let w = shape.layerWidths
-        var parameters = [Float](repeating: 0, count: shape.parameterCount)
-        var ema = parameters
+        // Filled tensor by tensor in the flat order (W_0, b_0, W_1, ...): memory grows with the
+        // tensors the file holds, not with the network size its metadata claims.
+        var parameters: [Float] = [], ema: [Float] = []
         var expectedNames = Set<String>()
         for l in 0..<shape.layerCount {
-            let o = shape.weightOffset(l)
             for prefix in ["", "ema."] {
-                for (suffix, tensorShape, start) in [("weight", [w[l], w[l + 1]], o), ("bias", [w[l + 1]], o + w[l] * w[l + 1])] {
+                for (suffix, tensorShape) in [("weight", [w[l], w[l + 1]]), ("bias", [w[l + 1]])] {
                     let key = "\(prefix)layers.\(l).\(suffix)"
                     expectedNames.insert(key)
                     guard let t = tensors[key] else { throw fail("tensor \(key) is missing") }
                     guard t.shape == tensorShape else { throw fail("tensor \(key) has shape \(t.shape), expected \(tensorShape)") }
                     guard t.values.allSatisfy(\.isFinite) else { throw fail("tensor \(key) holds NaN or infinite values") }
-                    if prefix.isEmpty {
-                        parameters.replaceSubrange(start..<(start + t.values.count), with: t.values)
-                    } else {
-                        ema.replaceSubrange(start..<(start + t.values.count), with: t.values)
-                    }
+                    if prefix.isEmpty { parameters += t.values } else { ema += t.values }
                 }
             }
         }

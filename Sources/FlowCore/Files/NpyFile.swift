@@ -40,7 +40,8 @@ public enum NpyFile {
         let dims = header[open.upperBound..<close].split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard dims.count == 2, let rows = dims[0], dims[1] == 2, rows >= 0 else { throw fail("the shape is not (N, 2)") }
         let start = 10 + headerLength
-        guard bytes.count - start == rows * 8 else { throw fail("the data size does not match the shape") }
+        // Divide rather than multiply: a claimed row count near Int.max must not overflow.
+        guard (bytes.count - start) % 8 == 0, (bytes.count - start) / 8 == rows else { throw fail("the data size does not match the shape") }
         return (0..<(2 * rows)).map { i in
             let o = start + 4 * i
             let bits = UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16 | UInt32(bytes[o + 3]) << 24
