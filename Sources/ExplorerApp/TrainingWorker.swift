@@ -206,7 +206,7 @@ private final class WorkerLoop {
     guard let trainer else { return }
     let report = trainer.step()
     rateSteps += 1
-    guard report.loss.isFinite else { return diverge(at: trainer.iteration, reason: "loss \(report.loss)") }
+    if let reason = trainer.divergence(report) { return diverge(at: trainer.iteration, reason: reason) }
     chunk.total += report.loss
     chunk.count += 1
     if let fm = report.flowMatchingLoss ?? (method == .fm ? report.loss : nil) { chunk.fm += fm; chunk.fmCount += 1 }
@@ -221,7 +221,7 @@ private final class WorkerLoop {
     snapshot.iteration = trainer.iteration
   }
 
-  /// Stops training after a non-finite loss or EMA value and tells the UI at once.
+  /// Stops training after a blown-up loss or a non-finite EMA value and tells the UI at once.
   func diverge(at iteration: Int, reason: String) {
     diverged = true
     paused = true

@@ -70,8 +70,8 @@ struct TrainCommand: ParsableCommand {
         let start = Date()
         for i in 0..<iterations {
             let report = trainer.step()
-            guard report.loss.isFinite else {
-                throw FlowError.badInput("the loss became \(report.loss) at iteration \(i + 1): lower --lr")
+            if let reason = trainer.divergence(report) {
+                throw FlowError.badInput("training diverged at iteration \(i + 1) (\(reason)): lower --lr; nothing was written")
             }
             if recent.count == 100 { recent.removeFirst() }
             recent.append(report)

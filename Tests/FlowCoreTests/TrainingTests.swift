@@ -72,6 +72,16 @@ import Testing
         }
     }
 
+    @Test func aLearningRateOfOneIsCaughtAsDivergenceWithinAHundredSteps() throws {
+        var config = TrainingConfig(method: .fm)
+        config.learningRate = 1
+        let trainer = try Trainer(config: config, dataset: .toy(.eightGaussians))
+        let reason = (0..<100).lazy.compactMap { _ in trainer.divergence(trainer.step()) }.first
+        #expect(reason?.contains("times the first step's") == true)
+        let healthy = try Trainer(config: TrainingConfig(method: .fm), dataset: .toy(.eightGaussians))
+        #expect((0..<300).allSatisfy { _ in healthy.divergence(healthy.step()) == nil })
+    }
+
     @Test func shortcutStepsReportTheirTwoLossParts() throws {
         let trainer = try Trainer(config: TrainingConfig(method: .shortcut), dataset: .toy(.checkerboard))
         let report = trainer.step()

@@ -9,6 +9,10 @@ public final class Trainer {
     /// The EMA weights (decay `config.emaDecay`), which every sampler uses.
     public private(set) var ema: [Float]
     public private(set) var iteration = 0
+    /// The loss of the first step: the reference of `divergence(_:)`.
+    public private(set) var firstLoss: Float?
+    /// A loss this many times the first step's is taken as a blow-up.
+    public static let blowUpFactor: Float = 1000
     /// Warnings about the configuration (e.g. step-size levels without bootstrap rows).
     public let warnings: [String]
     /// Consistency models with `.ema` targets: the slow target weights (decay 0.95).
@@ -99,7 +103,19 @@ public final class Trainer {
             EMA.update(&targetEMA, toward: parameters, decay: config.consistencyTargetDecay)
         }
         iteration += 1
+        if firstLoss == nil { firstLoss = report.loss }
         return report
+    }
+
+    /// Why training has diverged after the step that gave `report`, or nil: the loss is NaN or
+    /// infinite, or has grown past `blowUpFactor` times the first step's loss (a learning rate that
+    /// blows up, e.g. --lr 1, sends the flow-matching loss from about 10 to 10^9 within 100 steps).
+    public func divergence(_ report: StepReport) -> String? {
+        guard report.loss.isFinite else { return "loss \(report.loss)" }
+        if let first = firstLoss, first > 0, report.loss > Self.blowUpFactor * first {
+            return "loss \(report.loss), over \(Int(Self.blowUpFactor)) times the first step's \(first)"
+        }
+        return nil
     }
 
     /// The current state as a checkpoint.
