@@ -3,93 +3,93 @@ import TerminalCanvas
 
 /// The four main views, in tab order.
 public enum ViewKind: Int, CaseIterable, Sendable {
-  case samples, trajectories, consistency, compare
+    case samples, trajectories, consistency, compare
 
-  /// The name on the tab bar.
-  public var name: String {
-    switch self {
-    case .samples: "Samples"
-    case .trajectories: "Trajectories"
-    case .consistency: "Consistency"
-    case .compare: "Compare"
+    /// The name on the tab bar.
+    public var name: String {
+        switch self {
+        case .samples: "Samples"
+        case .trajectories: "Trajectories"
+        case .consistency: "Consistency"
+        case .compare: "Compare"
+        }
     }
-  }
 }
 
 /// Everything the UI shows, in one value. `update` changes it, `view` draws it.
 public struct AppState: Sendable {
-  /// The smallest terminal the layout supports.
-  public static let minimumSize = Size(width: 60, height: 20)
-  /// The t scrubber moves in steps of 1/`tDivisions`.
-  public static let tDivisions = 16
-  /// The largest K.
-  public static let maxSteps = 128
+    /// The smallest terminal the layout supports.
+    public static let minimumSize = Size(width: 60, height: 20)
+    /// The t scrubber moves in steps of 1/`tDivisions`.
+    public static let tDivisions = 16
+    /// The largest K.
+    public static let maxSteps = 128
 
-  /// Terminal size in cells.
-  public var size: Size
-  /// The view on screen.
-  public var view: ViewKind = .samples
-  /// Number of sampling steps K (1...128, a power of two).
-  public var steps: Int = 1
-  /// t = tIndex / tDivisions (0...1); 1 shows the finished samples.
-  public var tIndex: Int = AppState.tDivisions
-  /// The help overlay is open.
-  public var showHelp = false
-  /// Training is paused (the app's wish; the worker follows).
-  public var paused = false
-  /// The method the app asked for.
-  public var method: Method
-  /// The dataset the app asked for (toy name or CSV path).
-  public var dataset: String
-  /// The training seed.
-  public var seed: UInt64
-  /// The Adam learning rate given with `--lr`, or nil for the default (1e-3).
-  public var learningRate: Float?
-  /// Draw ASCII only (`--ascii` or a non-UTF-8 locale).
-  public var ascii: Bool
-  /// Colours for series and frames.
-  public var palette: Palette
-  /// The newest snapshot from the worker for this method and dataset.
-  public var snapshot: Snapshot?
-  /// A short notice for the status bar ("saved ...").
-  public var notice: String?
-  /// The serial of the last worker message shown as a notice.
-  public var seenMessageSerial = 0
-  /// Set by `q` or Ctrl-C: the run loop stops.
-  public var quit = false
+    /// Terminal size in cells.
+    public var size: Size
+    /// The view on screen.
+    public var view: ViewKind = .samples
+    /// Number of sampling steps K (1...128, a power of two).
+    public var steps: Int = 1
+    /// t = tIndex / tDivisions (0...1); 1 shows the finished samples.
+    public var tIndex: Int = AppState.tDivisions
+    /// The help overlay is open.
+    public var showHelp = false
+    /// Training is paused (the app's wish; the worker follows).
+    public var paused = false
+    /// The method the app asked for.
+    public var method: Method
+    /// The dataset the app asked for (toy name or CSV path).
+    public var dataset: String
+    /// The training seed.
+    public var seed: UInt64
+    /// The Adam learning rate given with `--lr`, or nil for the default (1e-3).
+    public var learningRate: Float?
+    /// Draw ASCII only (`--ascii` or a non-UTF-8 locale).
+    public var ascii: Bool
+    /// Colours for series and frames.
+    public var palette: Palette
+    /// The newest snapshot from the worker for this method and dataset.
+    public var snapshot: Snapshot?
+    /// A short notice for the status bar ("saved ...").
+    public var notice: String?
+    /// The serial of the last worker message shown as a notice.
+    public var seenMessageSerial = 0
+    /// Set by `q` or Ctrl-C: the run loop stops.
+    public var quit = false
 
-  /// Creates the state for a run.
-  public init(
-    size: Size, method: Method = .fm, dataset: String = "8gaussians", seed: UInt64 = 0,
-    ascii: Bool = false, palette: Palette = .color256
-  ) {
-    self.size = size
-    self.method = method
-    self.dataset = dataset
-    self.seed = seed
-    self.ascii = ascii
-    self.palette = palette
-  }
+    /// Creates the state for a run.
+    public init(
+        size: Size, method: Method = .fm, dataset: String = "8gaussians", seed: UInt64 = 0,
+        ascii: Bool = false, palette: Palette = .color256
+    ) {
+        self.size = size
+        self.method = method
+        self.dataset = dataset
+        self.seed = seed
+        self.ascii = ascii
+        self.palette = palette
+    }
 
-  /// t as a number in [0, 1].
-  public var t: Double { Double(tIndex) / Double(Self.tDivisions) }
+    /// t as a number in [0, 1].
+    public var t: Double { Double(tIndex) / Double(Self.tDivisions) }
 
-  /// True when the terminal is at least `minimumSize`.
-  public var isLargeEnough: Bool {
-    size.width >= Self.minimumSize.width && size.height >= Self.minimumSize.height
-  }
+    /// True when the terminal is at least `minimumSize`.
+    public var isLargeEnough: Bool {
+        size.width >= Self.minimumSize.width && size.height >= Self.minimumSize.height
+    }
 
-  /// The file `s` saves to: flow-explorer-<method>-<dataset>.safetensors in the current directory
-  /// (a CSV dataset contributes its file name without directory and extension).
-  public var checkpointFileName: String {
-    "flow-explorer-\(method.rawValue)-\(fileSafeDatasetName).safetensors"
-  }
+    /// The file `s` saves to: flow-explorer-<method>-<dataset>.safetensors in the current directory
+    /// (a CSV dataset contributes its file name without directory and extension).
+    public var checkpointFileName: String {
+        "flow-explorer-\(method.rawValue)-\(fileSafeDatasetName).safetensors"
+    }
 
-  /// The dataset as part of a file name: a CSV path gives its file name without directory and
-  /// extension; characters other than letters, digits, `-` and `_` become `_`.
-  public var fileSafeDatasetName: String {
-    var name = dataset.split(separator: "/").last.map(String.init) ?? dataset
-    if name.hasSuffix(".csv") { name.removeLast(4) }
-    return String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
-  }
+    /// The dataset as part of a file name: a CSV path gives its file name without directory and
+    /// extension; characters other than letters, digits, `-` and `_` become `_`.
+    public var fileSafeDatasetName: String {
+        var name = dataset.split(separator: "/").last.map(String.init) ?? dataset
+        if name.hasSuffix(".csv") { name.removeLast(4) }
+        return String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+    }
 }

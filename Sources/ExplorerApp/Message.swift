@@ -2,32 +2,32 @@ import TerminalCanvas
 
 /// Something that happened: the input of `update`.
 public enum Message: Sendable {
-  /// A key press.
-  case key(Key)
-  /// The terminal has a new size.
-  case resize(Size)
-  /// The worker published a snapshot.
-  case snapshot(Snapshot)
+    /// A key press.
+    case key(Key)
+    /// The terminal has a new size.
+    case resize(Size)
+    /// The worker published a snapshot.
+    case snapshot(Snapshot)
 }
 
 /// Something `update` asks the run loop to do.
 public enum Effect: Equatable, Sendable {
-  /// Send this command to the training worker.
-  case worker(WorkerCommand)
+    /// Send this command to the training worker.
+    case worker(WorkerCommand)
 }
 
 /// Commands the UI sends to the training worker.
 public enum WorkerCommand: Equatable, Sendable {
-  /// Pause (true) or resume (false) training.
-  case setPaused(Bool)
-  /// Restart training from scratch with the same seed.
-  case reset
-  /// Start a new run with this method and dataset (same seed).
-  case configure(method: String, dataset: String)
-  /// Use K sampling steps for the pictures.
-  case setSteps(Int)
-  /// Write a checkpoint of the current weights to this path.
-  case save(path: String)
-  /// Write `contents` (an SVG picture of the current view) to this path, atomically.
-  case export(path: String, contents: String)
+    /// Pause (true) or resume (false) training.
+    case setPaused(Bool)
+    /// Restart training from scratch with the same seed.
+    case reset
+    /// Start a new run with this method and dataset (same seed).
+    case configure(method: String, dataset: String)
+    /// Use K sampling steps for the pictures.
+    case setSteps(Int)
+    /// Write a checkpoint of the current weights to this path.
+    case save(path: String)
+    /// Write `contents` (an SVG picture of the current view) to this path, atomically.
+    case export(path: String, contents: String)
 }

@@ -13,43 +13,44 @@ import Foundation
 /// train line matches the UI exactly only at 20,000; and a run started with `--load` is
 /// described without it.
 public struct RunRecipe: Sendable, Equatable {
-  /// Starts the same run in the UI, e.g. `flow-explorer tui --method shortcut --dataset moons --seed 0`.
-  public var tui: String
-  /// Trains the weights of the current iteration (two commands for cd: teacher, then student).
-  public var train: [String]
-  /// Draws the current view from that checkpoint.
-  public var render: String
+    /// Starts the same run in the UI, e.g. `flow-explorer tui --method shortcut --dataset moons --seed 0`.
+    public var tui: String
+    /// Trains the weights of the current iteration (two commands for cd: teacher, then student).
+    public var train: [String]
+    /// Draws the current view from that checkpoint.
+    public var render: String
 
-  /// The recipe for `state` at the iteration of its newest snapshot.
-  public init(_ state: AppState) {
-    let seed = "--seed \(state.seed)"
-    let lr = state.learningRate.map { " --lr \($0)" } ?? ""
-    let dataset = "--dataset \(Self.shellQuoted(state.dataset))"
-    let method = state.method.rawValue
-    tui = "flow-explorer tui --method \(method) \(dataset) \(seed)\(lr)"
-    let iteration = state.snapshot?.iteration ?? 0
-    let file = state.checkpointFileName
-    var lines: [String] = []
-    var teacher = ""
-    if state.method == .cd {
-      var fm = state
-      fm.method = .fm
-      let teacherFile = fm.checkpointFileName
-      lines.append("flow-explorer train --method fm \(dataset) \(seed) --iterations 2000 --out \(teacherFile)")
-      teacher = " --teacher \(teacherFile)"
+    /// The recipe for `state` at the iteration of its newest snapshot.
+    public init(_ state: AppState) {
+        let seed = "--seed \(state.seed)"
+        let lr = state.learningRate.map { " --lr \($0)" } ?? ""
+        let dataset = "--dataset \(Self.shellQuoted(state.dataset))"
+        let method = state.method.rawValue
+        tui = "flow-explorer tui --method \(method) \(dataset) \(seed)\(lr)"
+        let iteration = state.snapshot?.iteration ?? 0
+        let file = state.checkpointFileName
+        var lines: [String] = []
+        var teacher = ""
+        if state.method == .cd {
+            var fm = state
+            fm.method = .fm
+            let teacherFile = fm.checkpointFileName
+            lines.append("flow-explorer train --method fm \(dataset) \(seed) --iterations 2000 --out \(teacherFile)")
+            teacher = " --teacher \(teacherFile)"
+        }
+        lines.append(
+            "flow-explorer train --method \(method) \(dataset) \(seed) --iterations \(iteration)\(lr)\(teacher) --out \(file)")
+        train = lines
+        let view = state.view.name.lowercased()
+        render = "flow-explorer render \(file) --view \(view) --steps \(state.steps) \(seed) --count 1024"
     }
-    lines.append("flow-explorer train --method \(method) \(dataset) \(seed) --iterations \(iteration)\(lr)\(teacher) --out \(file)")
-    train = lines
-    let view = state.view.name.lowercased()
-    render = "flow-explorer render \(file) --view \(view) --steps \(state.steps) \(seed) --count 1024"
-  }
 
-  /// Every command in the order to run them.
-  public var lines: [String] { [tui] + train + [render] }
+    /// Every command in the order to run them.
+    public var lines: [String] { [tui] + train + [render] }
 
-  /// `text` as one shell word: unchanged when it holds only safe characters, else in single quotes.
-  static func shellQuoted(_ text: String) -> String {
-    let safe = !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "-_./=+,:".contains($0) }
-    return safe ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-  }
+    /// `text` as one shell word: unchanged when it holds only safe characters, else in single quotes.
+    static func shellQuoted(_ text: String) -> String {
+        let safe = !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "-_./=+,:".contains($0) }
+        return safe ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
 }

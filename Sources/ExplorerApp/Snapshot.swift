@@ -6,98 +6,98 @@ import TerminalCanvas
 /// Everything numeric the views need is in here, precomputed on the worker from the EMA weights,
 /// so drawing a frame only maps points to cells.
 public struct Snapshot: Sendable {
-  /// The run this snapshot belongs to.
-  public var method: Method
-  /// The dataset name (a toy name or a CSV path).
-  public var dataset: String
-  /// The training seed.
-  public var seed: UInt64
-  /// Training iterations done.
-  public var iteration: Int
-  /// Measured training iterations per second (0 when paused).
-  public var iterationsPerSecond: Double
-  /// False while paused.
-  public var running: Bool
-  /// Set while something other than the model trains, e.g. "training the fm teacher 400/2000".
-  public var phase: String?
-  /// Total loss history, one value per `lossChunk` steps (chunk means), oldest first.
-  public var losses: [Float]
-  /// Flow-matching part of the loss (shortcut: the d = 0 rows), same spacing; empty if none.
-  public var flowMatchingLosses: [Float]
-  /// Bootstrap (self-consistency) part of the shortcut loss, same spacing; empty if none.
-  public var bootstrapLosses: [Float]
-  /// A one-line message for the status bar (a save, an error) and a serial that changes with it.
-  public var message: String?
-  /// Increments with every new message.
-  public var messageSerial: Int
-  /// Set when training stopped because the loss or the EMA weights became non-finite, e.g.
-  /// "training diverged at iteration 412 (loss nan): press r to reset (try a lower --lr)".
-  public var divergence: String?
-  /// Plots, recomputed now and then; nil until the first ones are ready.
-  public var visuals: Visuals?
+    /// The run this snapshot belongs to.
+    public var method: Method
+    /// The dataset name (a toy name or a CSV path).
+    public var dataset: String
+    /// The training seed.
+    public var seed: UInt64
+    /// Training iterations done.
+    public var iteration: Int
+    /// Measured training iterations per second (0 when paused).
+    public var iterationsPerSecond: Double
+    /// False while paused.
+    public var running: Bool
+    /// Set while something other than the model trains, e.g. "training the fm teacher 400/2000".
+    public var phase: String?
+    /// Total loss history, one value per `lossChunk` steps (chunk means), oldest first.
+    public var losses: [Float]
+    /// Flow-matching part of the loss (shortcut: the d = 0 rows), same spacing; empty if none.
+    public var flowMatchingLosses: [Float]
+    /// Bootstrap (self-consistency) part of the shortcut loss, same spacing; empty if none.
+    public var bootstrapLosses: [Float]
+    /// A one-line message for the status bar (a save, an error) and a serial that changes with it.
+    public var message: String?
+    /// Increments with every new message.
+    public var messageSerial: Int
+    /// Set when training stopped because the loss or the EMA weights became non-finite, e.g.
+    /// "training diverged at iteration 412 (loss nan): press r to reset (try a lower --lr)".
+    public var divergence: String?
+    /// Plots, recomputed now and then; nil until the first ones are ready.
+    public var visuals: Visuals?
 
-  /// Creates a snapshot with no history and no visuals.
-  public init(method: Method, dataset: String, seed: UInt64) {
-    self.method = method
-    self.dataset = dataset
-    self.seed = seed
-    iteration = 0
-    iterationsPerSecond = 0
-    running = true
-    losses = []
-    flowMatchingLosses = []
-    bootstrapLosses = []
-    messageSerial = 0
-  }
+    /// Creates a snapshot with no history and no visuals.
+    public init(method: Method, dataset: String, seed: UInt64) {
+        self.method = method
+        self.dataset = dataset
+        self.seed = seed
+        iteration = 0
+        iterationsPerSecond = 0
+        running = true
+        losses = []
+        flowMatchingLosses = []
+        bootstrapLosses = []
+        messageSerial = 0
+    }
 }
 
 /// Points and paths for every view, computed from one copy of the EMA weights.
 public struct Visuals: Sendable {
-  /// Training iteration of the weights used.
-  public var iteration: Int
-  /// The number of steps K the samplers used.
-  public var steps: Int
-  /// World rectangle shared by all views of this dataset.
-  public var bounds: PlotBounds
-  /// Data points x1 [N, 2] interleaved.
-  public var data: [Float]
-  /// Independent noise x0 [N, 2] paired with `data`, for the true x_t = (1 - t) x0 + t x1.
-  public var dataNoise: [Float]
-  /// The method's main sampler (euler, shortcut or consistency).
-  public var sampler: Sampler
-  /// The main sampler's K + 1 states [N, 2] from t = 0 to t = 1.
-  public var frames: [[Float]]
-  /// About 64 fine paths from noise to data, each interleaved [x, y, x, y, ...].
-  public var paths: [[Float]]
-  /// What the fine paths are, for the caption.
-  public var pathsSource: String
-  /// The same starting points' K-step sampler states, each interleaved (straight jumps).
-  public var jumps: [[Float]]
-  /// The two panels of the compare view.
-  public var compare: [ComparePanel]
-  /// The consistency view's points.
-  public var consistency: ConsistencyVisual
-
-  /// One side of the compare view.
-  public struct ComparePanel: Sendable {
-    /// The sampler's name with K, e.g. "euler K=4".
-    public var label: String
-    /// Final samples [N, 2].
-    public var points: [Float]
-    /// Sliced Wasserstein-2 distance to the data.
-    public var sw2: Double
-  }
-
-  /// Points x_t on true ODE paths joined to the model's f(x_t, t).
-  public struct ConsistencyVisual: Sendable {
-    /// True probability-flow paths of the data distribution (RK4 on the exact field of the data
-    /// sample), each interleaved.
+    /// Training iteration of the weights used.
+    public var iteration: Int
+    /// The number of steps K the samplers used.
+    public var steps: Int
+    /// World rectangle shared by all views of this dataset.
+    public var bounds: PlotBounds
+    /// Data points x1 [N, 2] interleaved.
+    public var data: [Float]
+    /// Independent noise x0 [N, 2] paired with `data`, for the true x_t = (1 - t) x0 + t x1.
+    public var dataNoise: [Float]
+    /// The method's main sampler (euler, shortcut or consistency).
+    public var sampler: Sampler
+    /// The main sampler's K + 1 states [N, 2] from t = 0 to t = 1.
+    public var frames: [[Float]]
+    /// About 64 fine paths from noise to data, each interleaved [x, y, x, y, ...].
     public var paths: [[Float]]
-    /// Points x_t on those paths at t = 0, 1/8, ..., 7/8, [M, 2].
-    public var points: [Float]
-    /// f(x_t, t) = x_t + (1 - t) F(x_t, t) for each point, [M, 2].
-    public var predictions: [Float]
-    /// Mean distance |f(x_t, t) - x_1| to the path's own end point.
-    public var error: Double
-  }
+    /// What the fine paths are, for the caption.
+    public var pathsSource: String
+    /// The same starting points' K-step sampler states, each interleaved (straight jumps).
+    public var jumps: [[Float]]
+    /// The two panels of the compare view.
+    public var compare: [ComparePanel]
+    /// The consistency view's points.
+    public var consistency: ConsistencyVisual
+
+    /// One side of the compare view.
+    public struct ComparePanel: Sendable {
+        /// The sampler's name with K, e.g. "euler K=4".
+        public var label: String
+        /// Final samples [N, 2].
+        public var points: [Float]
+        /// Sliced Wasserstein-2 distance to the data.
+        public var sw2: Double
+    }
+
+    /// Points x_t on true ODE paths joined to the model's f(x_t, t).
+    public struct ConsistencyVisual: Sendable {
+        /// True probability-flow paths of the data distribution (RK4 on the exact field of the data
+        /// sample), each interleaved.
+        public var paths: [[Float]]
+        /// Points x_t on those paths at t = 0, 1/8, ..., 7/8, [M, 2].
+        public var points: [Float]
+        /// f(x_t, t) = x_t + (1 - t) F(x_t, t) for each point, [M, 2].
+        public var predictions: [Float]
+        /// Mean distance |f(x_t, t) - x_1| to the path's own end point.
+        public var error: Double
+    }
 }

@@ -4,36 +4,36 @@ import Synchronization
 
 /// What the run loop needs from a worker; tests use a fake.
 public protocol TrainingLink: AnyObject {
-  /// Queues a command; never blocks for long.
-  func send(_ command: WorkerCommand)
-  /// The newest snapshot published since the last call, or nil.
-  func takeSnapshot() -> Snapshot?
+    /// Queues a command; never blocks for long.
+    func send(_ command: WorkerCommand)
+    /// The newest snapshot published since the last call, or nil.
+    func takeSnapshot() -> Snapshot?
 }
 
 /// Settings of a training worker.
 public struct WorkerSettings: Sendable {
-  public var method: Method
-  public var dataset: String
-  public var seed: UInt64
-  /// Weights to start from (`--load`); used while method and dataset match it. A flow-matching
-  /// checkpoint also serves as the teacher of consistency distillation.
-  public var initial: Checkpoint?
-  /// Points per picture.
-  public var pictureCount = 1024
-  /// Steps of the internal flow-matching teacher trained before consistency distillation.
-  public var teacherIterations = 2000
-  /// The longest share of time spent on pictures rather than training.
-  public var pictureShare = 0.1
-  /// Adam's learning rate (`--lr`) for the model; nil keeps `TrainingConfig`'s default. The
-  /// internal cd teacher always trains with the default.
-  public var learningRate: Float?
+    public var method: Method
+    public var dataset: String
+    public var seed: UInt64
+    /// Weights to start from (`--load`); used while method and dataset match it. A flow-matching
+    /// checkpoint also serves as the teacher of consistency distillation.
+    public var initial: Checkpoint?
+    /// Points per picture.
+    public var pictureCount = 1024
+    /// Steps of the internal flow-matching teacher trained before consistency distillation.
+    public var teacherIterations = 2000
+    /// The longest share of time spent on pictures rather than training.
+    public var pictureShare = 0.1
+    /// Adam's learning rate (`--lr`) for the model; nil keeps `TrainingConfig`'s default. The
+    /// internal cd teacher always trains with the default.
+    public var learningRate: Float?
 
-  public init(method: Method, dataset: String, seed: UInt64, initial: Checkpoint? = nil) {
-    self.method = method
-    self.dataset = dataset
-    self.seed = seed
-    self.initial = initial
-  }
+    public init(method: Method, dataset: String, seed: UInt64, initial: Checkpoint? = nil) {
+        self.method = method
+        self.dataset = dataset
+        self.seed = seed
+        self.initial = initial
+    }
 }
 
 /// The training thread: owns the `Trainer` (the live weights), takes commands, and publishes
@@ -50,291 +50,305 @@ public struct WorkerSettings: Sendable {
 /// the last good pictures, and publishes `Snapshot.divergence` and a message at once. It stays
 /// stopped until `reset` (a resume is refused with the message again).
 public final class TrainingWorker: TrainingLink, Sendable {
-  private let commands = Mutex<[WorkerCommand]>([])
-  private let latest = Mutex<Snapshot?>(nil)
-  private let stopping = Atomic<Bool>(false)
-  private let finished = Atomic<Bool>(false)
-  private let settings: WorkerSettings
+    private let commands = Mutex<[WorkerCommand]>([])
+    private let latest = Mutex<Snapshot?>(nil)
+    private let stopping = Atomic<Bool>(false)
+    private let finished = Atomic<Bool>(false)
+    private let settings: WorkerSettings
 
-  public init(settings: WorkerSettings) { self.settings = settings }
+    public init(settings: WorkerSettings) { self.settings = settings }
 
-  /// Starts the thread.
-  public func start() {
-    let thread = Thread { [self] in
-      let loop = WorkerLoop(settings: settings, worker: self)
-      loop.run()
-      finished.store(true, ordering: .releasing)
+    /// Starts the thread.
+    public func start() {
+        let thread = Thread { [self] in
+            let loop = WorkerLoop(settings: settings, worker: self)
+            loop.run()
+            finished.store(true, ordering: .releasing)
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
     }
-    thread.stackSize = 8 << 20
-    thread.start()
-  }
 
-  /// Asks the thread to stop and waits up to `timeout` for it.
-  public func stop(timeout: Duration = .seconds(2)) {
-    stopping.store(true, ordering: .releasing)
-    let deadline = ContinuousClock.now + timeout
-    while !finished.load(ordering: .acquiring) && ContinuousClock.now < deadline {
-      Thread.sleep(forTimeInterval: 0.005)
+    /// Asks the thread to stop and waits up to `timeout` for it.
+    public func stop(timeout: Duration = .seconds(2)) {
+        stopping.store(true, ordering: .releasing)
+        let deadline = ContinuousClock.now + timeout
+        while !finished.load(ordering: .acquiring) && ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.005)
+        }
     }
-  }
 
-  public func send(_ command: WorkerCommand) { commands.withLock { $0.append(command) } }
+    public func send(_ command: WorkerCommand) { commands.withLock { $0.append(command) } }
 
-  public func takeSnapshot() -> Snapshot? { latest.withLock { s in defer { s = nil }; return s } }
+    public func takeSnapshot() -> Snapshot? {
+        latest.withLock { s in
+            defer { s = nil }
+            return s
+        }
+    }
 
-  var shouldStop: Bool { stopping.load(ordering: .acquiring) }
-  func publish(_ snapshot: Snapshot) { latest.withLock { $0 = snapshot } }
-  func drainCommands() -> [WorkerCommand] {
-    commands.withLock { list in defer { list.removeAll(keepingCapacity: true) }; return list }
-  }
+    var shouldStop: Bool { stopping.load(ordering: .acquiring) }
+    func publish(_ snapshot: Snapshot) { latest.withLock { $0 = snapshot } }
+    func drainCommands() -> [WorkerCommand] {
+        commands.withLock { list in
+            defer { list.removeAll(keepingCapacity: true) }
+            return list
+        }
+    }
 }
 
 /// The state that lives on the worker thread only.
 private final class WorkerLoop {
-  let settings: WorkerSettings
-  unowned let worker: TrainingWorker
-  var method: Method
-  var datasetName: String
-  var paused = false
-  /// Set when training diverged; cleared by reset.
-  var diverged = false
-  var steps = 1
-  var trainer: Trainer?
-  var teacherTrainer: Trainer?
-  var teachers: [String: Checkpoint] = [:]
-  var builder: VisualsBuilder?
-  var snapshot: Snapshot
-  var chunk = LossChunk()
-  var needPictures = true
-  var lastPictures = ContinuousClock.now
-  var pictureWait: Duration = .milliseconds(250)
-  var lastPublish = ContinuousClock.now
-  var rateStart = ContinuousClock.now
-  var rateSteps = 0
-  static let historyLength = 400
-  static let lossChunk = 10
+    let settings: WorkerSettings
+    unowned let worker: TrainingWorker
+    var method: Method
+    var datasetName: String
+    var paused = false
+    /// Set when training diverged; cleared by reset.
+    var diverged = false
+    var steps = 1
+    var trainer: Trainer?
+    var teacherTrainer: Trainer?
+    var teachers: [String: Checkpoint] = [:]
+    var builder: VisualsBuilder?
+    var snapshot: Snapshot
+    var chunk = LossChunk()
+    var needPictures = true
+    var lastPictures = ContinuousClock.now
+    var pictureWait: Duration = .milliseconds(250)
+    var lastPublish = ContinuousClock.now
+    var rateStart = ContinuousClock.now
+    var rateSteps = 0
+    static let historyLength = 400
+    static let lossChunk = 10
 
-  init(settings: WorkerSettings, worker: TrainingWorker) {
-    self.settings = settings
-    self.worker = worker
-    method = settings.method
-    datasetName = settings.dataset
-    snapshot = Snapshot(method: method, dataset: datasetName, seed: settings.seed)
-  }
-
-  struct LossChunk {
-    var total: Float = 0, fm: Float = 0, boot: Float = 0
-    var count = 0, fmCount = 0, bootCount = 0
-  }
-
-  func run() {
-    restart()
-    while !worker.shouldStop {
-      for command in worker.drainCommands() { handle(command) }
-      if paused || (trainer == nil && teacherTrainer == nil) {
-        if needPictures { makePictures() }
-        maybePublish(force: false)
-        Thread.sleep(forTimeInterval: 0.01)
-        continue
-      }
-      trainOneStep()
-      let now = ContinuousClock.now
-      if now - lastPictures >= pictureWait || (needPictures && now - lastPictures >= .milliseconds(150)) {
-        makePictures()
-      }
-      maybePublish(force: false)
+    init(settings: WorkerSettings, worker: TrainingWorker) {
+        self.settings = settings
+        self.worker = worker
+        method = settings.method
+        datasetName = settings.dataset
+        snapshot = Snapshot(method: method, dataset: datasetName, seed: settings.seed)
     }
-  }
 
-  func restart() {
-    diverged = false
-    trainer = nil
-    teacherTrainer = nil
-    chunk = LossChunk()
-    let serial = snapshot.messageSerial
-    snapshot = Snapshot(method: method, dataset: datasetName, seed: settings.seed)
-    snapshot.messageSerial = serial
-    snapshot.running = !paused
-    rateStart = .now
-    rateSteps = 0
-    do {
-      let dataset = try Dataset.named(datasetName)
-      builder = VisualsBuilder(dataset: dataset, count: settings.pictureCount, seed: settings.seed)
-      var config = TrainingConfig(method: method)
-      config.seed = settings.seed
-      if let lr = settings.learningRate { config.learningRate = lr }
-      let initial = settings.initial.flatMap { $0.method == method && $0.dataset == datasetName ? $0 : nil }
-      if method == .cd {
-        if let teacher = teacherCheckpoint() {
-          trainer = try Trainer(config: config, dataset: dataset, teacher: teacher, initial: initial)
-        } else {
-          var teacherConfig = TrainingConfig(method: .fm)
-          teacherConfig.seed = settings.seed
-          teacherTrainer = try Trainer(config: teacherConfig, dataset: dataset)
-          snapshot.phase = "cd: training an fm teacher 0/\(settings.teacherIterations)"
-        }
-      } else {
-        trainer = try Trainer(config: config, dataset: dataset, initial: initial)
-      }
-    } catch {
-      note("error: \(error)")
+    struct LossChunk {
+        var total: Float = 0, fm: Float = 0, boot: Float = 0
+        var count = 0, fmCount = 0, bootCount = 0
     }
-    needPictures = true
-    maybePublish(force: true)
-  }
 
-  /// A flow-matching teacher for cd on this dataset: `--load`ed, or trained here earlier.
-  func teacherCheckpoint() -> Checkpoint? {
-    if let loaded = settings.initial, loaded.method == .fm, loaded.dataset == datasetName { return loaded }
-    return teachers[datasetName]
-  }
-
-  func trainOneStep() {
-    if let teacher = teacherTrainer {
-      teacher.step()
-      rateSteps += 1
-      if teacher.iteration % 50 == 0 {
-        snapshot.phase = "cd: training an fm teacher \(teacher.iteration)/\(settings.teacherIterations)"
-      }
-      if teacher.iteration >= settings.teacherIterations {
-        teachers[datasetName] = teacher.checkpoint()
-        teacherTrainer = nil
+    func run() {
         restart()
-      }
-      return
-    }
-    guard let trainer else { return }
-    let report = trainer.step()
-    rateSteps += 1
-    if let reason = trainer.divergence(report) { return diverge(at: trainer.iteration, reason: reason) }
-    chunk.total += report.loss
-    chunk.count += 1
-    if let fm = report.flowMatchingLoss ?? (method == .fm ? report.loss : nil) { chunk.fm += fm; chunk.fmCount += 1 }
-    if let boot = report.bootstrapLoss { chunk.boot += boot; chunk.bootCount += 1 }
-    if chunk.count == Self.lossChunk {
-      append(&snapshot.losses, chunk.total / Float(chunk.count))
-      if chunk.fmCount > 0 { append(&snapshot.flowMatchingLosses, chunk.fm / Float(chunk.fmCount)) }
-      if chunk.bootCount > 0 { append(&snapshot.bootstrapLosses, chunk.boot / Float(chunk.bootCount)) }
-      chunk = LossChunk()
-      if !allFinite(trainer.ema) { return diverge(at: trainer.iteration, reason: "EMA weights not finite") }
-    }
-    snapshot.iteration = trainer.iteration
-  }
-
-  /// Stops training after a blown-up loss or a non-finite EMA value and tells the UI at once.
-  func diverge(at iteration: Int, reason: String) {
-    diverged = true
-    paused = true
-    chunk = LossChunk()
-    snapshot.iteration = iteration
-    snapshot.divergence = "training diverged at iteration \(iteration) (\(reason)): press r to reset (try a lower --lr)"
-    note(snapshot.divergence!)
-    maybePublish(force: true)
-  }
-
-  /// True when no value of `values` is NaN or infinite (0 * v is NaN exactly for those).
-  func allFinite(_ values: [Float]) -> Bool {
-    values.withUnsafeBufferPointer { p in
-      var probe: Float = 0
-      for v in p { probe += v * 0 }
-      return probe == 0
-    }
-  }
-
-  func append(_ list: inout [Float], _ value: Float) {
-    list.append(value)
-    if list.count > Self.historyLength { list.removeFirst(list.count - Self.historyLength) }
-  }
-
-  func makePictures() {
-    let start = ContinuousClock.now
-    defer {
-      let spent = ContinuousClock.now - start
-      lastPictures = ContinuousClock.now
-      needPictures = false
-      pictureWait = max(.milliseconds(250), spent * ((1 - settings.pictureShare) / settings.pictureShare))
-    }
-    guard let builder, !diverged else { return }
-    let model: Model
-    if let trainer {
-      guard allFinite(trainer.ema) else { return diverge(at: trainer.iteration, reason: "EMA weights not finite") }
-      model = Model(method: method, shape: trainer.config.shape, parameters: trainer.ema)
-    } else if let teacher = teacherTrainer {
-      model = Model(method: .fm, shape: teacher.config.shape, parameters: teacher.ema)
-      guard method != .cd else { return }
-    } else {
-      return
-    }
-    snapshot.visuals = builder.build(model: model, method: method, steps: steps, iteration: snapshot.iteration)
-    maybePublish(force: true)
-  }
-
-  func maybePublish(force: Bool) {
-    let now = ContinuousClock.now
-    guard force || now - lastPublish >= .milliseconds(100) else { return }
-    let elapsed = now - rateStart
-    if elapsed >= .milliseconds(500) || paused {
-      let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-      snapshot.iterationsPerSecond = paused || seconds <= 0 ? 0 : Double(rateSteps) / seconds
-      rateStart = now
-      rateSteps = 0
-    }
-    snapshot.running = !paused
-    if teacherTrainer == nil { snapshot.phase = nil }
-    lastPublish = now
-    worker.publish(snapshot)
-  }
-
-  func note(_ text: String) {
-    snapshot.message = text
-    snapshot.messageSerial += 1
-  }
-
-  func handle(_ command: WorkerCommand) {
-    switch command {
-    case .setPaused(let value):
-      if diverged {
-        note(snapshot.divergence ?? "training diverged: press r to reset")
-        maybePublish(force: true)
-        return
-      }
-      paused = value
-      rateStart = .now
-      rateSteps = 0
-      maybePublish(force: true)
-    case .reset:
-      if diverged {
-        diverged = false
-        paused = false
-      }
-      restart()
-    case .configure(let newMethod, let dataset):
-      method = Method(rawValue: newMethod) ?? method
-      datasetName = dataset
-      restart()
-    case .setSteps(let k):
-      steps = max(1, min(4096, k))
-      needPictures = true
-    case .save(let path):
-      if let trainer {
-        do {
-          try trainer.checkpoint().write(to: path)
-          note("saved \(path)")
-        } catch {
-          note("save failed: \(error)")
+        while !worker.shouldStop {
+            for command in worker.drainCommands() { handle(command) }
+            if paused || (trainer == nil && teacherTrainer == nil) {
+                if needPictures { makePictures() }
+                maybePublish(force: false)
+                Thread.sleep(forTimeInterval: 0.01)
+                continue
+            }
+            trainOneStep()
+            let now = ContinuousClock.now
+            if now - lastPictures >= pictureWait || (needPictures && now - lastPictures >= .milliseconds(150)) {
+                makePictures()
+            }
+            maybePublish(force: false)
         }
-      } else {
-        note("nothing to save yet")
-      }
-      maybePublish(force: true)
-    case .export(let path, let contents):
-      do {
-        try AtomicFile.write(Data(contents.utf8), to: path)
-        note("wrote \(path)")
-      } catch {
-        note("export failed: \(error)")
-      }
-      maybePublish(force: true)
     }
-  }
+
+    func restart() {
+        diverged = false
+        trainer = nil
+        teacherTrainer = nil
+        chunk = LossChunk()
+        let serial = snapshot.messageSerial
+        snapshot = Snapshot(method: method, dataset: datasetName, seed: settings.seed)
+        snapshot.messageSerial = serial
+        snapshot.running = !paused
+        rateStart = .now
+        rateSteps = 0
+        do {
+            let dataset = try Dataset.named(datasetName)
+            builder = VisualsBuilder(dataset: dataset, count: settings.pictureCount, seed: settings.seed)
+            var config = TrainingConfig(method: method)
+            config.seed = settings.seed
+            if let lr = settings.learningRate { config.learningRate = lr }
+            let initial = settings.initial.flatMap { $0.method == method && $0.dataset == datasetName ? $0 : nil }
+            if method == .cd {
+                if let teacher = teacherCheckpoint() {
+                    trainer = try Trainer(config: config, dataset: dataset, teacher: teacher, initial: initial)
+                } else {
+                    var teacherConfig = TrainingConfig(method: .fm)
+                    teacherConfig.seed = settings.seed
+                    teacherTrainer = try Trainer(config: teacherConfig, dataset: dataset)
+                    snapshot.phase = "cd: training an fm teacher 0/\(settings.teacherIterations)"
+                }
+            } else {
+                trainer = try Trainer(config: config, dataset: dataset, initial: initial)
+            }
+        } catch {
+            note("error: \(error)")
+        }
+        needPictures = true
+        maybePublish(force: true)
+    }
+
+    /// A flow-matching teacher for cd on this dataset: `--load`ed, or trained here earlier.
+    func teacherCheckpoint() -> Checkpoint? {
+        if let loaded = settings.initial, loaded.method == .fm, loaded.dataset == datasetName { return loaded }
+        return teachers[datasetName]
+    }
+
+    func trainOneStep() {
+        if let teacher = teacherTrainer {
+            teacher.step()
+            rateSteps += 1
+            if teacher.iteration % 50 == 0 {
+                snapshot.phase = "cd: training an fm teacher \(teacher.iteration)/\(settings.teacherIterations)"
+            }
+            if teacher.iteration >= settings.teacherIterations {
+                teachers[datasetName] = teacher.checkpoint()
+                teacherTrainer = nil
+                restart()
+            }
+            return
+        }
+        guard let trainer else { return }
+        let report = trainer.step()
+        rateSteps += 1
+        if let reason = trainer.divergence(report) { return diverge(at: trainer.iteration, reason: reason) }
+        chunk.total += report.loss
+        chunk.count += 1
+        if let fm = report.flowMatchingLoss ?? (method == .fm ? report.loss : nil) {
+            chunk.fm += fm
+            chunk.fmCount += 1
+        }
+        if let boot = report.bootstrapLoss {
+            chunk.boot += boot
+            chunk.bootCount += 1
+        }
+        if chunk.count == Self.lossChunk {
+            append(&snapshot.losses, chunk.total / Float(chunk.count))
+            if chunk.fmCount > 0 { append(&snapshot.flowMatchingLosses, chunk.fm / Float(chunk.fmCount)) }
+            if chunk.bootCount > 0 { append(&snapshot.bootstrapLosses, chunk.boot / Float(chunk.bootCount)) }
+            chunk = LossChunk()
+            if !allFinite(trainer.ema) { return diverge(at: trainer.iteration, reason: "EMA weights not finite") }
+        }
+        snapshot.iteration = trainer.iteration
+    }
+
+    /// Stops training after a blown-up loss or a non-finite EMA value and tells the UI at once.
+    func diverge(at iteration: Int, reason: String) {
+        diverged = true
+        paused = true
+        chunk = LossChunk()
+        snapshot.iteration = iteration
+        snapshot.divergence = "training diverged at iteration \(iteration) (\(reason)): press r to reset (try a lower --lr)"
+        note(snapshot.divergence!)
+        maybePublish(force: true)
+    }
+
+    /// True when no value of `values` is NaN or infinite (0 * v is NaN exactly for those).
+    func allFinite(_ values: [Float]) -> Bool {
+        values.withUnsafeBufferPointer { p in
+            var probe: Float = 0
+            for v in p { probe += v * 0 }
+            return probe == 0
+        }
+    }
+
+    func append(_ list: inout [Float], _ value: Float) {
+        list.append(value)
+        if list.count > Self.historyLength { list.removeFirst(list.count - Self.historyLength) }
+    }
+
+    func makePictures() {
+        let start = ContinuousClock.now
+        defer {
+            let spent = ContinuousClock.now - start
+            lastPictures = ContinuousClock.now
+            needPictures = false
+            pictureWait = max(.milliseconds(250), spent * ((1 - settings.pictureShare) / settings.pictureShare))
+        }
+        guard let builder, !diverged else { return }
+        let model: Model
+        if let trainer {
+            guard allFinite(trainer.ema) else { return diverge(at: trainer.iteration, reason: "EMA weights not finite") }
+            model = Model(method: method, shape: trainer.config.shape, parameters: trainer.ema)
+        } else if let teacher = teacherTrainer {
+            model = Model(method: .fm, shape: teacher.config.shape, parameters: teacher.ema)
+            guard method != .cd else { return }
+        } else {
+            return
+        }
+        snapshot.visuals = builder.build(model: model, method: method, steps: steps, iteration: snapshot.iteration)
+        maybePublish(force: true)
+    }
+
+    func maybePublish(force: Bool) {
+        let now = ContinuousClock.now
+        guard force || now - lastPublish >= .milliseconds(100) else { return }
+        let elapsed = now - rateStart
+        if elapsed >= .milliseconds(500) || paused {
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            snapshot.iterationsPerSecond = paused || seconds <= 0 ? 0 : Double(rateSteps) / seconds
+            rateStart = now
+            rateSteps = 0
+        }
+        snapshot.running = !paused
+        if teacherTrainer == nil { snapshot.phase = nil }
+        lastPublish = now
+        worker.publish(snapshot)
+    }
+
+    func note(_ text: String) {
+        snapshot.message = text
+        snapshot.messageSerial += 1
+    }
+
+    func handle(_ command: WorkerCommand) {
+        switch command {
+        case .setPaused(let value):
+            if diverged {
+                note(snapshot.divergence ?? "training diverged: press r to reset")
+                maybePublish(force: true)
+                return
+            }
+            paused = value
+            rateStart = .now
+            rateSteps = 0
+            maybePublish(force: true)
+        case .reset:
+            if diverged {
+                diverged = false
+                paused = false
+            }
+            restart()
+        case .configure(let newMethod, let dataset):
+            method = Method(rawValue: newMethod) ?? method
+            datasetName = dataset
+            restart()
+        case .setSteps(let k):
+            steps = max(1, min(4096, k))
+            needPictures = true
+        case .save(let path):
+            if let trainer {
+                do {
+                    try trainer.checkpoint().write(to: path)
+                    note("saved \(path)")
+                } catch {
+                    note("save failed: \(error)")
+                }
+            } else {
+                note("nothing to save yet")
+            }
+            maybePublish(force: true)
+        case .export(let path, let contents):
+            do {
+                try AtomicFile.write(Data(contents.utf8), to: path)
+                note("wrote \(path)")
+            } catch {
+                note("export failed: \(error)")
+            }
+            maybePublish(force: true)
+        }
+    }
 }

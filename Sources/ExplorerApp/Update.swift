@@ -11,93 +11,93 @@ import TerminalCanvas
 /// A snapshot whose training diverged (`Snapshot.divergence`) pauses the app: the worker has
 /// stopped, and only `r` starts it again.
 public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
-  switch message {
-  case .resize(let size):
-    state.size = size
-    return []
-  case .snapshot(let snapshot):
-    guard snapshot.method == state.method, snapshot.dataset == state.dataset else { return [] }
-    if snapshot.messageSerial != state.seenMessageSerial {
-      state.seenMessageSerial = snapshot.messageSerial
-      if let text = snapshot.message { state.notice = text }
+    switch message {
+    case .resize(let size):
+        state.size = size
+        return []
+    case .snapshot(let snapshot):
+        guard snapshot.method == state.method, snapshot.dataset == state.dataset else { return [] }
+        if snapshot.messageSerial != state.seenMessageSerial {
+            state.seenMessageSerial = snapshot.messageSerial
+            if let text = snapshot.message { state.notice = text }
+        }
+        if snapshot.divergence != nil { state.paused = true }
+        state.snapshot = snapshot
+        return []
+    case .key(let key):
+        return handle(key, &state)
     }
-    if snapshot.divergence != nil { state.paused = true }
-    state.snapshot = snapshot
-    return []
-  case .key(let key):
-    return handle(key, &state)
-  }
 }
 
 private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
-  switch key {
-  case .ctrlC:
-    state.quit = true
-  case .escape:
-    state.showHelp = false
-  case .tab:
-    state.view = ViewKind(rawValue: (state.view.rawValue + 1) % ViewKind.allCases.count)!
-  case .backTab:
-    let count = ViewKind.allCases.count
-    state.view = ViewKind(rawValue: (state.view.rawValue + count - 1) % count)!
-  case .character(let c):
-    switch c {
-    case "q", "Q":
-      state.quit = true
-    case "?", "h":
-      state.showHelp.toggle()
-    case " ":
-      state.paused.toggle()
-      return [.worker(.setPaused(state.paused))]
-    case "1", "2", "3", "4":
-      state.view = ViewKind(rawValue: Int(String(c))! - 1)!
-    case "+", "=":
-      guard state.steps < AppState.maxSteps else { return [] }
-      state.steps *= 2
-      return [.worker(.setSteps(state.steps))]
-    case "-", "_":
-      guard state.steps > 1 else { return [] }
-      state.steps /= 2
-      return [.worker(.setSteps(state.steps))]
-    case "[":
-      state.tIndex = max(0, state.tIndex - 1)
-    case "]":
-      state.tIndex = min(AppState.tDivisions, state.tIndex + 1)
-    case "d":
-      let names = ToyDataset.allCases.map(\.rawValue)
-      let next = names.firstIndex(of: state.dataset).map { (names.index(after: $0)) % names.count } ?? 0
-      state.dataset = names[next]
-      return restart(&state)
-    case "m":
-      let all = Method.allCases
-      let index = all.firstIndex(of: state.method) ?? 0
-      state.method = all[(index + 1) % all.count]
-      return restart(&state)
-    case "r":
-      if state.snapshot?.divergence != nil { state.paused = false }  // the worker resumes too
-      state.snapshot = nil
-      state.notice = "reset with seed \(state.seed)"
-      return [.worker(.reset)]
-    case "s":
-      return [.worker(.save(path: state.checkpointFileName))]
-    case "e":
-      guard let svg = SVGExport.document(state) else {
-        state.notice = "nothing to export yet: the first pictures come in a moment"
-        return []
-      }
-      return [.worker(.export(path: SVGExport.fileName(state), contents: svg))]
+    switch key {
+    case .ctrlC:
+        state.quit = true
+    case .escape:
+        state.showHelp = false
+    case .tab:
+        state.view = ViewKind(rawValue: (state.view.rawValue + 1) % ViewKind.allCases.count)!
+    case .backTab:
+        let count = ViewKind.allCases.count
+        state.view = ViewKind(rawValue: (state.view.rawValue + count - 1) % count)!
+    case .character(let c):
+        switch c {
+        case "q", "Q":
+            state.quit = true
+        case "?", "h":
+            state.showHelp.toggle()
+        case " ":
+            state.paused.toggle()
+            return [.worker(.setPaused(state.paused))]
+        case "1", "2", "3", "4":
+            state.view = ViewKind(rawValue: Int(String(c))! - 1)!
+        case "+", "=":
+            guard state.steps < AppState.maxSteps else { return [] }
+            state.steps *= 2
+            return [.worker(.setSteps(state.steps))]
+        case "-", "_":
+            guard state.steps > 1 else { return [] }
+            state.steps /= 2
+            return [.worker(.setSteps(state.steps))]
+        case "[":
+            state.tIndex = max(0, state.tIndex - 1)
+        case "]":
+            state.tIndex = min(AppState.tDivisions, state.tIndex + 1)
+        case "d":
+            let names = ToyDataset.allCases.map(\.rawValue)
+            let next = names.firstIndex(of: state.dataset).map { (names.index(after: $0)) % names.count } ?? 0
+            state.dataset = names[next]
+            return restart(&state)
+        case "m":
+            let all = Method.allCases
+            let index = all.firstIndex(of: state.method) ?? 0
+            state.method = all[(index + 1) % all.count]
+            return restart(&state)
+        case "r":
+            if state.snapshot?.divergence != nil { state.paused = false }  // the worker resumes too
+            state.snapshot = nil
+            state.notice = "reset with seed \(state.seed)"
+            return [.worker(.reset)]
+        case "s":
+            return [.worker(.save(path: state.checkpointFileName))]
+        case "e":
+            guard let svg = SVGExport.document(state) else {
+                state.notice = "nothing to export yet: the first pictures come in a moment"
+                return []
+            }
+            return [.worker(.export(path: SVGExport.fileName(state), contents: svg))]
+        default:
+            break
+        }
     default:
-      break
+        break
     }
-  default:
-    break
-  }
-  return []
+    return []
 }
 
 /// Drops the old run's pictures and asks the worker for the new method and dataset.
 private func restart(_ state: inout AppState) -> [Effect] {
-  state.snapshot = nil
-  state.notice = nil
-  return [.worker(.configure(method: state.method.rawValue, dataset: state.dataset))]
+    state.snapshot = nil
+    state.notice = nil
+    return [.worker(.configure(method: state.method.rawValue, dataset: state.dataset))]
 }

@@ -4,141 +4,150 @@ import TerminalCanvas
 /// Draws one of the four views into a titled panel and returns its caption (what the student is
 /// looking at). Series: 0 = data / true paths, 1 = model, 2 and 3 = markers.
 struct ViewRenderer {
-  let state: AppState
+    let state: AppState
 
-  var mode: PlotMode { state.ascii ? .ascii : .braille }
-  var dot: String { state.ascii ? "" : "⣿ " }
+    var mode: PlotMode { state.ascii ? .ascii : .braille }
+    var dot: String { state.ascii ? "" : "⣿ " }
 
-  /// The title in the panel border for the current view.
-  static func title(_ state: AppState) -> String {
-    switch state.view {
-    case .samples: "Samples: data vs model"
-    case .trajectories: "Trajectories: noise to data"
-    case .consistency: "Consistency: x_t -> f(x_t, t)"
-    case .compare:
-      "Compare: " + VisualsBuilder.comparePair(state.method, steps: state.steps)
-        .map { "\($0.0.rawValue) K=\($0.1)" }.joined(separator: " vs ")
+    /// The title in the panel border for the current view.
+    static func title(_ state: AppState) -> String {
+        switch state.view {
+        case .samples: "Samples: data vs model"
+        case .trajectories: "Trajectories: noise to data"
+        case .consistency: "Consistency: x_t -> f(x_t, t)"
+        case .compare:
+            "Compare: "
+                + VisualsBuilder.comparePair(state.method, steps: state.steps)
+                .map { "\($0.0.rawValue) K=\($0.1)" }.joined(separator: " vs ")
+        }
     }
-  }
 
-  func draw(into buffer: inout CellBuffer, in rect: Rect) -> String {
-    let inner = Panel(
-      title: Self.title(state), ascii: state.ascii, borderStyle: state.palette.frame,
-      titleStyle: state.palette.title
-    ).render(into: &buffer, in: rect)
-    guard let visuals = state.snapshot?.visuals else {
-      buffer.write("training has just started; the first pictures come in a moment", in: inner.centered(Size(width: inner.width, height: 1)), alignment: .center)
-      if let phase = state.snapshot?.phase {
-        buffer.write(phase, in: Rect(x: inner.x, y: inner.y + inner.height / 2 + 1, width: inner.width, height: 1), alignment: .center)
-      }
-      return "waiting for the worker's first snapshot"
+    func draw(into buffer: inout CellBuffer, in rect: Rect) -> String {
+        let inner = Panel(
+            title: Self.title(state), ascii: state.ascii, borderStyle: state.palette.frame,
+            titleStyle: state.palette.title
+        ).render(into: &buffer, in: rect)
+        guard let visuals = state.snapshot?.visuals else {
+            buffer.write(
+                "training has just started; the first pictures come in a moment",
+                in: inner.centered(Size(width: inner.width, height: 1)), alignment: .center)
+            if let phase = state.snapshot?.phase {
+                buffer.write(
+                    phase, in: Rect(x: inner.x, y: inner.y + inner.height / 2 + 1, width: inner.width, height: 1),
+                    alignment: .center)
+            }
+            return "waiting for the worker's first snapshot"
+        }
+        let stale = visuals.steps != state.steps ? " (updating to K=\(state.steps)...)" : ""
+        switch state.view {
+        case .samples: return samples(visuals, &buffer, inner) + stale
+        case .trajectories: return trajectories(visuals, &buffer, inner) + stale
+        case .consistency: return consistency(visuals, &buffer, inner)
+        case .compare: return compare(visuals, &buffer, inner) + stale
+        }
     }
-    let stale = visuals.steps != state.steps ? " (updating to K=\(state.steps)...)" : ""
-    switch state.view {
-    case .samples: return samples(visuals, &buffer, inner) + stale
-    case .trajectories: return trajectories(visuals, &buffer, inner) + stale
-    case .consistency: return consistency(visuals, &buffer, inner)
-    case .compare: return compare(visuals, &buffer, inner) + stale
-    }
-  }
 
-  /// Writes a legend row and returns the rows below it.
-  private func legend(_ entries: [(Int, String)], _ buffer: inout CellBuffer, _ rect: Rect) -> Rect {
-    var x = rect.x + 1
-    for (series, text) in entries {
-      let marker = state.ascii ? String(state.palette.glyph(forSeries: series)) + " " : dot
-      x = buffer.write(marker, at: Point(x: x, y: rect.y), style: state.palette.style(forSeries: series), clip: rect)
-      x = buffer.write(text + "   ", at: Point(x: x, y: rect.y), clip: rect)
+    /// Writes a legend row and returns the rows below it.
+    private func legend(_ entries: [(Int, String)], _ buffer: inout CellBuffer, _ rect: Rect) -> Rect {
+        var x = rect.x + 1
+        for (series, text) in entries {
+            let marker = state.ascii ? String(state.palette.glyph(forSeries: series)) + " " : dot
+            x = buffer.write(marker, at: Point(x: x, y: rect.y), style: state.palette.style(forSeries: series), clip: rect)
+            x = buffer.write(text + "   ", at: Point(x: x, y: rect.y), clip: rect)
+        }
+        return rect.inset(top: 1)
     }
-    return rect.inset(top: 1)
-  }
 
-  /// Axes plus a canvas in `rect` over `bounds`; `body` plots.
-  private func plot(
-    _ buffer: inout CellBuffer, _ rect: Rect, _ bounds: PlotBounds, _ body: (inout PlotCanvas) -> Void
-  ) {
-    let axes = Axes.squared(fitting: bounds, in: rect, ascii: state.ascii, style: state.palette.frame)
-    let area = axes.render(into: &buffer, in: rect)
-    guard !area.isEmpty else { return }
-    var canvas = PlotCanvas(size: area.size, mode: mode, bounds: axes.bounds)
-    body(&canvas)
-    canvas.render(into: &buffer, at: area, palette: state.palette)
-  }
+    /// Axes plus a canvas in `rect` over `bounds`; `body` plots.
+    private func plot(
+        _ buffer: inout CellBuffer, _ rect: Rect, _ bounds: PlotBounds, _ body: (inout PlotCanvas) -> Void
+    ) {
+        let axes = Axes.squared(fitting: bounds, in: rect, ascii: state.ascii, style: state.palette.frame)
+        let area = axes.render(into: &buffer, in: rect)
+        guard !area.isEmpty else { return }
+        var canvas = PlotCanvas(size: area.size, mode: mode, bounds: axes.bounds)
+        body(&canvas)
+        canvas.render(into: &buffer, at: area, palette: state.palette)
+    }
 
-  private func samples(_ v: Visuals, _ buffer: inout CellBuffer, _ rect: Rect) -> String {
-    let t = Float(state.t)
-    let k = v.frames.count - 1
-    let frameIndex = min(k, max(0, Int((state.t * Double(k)).rounded())))
-    let modelT = Double(frameIndex) / Double(max(1, k))
-    let data: [Float]
-    if state.tIndex == AppState.tDivisions {
-      data = v.data
-    } else {
-      data = zip(v.data, v.dataNoise).map { (1 - t) * $1 + t * $0 }
+    private func samples(_ v: Visuals, _ buffer: inout CellBuffer, _ rect: Rect) -> String {
+        let t = Float(state.t)
+        let k = v.frames.count - 1
+        let frameIndex = min(k, max(0, Int((state.t * Double(k)).rounded())))
+        let modelT = Double(frameIndex) / Double(max(1, k))
+        let data: [Float]
+        if state.tIndex == AppState.tDivisions {
+            data = v.data
+        } else {
+            data = zip(v.data, v.dataNoise).map { (1 - t) * $1 + t * $0 }
+        }
+        let area = legend([(0, state.tIndex == AppState.tDivisions ? "data" : "data x_t"), (1, "model")], &buffer, rect)
+        plot(&buffer, area, v.bounds) { canvas in
+            canvas.plot(points: data, series: 0)
+            canvas.plot(points: v.frames[frameIndex], series: 1)
+        }
+        let n = v.data.count / 2
+        if state.tIndex == AppState.tDivisions {
+            return
+                "\(n) data points vs \(n) samples of the model after K=\(v.steps) \(v.sampler.rawValue) steps from noise (it \(v.iteration))"
+        }
+        return
+            "t=\(format(state.t, 2)): data x_t=(1-t)x0+t*x1 vs the model's \(v.sampler.rawValue) state at t=\(format(modelT, 2)) (K=\(v.steps))"
     }
-    let area = legend([(0, state.tIndex == AppState.tDivisions ? "data" : "data x_t"), (1, "model")], &buffer, rect)
-    plot(&buffer, area, v.bounds) { canvas in
-      canvas.plot(points: data, series: 0)
-      canvas.plot(points: v.frames[frameIndex], series: 1)
-    }
-    let n = v.data.count / 2
-    if state.tIndex == AppState.tDivisions {
-      return "\(n) data points vs \(n) samples of the model after K=\(v.steps) \(v.sampler.rawValue) steps from noise (it \(v.iteration))"
-    }
-    return "t=\(format(state.t, 2)): data x_t=(1-t)x0+t*x1 vs the model's \(v.sampler.rawValue) state at t=\(format(modelT, 2)) (K=\(v.steps))"
-  }
 
-  private func trajectories(_ v: Visuals, _ buffer: inout CellBuffer, _ rect: Rect) -> String {
-    let jumps = v.sampler == .euler ? "Euler" : v.sampler.rawValue
-    let area = legend([(0, "fine path"), (1, "\(jumps) K=\(v.steps) jumps"), (2, "noise start")], &buffer, rect)
-    plot(&buffer, area, v.bounds) { canvas in
-      for path in v.paths { canvas.polyline(points: path, series: 0) }
-      for path in v.jumps { canvas.polyline(points: path, series: 1) }
-      for path in v.paths where path.count >= 2 { canvas.plot(x: path[0], y: path[1], series: 2) }
+    private func trajectories(_ v: Visuals, _ buffer: inout CellBuffer, _ rect: Rect) -> String {
+        let jumps = v.sampler == .euler ? "Euler" : v.sampler.rawValue
+        let area = legend([(0, "fine path"), (1, "\(jumps) K=\(v.steps) jumps"), (2, "noise start")], &buffer, rect)
+        plot(&buffer, area, v.bounds) { canvas in
+            for path in v.paths { canvas.polyline(points: path, series: 0) }
+            for path in v.jumps { canvas.polyline(points: path, series: 1) }
+            for path in v.paths where path.count >= 2 { canvas.plot(x: path[0], y: path[1], series: 2) }
+        }
+        return
+            "\(v.paths.count) paths of \(v.pathsSource); straight segments: the \(v.sampler.rawValue) sampler's K=\(v.steps) steps"
     }
-    return "\(v.paths.count) paths of \(v.pathsSource); straight segments: the \(v.sampler.rawValue) sampler's K=\(v.steps) steps"
-  }
 
-  private func consistency(_ v: Visuals, _ buffer: inout CellBuffer, _ rect: Rect) -> String {
-    let c = v.consistency
-    let area = legend([(0, "true path"), (2, "x_t (t=0..7/8)"), (1, "-> f(x_t,t)")], &buffer, rect)
-    plot(&buffer, area, v.bounds) { canvas in
-      for path in c.paths { canvas.polyline(points: path, series: 0) }
-      let count = min(c.points.count, c.predictions.count) / 2
-      for i in 0..<count {
-        canvas.line(
-          from: SIMD2(c.points[2 * i], c.points[2 * i + 1]),
-          to: SIMD2(c.predictions[2 * i], c.predictions[2 * i + 1]), series: 1)
-      }
-      canvas.plot(points: c.points, series: 2)
+    private func consistency(_ v: Visuals, _ buffer: inout CellBuffer, _ rect: Rect) -> String {
+        let c = v.consistency
+        let area = legend([(0, "true path"), (2, "x_t (t=0..7/8)"), (1, "-> f(x_t,t)")], &buffer, rect)
+        plot(&buffer, area, v.bounds) { canvas in
+            for path in c.paths { canvas.polyline(points: path, series: 0) }
+            let count = min(c.points.count, c.predictions.count) / 2
+            for i in 0..<count {
+                canvas.line(
+                    from: SIMD2(c.points[2 * i], c.points[2 * i + 1]),
+                    to: SIMD2(c.predictions[2 * i], c.predictions[2 * i + 1]), series: 1)
+            }
+            canvas.plot(points: c.points, series: 2)
+        }
+        let error = format(c.error, 3)
+        if state.method.isConsistency {
+            return "self-consistency error mean|f(x_t,t)-x_1| = \(error); a perfect model maps every x_t on a path to its end"
+        }
+        return
+            "\(state.method.rawValue) has no f(x_t,t): shown is the one-step jump x+(1-t)v, error \(error); press m for cd or ct"
     }
-    let error = format(c.error, 3)
-    if state.method.isConsistency {
-      return "self-consistency error mean|f(x_t,t)-x_1| = \(error); a perfect model maps every x_t on a path to its end"
-    }
-    return "\(state.method.rawValue) has no f(x_t,t): shown is the one-step jump x+(1-t)v, error \(error); press m for cd or ct"
-  }
 
-  private func compare(_ v: Visuals, _ buffer: inout CellBuffer, _ rect: Rect) -> String {
-    let halves = rect.columns([.fill(), .fill()], spacing: 1)
-    for (i, panel) in v.compare.prefix(2).enumerated() {
-      let area = halves[i]
-      guard area.height > 2 else { continue }
-      let header = Rect(x: area.x, y: area.y, width: area.width, height: 1)
-      let footer = Rect(x: area.x, y: area.maxY - 1, width: area.width, height: 1)
-      buffer.write(panel.label, in: header, alignment: .center, style: state.palette.style(forSeries: i + 1))
-      buffer.write("SW2 \(format(panel.sw2, 4))", in: footer, alignment: .center, style: Style(bold: true))
-      // Model samples only: with the data drawn under them, a collapse would hide in the data.
-      plot(&buffer, area.inset(top: 1, bottom: 1), v.bounds) { canvas in
-        canvas.plot(points: panel.points, series: i + 1)
-      }
+    private func compare(_ v: Visuals, _ buffer: inout CellBuffer, _ rect: Rect) -> String {
+        let halves = rect.columns([.fill(), .fill()], spacing: 1)
+        for (i, panel) in v.compare.prefix(2).enumerated() {
+            let area = halves[i]
+            guard area.height > 2 else { continue }
+            let header = Rect(x: area.x, y: area.y, width: area.width, height: 1)
+            let footer = Rect(x: area.x, y: area.maxY - 1, width: area.width, height: 1)
+            buffer.write(panel.label, in: header, alignment: .center, style: state.palette.style(forSeries: i + 1))
+            buffer.write("SW2 \(format(panel.sw2, 4))", in: footer, alignment: .center, style: Style(bold: true))
+            // Model samples only: with the data drawn under them, a collapse would hide in the data.
+            plot(&buffer, area.inset(top: 1, bottom: 1), v.bounds) { canvas in
+                canvas.plot(points: panel.points, series: i + 1)
+            }
+        }
+        let note: String
+        switch state.method {
+        case .shortcut: note = "same noise; the shortcut model takes jumps of d=1/K"
+        case .fm: note = "fm has no shortcut: Euler vs Heun (press m for a shortcut model)"
+        case .cd, .ct: note = "consistency: 1 step vs K steps with re-noising"
+        }
+        return "model samples only (view 1 shows the data); SW2 to the data, lower is better; \(note)"
     }
-    let note: String
-    switch state.method {
-    case .shortcut: note = "same noise; the shortcut model takes jumps of d=1/K"
-    case .fm: note = "fm has no shortcut: Euler vs Heun (press m for a shortcut model)"
-    case .cd, .ct: note = "consistency: 1 step vs K steps with re-noising"
-    }
-    return "model samples only (view 1 shows the data); SW2 to the data, lower is better; \(note)"
-  }
 }

@@ -4,129 +4,135 @@ import TerminalCanvas
 /// Computes `Visuals` from a model: the numeric work behind every view, done off the UI thread
 /// (on the training worker) or once (the `render` command).
 public struct VisualsBuilder: Sendable {
-  /// Data points x1 [N, 2], fixed for a dataset so that pictures change only with the model.
-  public let data: [Float]
-  /// Noise x0 [N, 2] for the samplers, fixed too.
-  public let noise: [Float]
-  /// Other noise paired with `data` for the true x_t.
-  public let dataNoise: [Float]
-  /// Shared world rectangle: the data and [-3, 3]^2 (where the noise lives), padded by 5%.
-  public let bounds: PlotBounds
-  /// Seed of the consistency sampler's re-noising.
-  public let seed: UInt64
+    /// Data points x1 [N, 2], fixed for a dataset so that pictures change only with the model.
+    public let data: [Float]
+    /// Noise x0 [N, 2] for the samplers, fixed too.
+    public let noise: [Float]
+    /// Other noise paired with `data` for the true x_t.
+    public let dataNoise: [Float]
+    /// Shared world rectangle: the data and [-3, 3]^2 (where the noise lives), padded by 5%.
+    public let bounds: PlotBounds
+    /// Seed of the consistency sampler's re-noising.
+    public let seed: UInt64
 
-  /// Number of fine paths in the trajectories view.
-  public static let pathCount = 64
-  /// Number of true trajectories in the consistency view.
-  public static let consistencyPaths = 6
+    /// Number of fine paths in the trajectories view.
+    public static let pathCount = 64
+    /// Number of true trajectories in the consistency view.
+    public static let consistencyPaths = 6
 
-  /// Draws `count` data points and noise with streams of `seed`.
-  public init(dataset: Dataset, count: Int, seed: UInt64) {
-    var dataRng = SplitMix64.stream(seed: seed, 21)
-    data = dataset.sample(count: count, rng: &dataRng)
-    var noiseRng = SplitMix64.stream(seed: seed, 22)
-    noise = (0..<(2 * count)).map { _ in noiseRng.gaussian() }
-    var pairRng = SplitMix64.stream(seed: seed, 23)
-    dataNoise = (0..<(2 * count)).map { _ in pairRng.gaussian() }
-    let box: [Float] = [-3, -3, 3, 3]
-    bounds = PlotBounds.enclosing(data + box, padding: 0.05)
-      ?? PlotBounds(xMin: -4, xMax: 4, yMin: -4, yMax: 4)
-    self.seed = seed
-  }
-
-  /// The samplers the compare view puts side by side for a method: Euler vs shortcut for a
-  /// shortcut model, Euler vs Heun for flow matching, 1 vs K consistency steps otherwise.
-  public static func comparePair(_ method: Method, steps: Int) -> [(Sampler, Int)] {
-    switch method {
-    case .shortcut: [(.euler, steps), (.shortcut, steps)]
-    case .fm: [(.euler, steps), (.heun, steps)]
-    case .cd, .ct: [(.consistency, 1), (.consistency, steps)]
-    }
-  }
-
-  /// Runs every sampler the views need at `steps` = K on `model` (its EMA weights).
-  public func build(model: Model, method: Method, steps: Int, iteration: Int) -> Visuals {
-    let sampler = Sampler.supported(by: method)[0]
-    var rng = SplitMix64.stream(seed: seed, 24)
-    let frames = sampler.run(model: model, noise: noise, steps: steps, trajectory: true, rng: &rng)
-    let n = noise.count / 2
-    let pathCount = min(Self.pathCount, n)
-    let starts = Array(noise.prefix(2 * pathCount))
-    let jumps = Self.paths(from: frames, count: pathCount)
-    let paths: [[Float]]
-    let pathsSource: String
-    let reference = Array(data.prefix(2 * 512))
-    let exact = EmpiricalFlow(reference: reference)
-    if method.isConsistency {
-      var unused = SplitMix64(seed: 0)
-      paths = Self.paths(from: Sampler.rk4.run(model: exact, noise: starts, steps: 32, trajectory: true, rng: &unused), count: pathCount)
-      pathsSource = "exact PF-ODE of the data (a consistency net has no velocity)"
-    } else {
-      var unused = SplitMix64(seed: 0)
-      paths = Self.paths(from: Sampler.euler.run(model: model, noise: starts, steps: 64, trajectory: true, rng: &unused), count: pathCount)
-      pathsSource = "the model's PF-ODE (64 Euler steps)"
+    /// Draws `count` data points and noise with streams of `seed`.
+    public init(dataset: Dataset, count: Int, seed: UInt64) {
+        var dataRng = SplitMix64.stream(seed: seed, 21)
+        data = dataset.sample(count: count, rng: &dataRng)
+        var noiseRng = SplitMix64.stream(seed: seed, 22)
+        noise = (0..<(2 * count)).map { _ in noiseRng.gaussian() }
+        var pairRng = SplitMix64.stream(seed: seed, 23)
+        dataNoise = (0..<(2 * count)).map { _ in pairRng.gaussian() }
+        let box: [Float] = [-3, -3, 3, 3]
+        bounds =
+            PlotBounds.enclosing(data + box, padding: 0.05)
+            ?? PlotBounds(xMin: -4, xMax: 4, yMin: -4, yMax: 4)
+        self.seed = seed
     }
 
-    let metric = SlicedWasserstein(directionCount: 64)
-    var compare: [Visuals.ComparePanel] = []
-    for (other, k) in Self.comparePair(method, steps: steps) {
-      let points: [Float]
-      if other == sampler && k == steps {
-        points = frames[frames.count - 1]
-      } else {
-        var renoise = SplitMix64.stream(seed: seed, 24)
-        points = other.sample(model: model, noise: noise, steps: k, rng: &renoise)
-      }
-      compare.append(.init(label: "\(other.rawValue) K=\(k)", points: points, sw2: metric.distance(points, data)))
-    }
-
-    // Consistency: x_t on exact paths at t = i/8, joined to f(x_t, t).
-    let m = min(Self.consistencyPaths, n)
-    let cStarts = Array(noise[(2 * pathCount)..<(2 * (pathCount + m))].prefix(2 * m))
-    var unused = SplitMix64(seed: 0)
-    let cFrames = Sampler.rk4.run(model: exact, noise: cStarts, steps: 32, trajectory: true, rng: &unused)
-    let cPaths = Self.paths(from: cFrames, count: cStarts.count / 2)
-    var points: [Float] = [], predictions: [Float] = []
-    var errorSum = 0.0, errorCount = 0
-    let end = cFrames[cFrames.count - 1]
-    for i in 0..<8 {
-      let t = Float(i) / 8
-      let xt = cFrames[i * 4]
-      var f = [Float](repeating: 0, count: xt.count)
-      let rows = xt.count / 2
-      xt.withUnsafeBufferPointer { x in
-        f.withUnsafeMutableBufferPointer { out in
-          model.consistency(x.baseAddress!, t: t, rows: rows, into: out.baseAddress!)
+    /// The samplers the compare view puts side by side for a method: Euler vs shortcut for a
+    /// shortcut model, Euler vs Heun for flow matching, 1 vs K consistency steps otherwise.
+    public static func comparePair(_ method: Method, steps: Int) -> [(Sampler, Int)] {
+        switch method {
+        case .shortcut: [(.euler, steps), (.shortcut, steps)]
+        case .fm: [(.euler, steps), (.heun, steps)]
+        case .cd, .ct: [(.consistency, 1), (.consistency, steps)]
         }
-      }
-      for r in 0..<rows {
-        let dx = Double(f[2 * r] - end[2 * r]), dy = Double(f[2 * r + 1] - end[2 * r + 1])
-        errorSum += (dx * dx + dy * dy).squareRoot()
-        errorCount += 1
-      }
-      points += xt
-      predictions += f
     }
-    let consistency = Visuals.ConsistencyVisual(
-      paths: cPaths, points: points, predictions: predictions,
-      error: errorCount > 0 ? errorSum / Double(errorCount) : 0)
 
-    return Visuals(
-      iteration: iteration, steps: steps, bounds: bounds, data: data, dataNoise: dataNoise,
-      sampler: sampler, frames: frames, paths: paths, pathsSource: pathsSource, jumps: jumps,
-      compare: compare, consistency: consistency)
-  }
+    /// Runs every sampler the views need at `steps` = K on `model` (its EMA weights).
+    public func build(model: Model, method: Method, steps: Int, iteration: Int) -> Visuals {
+        let sampler = Sampler.supported(by: method)[0]
+        var rng = SplitMix64.stream(seed: seed, 24)
+        let frames = sampler.run(model: model, noise: noise, steps: steps, trajectory: true, rng: &rng)
+        let n = noise.count / 2
+        let pathCount = min(Self.pathCount, n)
+        let starts = Array(noise.prefix(2 * pathCount))
+        let jumps = Self.paths(from: frames, count: pathCount)
+        let paths: [[Float]]
+        let pathsSource: String
+        let reference = Array(data.prefix(2 * 512))
+        let exact = EmpiricalFlow(reference: reference)
+        if method.isConsistency {
+            var unused = SplitMix64(seed: 0)
+            paths = Self.paths(
+                from: Sampler.rk4.run(model: exact, noise: starts, steps: 32, trajectory: true, rng: &unused), count: pathCount)
+            pathsSource = "exact PF-ODE of the data (a consistency net has no velocity)"
+        } else {
+            var unused = SplitMix64(seed: 0)
+            paths = Self.paths(
+                from: Sampler.euler.run(model: model, noise: starts, steps: 64, trajectory: true, rng: &unused), count: pathCount)
+            pathsSource = "the model's PF-ODE (64 Euler steps)"
+        }
 
-  /// Per-point paths (each interleaved x, y over the frames) of the first `count` points.
-  static func paths(from frames: [[Float]], count: Int) -> [[Float]] {
-    (0..<count).map { i in
-      var path: [Float] = []
-      path.reserveCapacity(2 * frames.count)
-      for frame in frames where 2 * i + 1 < frame.count {
-        path.append(frame[2 * i])
-        path.append(frame[2 * i + 1])
-      }
-      return path
+        let metric = SlicedWasserstein(directionCount: 64)
+        var compare: [Visuals.ComparePanel] = []
+        for (other, k) in Self.comparePair(method, steps: steps) {
+            let points: [Float]
+            if other == sampler && k == steps {
+                points = frames[frames.count - 1]
+            } else {
+                var renoise = SplitMix64.stream(seed: seed, 24)
+                points = other.sample(model: model, noise: noise, steps: k, rng: &renoise)
+            }
+            compare.append(.init(label: "\(other.rawValue) K=\(k)", points: points, sw2: metric.distance(points, data)))
+        }
+
+        // Consistency: x_t on exact paths at t = i/8, joined to f(x_t, t).
+        let m = min(Self.consistencyPaths, n)
+        let cStarts = Array(noise[(2 * pathCount)..<(2 * (pathCount + m))].prefix(2 * m))
+        var unused = SplitMix64(seed: 0)
+        let cFrames = Sampler.rk4.run(model: exact, noise: cStarts, steps: 32, trajectory: true, rng: &unused)
+        let cPaths = Self.paths(from: cFrames, count: cStarts.count / 2)
+        var points: [Float] = []
+        var predictions: [Float] = []
+        var errorSum = 0.0
+        var errorCount = 0
+        let end = cFrames[cFrames.count - 1]
+        for i in 0..<8 {
+            let t = Float(i) / 8
+            let xt = cFrames[i * 4]
+            var f = [Float](repeating: 0, count: xt.count)
+            let rows = xt.count / 2
+            xt.withUnsafeBufferPointer { x in
+                f.withUnsafeMutableBufferPointer { out in
+                    model.consistency(x.baseAddress!, t: t, rows: rows, into: out.baseAddress!)
+                }
+            }
+            for r in 0..<rows {
+                let dx = Double(f[2 * r] - end[2 * r])
+                let dy = Double(f[2 * r + 1] - end[2 * r + 1])
+                errorSum += (dx * dx + dy * dy).squareRoot()
+                errorCount += 1
+            }
+            points += xt
+            predictions += f
+        }
+        let consistency = Visuals.ConsistencyVisual(
+            paths: cPaths, points: points, predictions: predictions,
+            error: errorCount > 0 ? errorSum / Double(errorCount) : 0)
+
+        return Visuals(
+            iteration: iteration, steps: steps, bounds: bounds, data: data, dataNoise: dataNoise,
+            sampler: sampler, frames: frames, paths: paths, pathsSource: pathsSource, jumps: jumps,
+            compare: compare, consistency: consistency)
     }
-  }
+
+    /// Per-point paths (each interleaved x, y over the frames) of the first `count` points.
+    static func paths(from frames: [[Float]], count: Int) -> [[Float]] {
+        (0..<count).map { i in
+            var path: [Float] = []
+            path.reserveCapacity(2 * frames.count)
+            for frame in frames where 2 * i + 1 < frame.count {
+                path.append(frame[2 * i])
+                path.append(frame[2 * i + 1])
+            }
+            return path
+        }
+    }
 }

@@ -2,9 +2,9 @@ import CNcurses
 import TerminalCanvas
 
 #if canImport(Glibc)
-  import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+    import Darwin
 #endif
 
 /// The real terminal, through ncursesw: the only type in the package that calls ncurses.
@@ -18,154 +18,160 @@ import TerminalCanvas
 /// Colours: 256 colours when the terminal has them, else the 8 basic ones, else none; `NO_COLOR`
 /// (set and non-empty) turns colour off. `colorTier` says which, so the app can pick a `Palette`.
 public final class NcursesDevice: TerminalDevice {
-  /// How many colours frames are drawn with.
-  public enum ColorTier: Sendable { case color256, color8, monochrome }
+    /// How many colours frames are drawn with.
+    public enum ColorTier: Sendable { case color256, color8, monochrome }
 
-  /// The colour tier chosen at start.
-  public let colorTier: ColorTier
-  private let window: UnsafeMutablePointer<WINDOW>
-  private var pairs: [PairKey: Int16] = [:]
-  private var nextPair: Int16 = 1
-  private let maxPairs: Int
-  private var closed = false
-  private let boldAttr = cn_a_bold(), dimAttr = cn_a_dim(), reverseAttr = cn_a_reverse()
+    /// The colour tier chosen at start.
+    public let colorTier: ColorTier
+    private let window: UnsafeMutablePointer<WINDOW>
+    private var pairs: [PairKey: Int16] = [:]
+    private var nextPair: Int16 = 1
+    private let maxPairs: Int
+    private var closed = false
+    private let boldAttr = cn_a_bold(), dimAttr = cn_a_dim(), reverseAttr = cn_a_reverse()
 
-  private struct PairKey: Hashable { var foreground: Int16; var background: Int16 }
-
-  /// Enters curses mode on the controlling terminal. Returns nil when the terminal cannot be
-  /// initialised (for example `TERM` is unset or unknown).
-  public init?(environment: [String: String]) {
-    setlocale(LC_CTYPE, "")
-    cn_install_signal_handlers()
-    guard let term = environment["TERM"], !term.isEmpty, term != "dumb" else { return nil }
-    // newterm fails softly where initscr would exit the process.
-    guard let window = cn_start() else { return nil }
-    self.window = window
-    cn_set_active(1)
-    raw()
-    noecho()
-    nonl()
-    keypad(window, true)
-    _ = curs_set(0)
-    _ = set_escdelay(25)
-    let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
-    if !noColor && has_colors() {
-      start_color()
-      use_default_colors()
-      colorTier = cn_colors() >= 256 ? .color256 : cn_colors() >= 8 ? .color8 : .monochrome
-    } else {
-      colorTier = .monochrome
+    private struct PairKey: Hashable {
+        var foreground: Int16
+        var background: Int16
     }
-    maxPairs = colorTier == .monochrome ? 0 : Int(min(cn_color_pairs(), 32767))
-  }
 
-  deinit { shutdown() }
-
-  /// Leaves curses mode and restores the terminal (idempotent).
-  public func shutdown() {
-    guard !closed else { return }
-    closed = true
-    cn_restore()
-  }
-
-  /// The terminal size in cells.
-  public var size: Size {
-    Size(width: Int(getmaxx(window)), height: Int(getmaxy(window)))
-  }
-
-  /// Copies `buffer` onto the screen and sends only the changed cells (one `wrefresh`).
-  public func present(_ buffer: CellBuffer) {
-    let size = self.size
-    let rows = min(size.height, buffer.height), columns = min(size.width, buffer.width)
-    for y in 0..<size.height {
-      for x in 0..<size.width {
-        let cell = (y < rows && x < columns) ? buffer[x, y] : Cell.blank
-        let scalar = cell.character.unicodeScalars.first?.value ?? 32
-        var attrs = cn_a_normal()
-        if cell.style.bold { attrs |= boldAttr }
-        if cell.style.dim { attrs |= dimAttr }
-        if cell.style.reverse { attrs |= reverseAttr }
-        // The bottom-right cell returns ERR (the cursor cannot advance); the cell is still drawn.
-        _ = cn_put(window, Int32(y), Int32(x), wchar_t(scalar), attrs, pair(for: cell.style))
-      }
+    /// Enters curses mode on the controlling terminal. Returns nil when the terminal cannot be
+    /// initialised (for example `TERM` is unset or unknown).
+    public init?(environment: [String: String]) {
+        setlocale(LC_CTYPE, "")
+        cn_install_signal_handlers()
+        guard let term = environment["TERM"], !term.isEmpty, term != "dumb" else { return nil }
+        // newterm fails softly where initscr would exit the process.
+        guard let window = cn_start() else { return nil }
+        self.window = window
+        cn_set_active(1)
+        raw()
+        noecho()
+        nonl()
+        keypad(window, true)
+        _ = curs_set(0)
+        _ = set_escdelay(25)
+        let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
+        if !noColor && has_colors() {
+            start_color()
+            use_default_colors()
+            colorTier = cn_colors() >= 256 ? .color256 : cn_colors() >= 8 ? .color8 : .monochrome
+        } else {
+            colorTier = .monochrome
+        }
+        maxPairs = colorTier == .monochrome ? 0 : Int(min(cn_color_pairs(), 32767))
     }
-    wrefresh(window)
-  }
 
-  /// Waits up to `timeout` for one key.
-  public func nextKey(timeout: Duration) -> Key {
-    let ms = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
-    wtimeout(window, Int32(clamping: max(0, ms)))
-    var code: wint_t = 0
-    let status = wget_wch(window, &code)
-    if status == cn_err() { return .none }
-    if status == cn_key_code_yes() {
-      switch Int32(code) {
-      case KEY_RESIZE: return .resize
-      case KEY_UP: return .up
-      case KEY_DOWN: return .down
-      case KEY_LEFT: return .left
-      case KEY_RIGHT: return .right
-      case KEY_BTAB: return .backTab
-      case KEY_ENTER: return .enter
-      case KEY_BACKSPACE: return .backspace
-      default: return .other(Int32(code))
-      }
+    deinit { shutdown() }
+
+    /// Leaves curses mode and restores the terminal (idempotent).
+    public func shutdown() {
+        guard !closed else { return }
+        closed = true
+        cn_restore()
     }
-    switch code {
-    case 3: return .ctrlC
-    case 9: return .tab
-    case 10, 13: return .enter
-    case 8, 127: return .backspace
-    case 26:
-      // Ctrl-Z: suspend like a shell job; on resume report a resize so the app redraws.
-      cn_suspend()
-      return .resize
-    case 27: return .escape
-    default:
-      guard let scalar = Unicode.Scalar(UInt32(code)) else { return .other(Int32(bitPattern: UInt32(code))) }
-      if scalar.value < 32 { return .other(Int32(scalar.value)) }
-      return .character(Character(scalar))
+
+    /// The terminal size in cells.
+    public var size: Size {
+        Size(width: Int(getmaxx(window)), height: Int(getmaxy(window)))
     }
-  }
 
-  /// The colour pair of a style's colours, created on first use; 0 (default colours) without
-  /// colour or when the terminal's pairs run out.
-  private func pair(for style: Style) -> Int16 {
-    guard colorTier != .monochrome else { return 0 }
-    let key = PairKey(foreground: colorNumber(style.foreground), background: colorNumber(style.background))
-    if key.foreground == -1 && key.background == -1 { return 0 }
-    if let existing = pairs[key] { return existing }
-    guard Int(nextPair) < maxPairs else { return 0 }
-    let number = nextPair
-    nextPair += 1
-    init_pair(number, key.foreground, key.background)
-    pairs[key] = number
-    return number
-  }
-
-  /// The ncurses colour number: -1 for the default; 256-colour indices are mapped to the nearest
-  /// basic colour on an 8-colour terminal.
-  private func colorNumber(_ color: Color) -> Int16 {
-    switch color {
-    case .default: return -1
-    case .named(let named): return Int16(named.rawValue)
-    case .indexed(let index):
-      if colorTier == .color256 { return Int16(index) }
-      return Int16(Self.basic(index))
+    /// Copies `buffer` onto the screen and sends only the changed cells (one `wrefresh`).
+    public func present(_ buffer: CellBuffer) {
+        let size = self.size
+        let rows = min(size.height, buffer.height)
+        let columns = min(size.width, buffer.width)
+        for y in 0..<size.height {
+            for x in 0..<size.width {
+                let cell = (y < rows && x < columns) ? buffer[x, y] : Cell.blank
+                let scalar = cell.character.unicodeScalars.first?.value ?? 32
+                var attrs = cn_a_normal()
+                if cell.style.bold { attrs |= boldAttr }
+                if cell.style.dim { attrs |= dimAttr }
+                if cell.style.reverse { attrs |= reverseAttr }
+                // The bottom-right cell returns ERR (the cursor cannot advance); the cell is still drawn.
+                _ = cn_put(window, Int32(y), Int32(x), wchar_t(scalar), attrs, pair(for: cell.style))
+            }
+        }
+        wrefresh(window)
     }
-  }
 
-  /// Nearest of the 8 basic colours to an xterm-256 index.
-  static func basic(_ index: UInt8) -> UInt8 {
-    let i = Int(index)
-    if i < 16 { return UInt8(i % 8) }
-    if i >= 232 { return i < 244 ? 0 : 7 }
-    let c = i - 16
-    let r = c / 36, g = (c / 6) % 6, b = c % 6
-    let bit = { (v: Int) in v >= 3 ? 1 : 0 }
-    let value = bit(r) | bit(g) << 1 | bit(b) << 2
-    // Dark greys and pure black map to white on a dark terminal only when bright; keep black.
-    return UInt8(value)
-  }
+    /// Waits up to `timeout` for one key.
+    public func nextKey(timeout: Duration) -> Key {
+        let ms = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+        wtimeout(window, Int32(clamping: max(0, ms)))
+        var code: wint_t = 0
+        let status = wget_wch(window, &code)
+        if status == cn_err() { return .none }
+        if status == cn_key_code_yes() {
+            switch Int32(code) {
+            case KEY_RESIZE: return .resize
+            case KEY_UP: return .up
+            case KEY_DOWN: return .down
+            case KEY_LEFT: return .left
+            case KEY_RIGHT: return .right
+            case KEY_BTAB: return .backTab
+            case KEY_ENTER: return .enter
+            case KEY_BACKSPACE: return .backspace
+            default: return .other(Int32(code))
+            }
+        }
+        switch code {
+        case 3: return .ctrlC
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 8, 127: return .backspace
+        case 26:
+            // Ctrl-Z: suspend like a shell job; on resume report a resize so the app redraws.
+            cn_suspend()
+            return .resize
+        case 27: return .escape
+        default:
+            guard let scalar = Unicode.Scalar(UInt32(code)) else { return .other(Int32(bitPattern: UInt32(code))) }
+            if scalar.value < 32 { return .other(Int32(scalar.value)) }
+            return .character(Character(scalar))
+        }
+    }
+
+    /// The colour pair of a style's colours, created on first use; 0 (default colours) without
+    /// colour or when the terminal's pairs run out.
+    private func pair(for style: Style) -> Int16 {
+        guard colorTier != .monochrome else { return 0 }
+        let key = PairKey(foreground: colorNumber(style.foreground), background: colorNumber(style.background))
+        if key.foreground == -1 && key.background == -1 { return 0 }
+        if let existing = pairs[key] { return existing }
+        guard Int(nextPair) < maxPairs else { return 0 }
+        let number = nextPair
+        nextPair += 1
+        init_pair(number, key.foreground, key.background)
+        pairs[key] = number
+        return number
+    }
+
+    /// The ncurses colour number: -1 for the default; 256-colour indices are mapped to the nearest
+    /// basic colour on an 8-colour terminal.
+    private func colorNumber(_ color: Color) -> Int16 {
+        switch color {
+        case .default: return -1
+        case .named(let named): return Int16(named.rawValue)
+        case .indexed(let index):
+            if colorTier == .color256 { return Int16(index) }
+            return Int16(Self.basic(index))
+        }
+    }
+
+    /// Nearest of the 8 basic colours to an xterm-256 index.
+    static func basic(_ index: UInt8) -> UInt8 {
+        let i = Int(index)
+        if i < 16 { return UInt8(i % 8) }
+        if i >= 232 { return i < 244 ? 0 : 7 }
+        let c = i - 16
+        let r = c / 36
+        let g = (c / 6) % 6
+        let b = c % 6
+        let bit = { (v: Int) in v >= 3 ? 1 : 0 }
+        let value = bit(r) | bit(g) << 1 | bit(b) << 2
+        // Dark greys and pure black map to white on a dark terminal only when bright; keep black.
+        return UInt8(value)
+    }
 }

@@ -13,194 +13,195 @@
 /// `plot.y + floor((yMax - v) / (yMax - yMin) * plot.height)` (clamped to the last column / row).
 /// Labels never overlap the plot area, so braille dots never merge with text.
 public struct Axes: Sendable {
-  /// The world rectangle the plot area shows.
-  public var bounds: PlotBounds
-  /// At most this many ticks on the x axis.
-  public var maxXTicks: Int
-  /// At most this many ticks on the y axis.
-  public var maxYTicks: Int
-  /// Draw with `| - +` instead of box-drawing characters.
-  public var ascii: Bool
-  /// Style of the axis lines and labels.
-  public var style: Style
+    /// The world rectangle the plot area shows.
+    public var bounds: PlotBounds
+    /// At most this many ticks on the x axis.
+    public var maxXTicks: Int
+    /// At most this many ticks on the y axis.
+    public var maxYTicks: Int
+    /// Draw with `| - +` instead of box-drawing characters.
+    public var ascii: Bool
+    /// Style of the axis lines and labels.
+    public var style: Style
 
-  /// Creates axes for `bounds`.
-  public init(
-    bounds: PlotBounds, maxXTicks: Int = 5, maxYTicks: Int = 5, ascii: Bool = false,
-    style: Style = .plain
-  ) {
-    self.bounds = bounds
-    self.maxXTicks = maxXTicks
-    self.maxYTicks = maxYTicks
-    self.ascii = ascii
-    self.style = style
-  }
-
-  /// Axes for bounds that contain `data` and keep one world unit the same physical length across
-  /// and down in the plot area these axes leave inside `rect` (see `PlotBounds.squared(toFit:)`).
-  ///
-  /// The plot area depends on the y-label width, which depends on the bounds, so this repeats
-  /// "plot area -> squared bounds" until the bounds stop changing (at most 4 rounds).
-  public static func squared(
-    fitting data: PlotBounds, in rect: Rect, cellAspect: Double = 2,
-    maxXTicks: Int = 5, maxYTicks: Int = 5, ascii: Bool = false, style: Style = .plain
-  ) -> Axes {
-    var axes = Axes(
-      bounds: data, maxXTicks: maxXTicks, maxYTicks: maxYTicks, ascii: ascii, style: style)
-    for _ in 0..<4 {
-      let next = data.squared(toFit: axes.plotRect(in: rect).size, cellAspect: cellAspect)
-      if next == axes.bounds { break }
-      axes.bounds = next
-    }
-    return axes
-  }
-
-  /// Tick values on the x axis.
-  public var xTicks: [Double] { Axes.niceTicks(bounds.xMin, bounds.xMax, maxCount: maxXTicks) }
-  /// Tick values on the y axis.
-  public var yTicks: [Double] { Axes.niceTicks(bounds.yMin, bounds.yMax, maxCount: maxYTicks) }
-
-  /// The x tick labels, in tick order.
-  public var xLabels: [String] { Axes.labels(for: xTicks) }
-  /// The y tick labels, in tick order.
-  public var yLabels: [String] { Axes.labels(for: yTicks) }
-
-  /// Columns reserved left of the y axis for labels: the longest y label (at least 1).
-  public var yLabelWidth: Int { max(1, yLabels.map(\.count).max() ?? 1) }
-
-  /// The plot area inside `rect`: `rect` minus `yLabelWidth + 1` columns on the left and 2 rows at
-  /// the bottom (never negative).
-  public func plotRect(in rect: Rect) -> Rect {
-    rect.inset(left: yLabelWidth + 1, bottom: 2)
-  }
-
-  /// Draws the axes and labels into `buffer` around the plot area of `rect`, and returns that
-  /// plot area (the same as `plotRect(in:)`). Nothing is drawn inside the plot area.
-  @discardableResult
-  public func render(into buffer: inout CellBuffer, in rect: Rect) -> Rect {
-    let plot = plotRect(in: rect)
-    guard !plot.isEmpty else { return plot }
-    let vertical: Character = ascii ? "|" : "│"
-    let horizontal: Character = ascii ? "-" : "─"
-    let yTick: Character = ascii ? "+" : "┤"
-    let xTick: Character = ascii ? "+" : "┬"
-    let corner: Character = ascii ? "+" : "└"
-    let axisX = plot.x - 1, axisY = plot.maxY
-    for row in plot.y..<plot.maxY { buffer[axisX, row] = Cell(vertical, style: style) }
-    for column in plot.x..<plot.maxX { buffer[column, axisY] = Cell(horizontal, style: style) }
-    buffer[axisX, axisY] = Cell(corner, style: style)
-
-    for (value, label) in zip(yTicks, yLabels) {
-      let row =
-        plot.y + Axes.cellIndex(bounds.yMax - value, span: bounds.height, count: plot.height)
-      buffer[axisX, row] = Cell(yTick, style: style)
-      let labelArea = Rect(x: rect.x, y: row, width: axisX - rect.x, height: 1)
-      buffer.write(label, in: labelArea, alignment: .right, style: style)
+    /// Creates axes for `bounds`.
+    public init(
+        bounds: PlotBounds, maxXTicks: Int = 5, maxYTicks: Int = 5, ascii: Bool = false,
+        style: Style = .plain
+    ) {
+        self.bounds = bounds
+        self.maxXTicks = maxXTicks
+        self.maxYTicks = maxYTicks
+        self.ascii = ascii
+        self.style = style
     }
 
-    var freeFrom = rect.x  // first column a new x label may use
-    let labelRow = axisY + 1
-    for (value, label) in zip(xTicks, xLabels) {
-      let column =
-        plot.x + Axes.cellIndex(value - bounds.xMin, span: bounds.width, count: plot.width)
-      buffer[column, axisY] = Cell(xTick, style: style)
-      let start = min(max(column - (label.count - 1) / 2, rect.x), rect.maxX - label.count)
-      guard start >= freeFrom, labelRow < rect.maxY else { continue }
-      buffer.write(label, at: Point(x: start, y: labelRow), style: style, clip: rect)
-      freeFrom = start + label.count + 1
+    /// Axes for bounds that contain `data` and keep one world unit the same physical length across
+    /// and down in the plot area these axes leave inside `rect` (see `PlotBounds.squared(toFit:)`).
+    ///
+    /// The plot area depends on the y-label width, which depends on the bounds, so this repeats
+    /// "plot area -> squared bounds" until the bounds stop changing (at most 4 rounds).
+    public static func squared(
+        fitting data: PlotBounds, in rect: Rect, cellAspect: Double = 2,
+        maxXTicks: Int = 5, maxYTicks: Int = 5, ascii: Bool = false, style: Style = .plain
+    ) -> Axes {
+        var axes = Axes(
+            bounds: data, maxXTicks: maxXTicks, maxYTicks: maxYTicks, ascii: ascii, style: style)
+        for _ in 0..<4 {
+            let next = data.squared(toFit: axes.plotRect(in: rect).size, cellAspect: cellAspect)
+            if next == axes.bounds { break }
+            axes.bounds = next
+        }
+        return axes
     }
-    return plot
-  }
 
-  /// `floor(offset / span * count)` clamped to `0 ..< count`.
-  static func cellIndex(_ offset: Double, span: Double, count: Int) -> Int {
-    guard span > 0, count > 0 else { return 0 }
-    let index = Rounding.floor(offset / span * Double(count))
-    guard index.isFinite else { return 0 }
-    return min(max(Int(index), 0), count - 1)
-  }
+    /// Tick values on the x axis.
+    public var xTicks: [Double] { Axes.niceTicks(bounds.xMin, bounds.xMax, maxCount: maxXTicks) }
+    /// Tick values on the y axis.
+    public var yTicks: [Double] { Axes.niceTicks(bounds.yMin, bounds.yMax, maxCount: maxYTicks) }
 
-  // MARK: - Nice numbers
+    /// The x tick labels, in tick order.
+    public var xLabels: [String] { Axes.labels(for: xTicks) }
+    /// The y tick labels, in tick order.
+    public var yLabels: [String] { Axes.labels(for: yTicks) }
 
-  /// Evenly spaced "nice" values inside `lower...upper`: multiples of a step `m * 10^e` with
-  /// `m` in {1, 2, 5}, using the smallest such step that gives at most `maxCount` values.
-  ///
-  /// Examples: `0...1` with 6 ticks gives 0, 0.2, 0.4, 0.6, 0.8, 1; `-3.7...4.2` with 5 gives
-  /// -2, 0, 2, 4. Non-finite or reversed bounds give `[]`; equal bounds give that one value.
-  public static func niceTicks(_ lower: Double, _ upper: Double, maxCount: Int = 5) -> [Double] {
-    guard lower.isFinite, upper.isFinite, lower <= upper, maxCount >= 1 else { return [] }
-    if lower == upper { return [lower] }
-    for step in candidateSteps(span: upper - lower, maxCount: maxCount) {
-      let first = Rounding.ceil(lower / step.value - 1e-9)
-      let last = Rounding.floor(upper / step.value + 1e-9)
-      guard last - first + 1 <= Double(maxCount) else { continue }
-      guard first <= last else { return [] }
-      // Integer loop: a floating-point stride uses fma, which is in libm.
-      return (Int(first)...Int(last)).map { step.multiple(Double($0)) }
+    /// Columns reserved left of the y axis for labels: the longest y label (at least 1).
+    public var yLabelWidth: Int { max(1, yLabels.map(\.count).max() ?? 1) }
+
+    /// The plot area inside `rect`: `rect` minus `yLabelWidth + 1` columns on the left and 2 rows at
+    /// the bottom (never negative).
+    public func plotRect(in rect: Rect) -> Rect {
+        rect.inset(left: yLabelWidth + 1, bottom: 2)
     }
-    return []
-  }
 
-  /// A step `mantissa * 10^exponent`, with `multiple(k) = k * step` computed so that negative
-  /// exponents divide by an exact power of ten (0.2 * 3 gives 0.6, not 0.6000000000000001).
-  struct Step {
-    var mantissa: Double
-    var exponent: Int
-    var value: Double { exponent >= 0 ? mantissa * power(exponent) : mantissa / power(-exponent) }
-    func multiple(_ k: Double) -> Double {
-      exponent >= 0 ? k * mantissa * power(exponent) : k * mantissa / power(-exponent)
+    /// Draws the axes and labels into `buffer` around the plot area of `rect`, and returns that
+    /// plot area (the same as `plotRect(in:)`). Nothing is drawn inside the plot area.
+    @discardableResult
+    public func render(into buffer: inout CellBuffer, in rect: Rect) -> Rect {
+        let plot = plotRect(in: rect)
+        guard !plot.isEmpty else { return plot }
+        let vertical: Character = ascii ? "|" : "│"
+        let horizontal: Character = ascii ? "-" : "─"
+        let yTick: Character = ascii ? "+" : "┤"
+        let xTick: Character = ascii ? "+" : "┬"
+        let corner: Character = ascii ? "+" : "└"
+        let axisX = plot.x - 1
+        let axisY = plot.maxY
+        for row in plot.y..<plot.maxY { buffer[axisX, row] = Cell(vertical, style: style) }
+        for column in plot.x..<plot.maxX { buffer[column, axisY] = Cell(horizontal, style: style) }
+        buffer[axisX, axisY] = Cell(corner, style: style)
+
+        for (value, label) in zip(yTicks, yLabels) {
+            let row =
+                plot.y + Axes.cellIndex(bounds.yMax - value, span: bounds.height, count: plot.height)
+            buffer[axisX, row] = Cell(yTick, style: style)
+            let labelArea = Rect(x: rect.x, y: row, width: axisX - rect.x, height: 1)
+            buffer.write(label, in: labelArea, alignment: .right, style: style)
+        }
+
+        var freeFrom = rect.x  // first column a new x label may use
+        let labelRow = axisY + 1
+        for (value, label) in zip(xTicks, xLabels) {
+            let column =
+                plot.x + Axes.cellIndex(value - bounds.xMin, span: bounds.width, count: plot.width)
+            buffer[column, axisY] = Cell(xTick, style: style)
+            let start = min(max(column - (label.count - 1) / 2, rect.x), rect.maxX - label.count)
+            guard start >= freeFrom, labelRow < rect.maxY else { continue }
+            buffer.write(label, at: Point(x: start, y: labelRow), style: style, clip: rect)
+            freeFrom = start + label.count + 1
+        }
+        return plot
     }
-  }
 
-  /// Steps 1, 2, 5, 10, 20, 50, ... times `10^e`, starting at the largest power of ten not above
-  /// `span / maxCount`.
-  static func candidateSteps(span: Double, maxCount: Int) -> [Step] {
-    let target = span / Double(max(1, maxCount))
-    var exponent = 0
-    while power(exponent) > target && exponent > -300 { exponent -= 1 }
-    while power(exponent + 1) <= target && exponent < 300 { exponent += 1 }
-    var steps: [Step] = []
-    for e in exponent...(exponent + 3) {
-      for m in [1.0, 2.0, 5.0] { steps.append(Step(mantissa: m, exponent: e)) }
+    /// `floor(offset / span * count)` clamped to `0 ..< count`.
+    static func cellIndex(_ offset: Double, span: Double, count: Int) -> Int {
+        guard span > 0, count > 0 else { return 0 }
+        let index = Rounding.floor(offset / span * Double(count))
+        guard index.isFinite else { return 0 }
+        return min(max(Int(index), 0), count - 1)
     }
-    return steps
-  }
 
-  /// `10^e` for `e` of either sign, by repeated multiplication.
-  static func power(_ e: Int) -> Double {
-    var result = 1.0
-    for _ in 0..<abs(e) { result *= 10 }
-    return e >= 0 ? result : 1 / result
-  }
+    // MARK: - Nice numbers
 
-  /// Labels for evenly spaced `ticks`, all with the same number of decimals (enough for the
-  /// spacing): `[0, 0.5, 1]` gives `["0.0", "0.5", "1.0"]`, `[-2, 0, 2]` gives `["-2", "0", "2"]`.
-  public static func labels(for ticks: [Double]) -> [String] {
-    guard ticks.count >= 2 else { return ticks.map { format($0, decimals: 0) } }
-    let spacing = abs(ticks[1] - ticks[0])
-    var decimals = 0
-    while decimals < 12 {
-      let scaled = spacing * power(decimals)
-      if abs(scaled - Rounding.round(scaled)) < 1e-6 * max(1, scaled) { break }
-      decimals += 1
+    /// Evenly spaced "nice" values inside `lower...upper`: multiples of a step `m * 10^e` with
+    /// `m` in {1, 2, 5}, using the smallest such step that gives at most `maxCount` values.
+    ///
+    /// Examples: `0...1` with 6 ticks gives 0, 0.2, 0.4, 0.6, 0.8, 1; `-3.7...4.2` with 5 gives
+    /// -2, 0, 2, 4. Non-finite or reversed bounds give `[]`; equal bounds give that one value.
+    public static func niceTicks(_ lower: Double, _ upper: Double, maxCount: Int = 5) -> [Double] {
+        guard lower.isFinite, upper.isFinite, lower <= upper, maxCount >= 1 else { return [] }
+        if lower == upper { return [lower] }
+        for step in candidateSteps(span: upper - lower, maxCount: maxCount) {
+            let first = Rounding.ceil(lower / step.value - 1e-9)
+            let last = Rounding.floor(upper / step.value + 1e-9)
+            guard last - first + 1 <= Double(maxCount) else { continue }
+            guard first <= last else { return [] }
+            // Integer loop: a floating-point stride uses fma, which is in libm.
+            return (Int(first)...Int(last)).map { step.multiple(Double($0)) }
+        }
+        return []
     }
-    return ticks.map { format($0, decimals: decimals) }
-  }
 
-  /// `value` with exactly `decimals` digits after the point, rounded half away from zero; never
-  /// "-0". Falls back to Swift's description for magnitudes beyond 1e15.
-  public static func format(_ value: Double, decimals: Int) -> String {
-    guard value.isFinite else { return "\(value)" }
-    let scaled = Rounding.round(value * power(decimals))
-    guard abs(scaled) < 1e15 else { return "\(value)" }
-    let magnitude = Int(abs(scaled))
-    var digits = String(magnitude)
-    if decimals > 0 {
-      if digits.count <= decimals {
-        digits = String(repeating: "0", count: decimals - digits.count + 1) + digits
-      }
-      digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -decimals))
+    /// A step `mantissa * 10^exponent`, with `multiple(k) = k * step` computed so that negative
+    /// exponents divide by an exact power of ten (0.2 * 3 gives 0.6, not 0.6000000000000001).
+    struct Step {
+        var mantissa: Double
+        var exponent: Int
+        var value: Double { exponent >= 0 ? mantissa * power(exponent) : mantissa / power(-exponent) }
+        func multiple(_ k: Double) -> Double {
+            exponent >= 0 ? k * mantissa * power(exponent) : k * mantissa / power(-exponent)
+        }
     }
-    return (scaled < 0 ? "-" : "") + digits
-  }
+
+    /// Steps 1, 2, 5, 10, 20, 50, ... times `10^e`, starting at the largest power of ten not above
+    /// `span / maxCount`.
+    static func candidateSteps(span: Double, maxCount: Int) -> [Step] {
+        let target = span / Double(max(1, maxCount))
+        var exponent = 0
+        while power(exponent) > target && exponent > -300 { exponent -= 1 }
+        while power(exponent + 1) <= target && exponent < 300 { exponent += 1 }
+        var steps: [Step] = []
+        for e in exponent...(exponent + 3) {
+            for m in [1.0, 2.0, 5.0] { steps.append(Step(mantissa: m, exponent: e)) }
+        }
+        return steps
+    }
+
+    /// `10^e` for `e` of either sign, by repeated multiplication.
+    static func power(_ e: Int) -> Double {
+        var result = 1.0
+        for _ in 0..<abs(e) { result *= 10 }
+        return e >= 0 ? result : 1 / result
+    }
+
+    /// Labels for evenly spaced `ticks`, all with the same number of decimals (enough for the
+    /// spacing): `[0, 0.5, 1]` gives `["0.0", "0.5", "1.0"]`, `[-2, 0, 2]` gives `["-2", "0", "2"]`.
+    public static func labels(for ticks: [Double]) -> [String] {
+        guard ticks.count >= 2 else { return ticks.map { format($0, decimals: 0) } }
+        let spacing = abs(ticks[1] - ticks[0])
+        var decimals = 0
+        while decimals < 12 {
+            let scaled = spacing * power(decimals)
+            if abs(scaled - Rounding.round(scaled)) < 1e-6 * max(1, scaled) { break }
+            decimals += 1
+        }
+        return ticks.map { format($0, decimals: decimals) }
+    }
+
+    /// `value` with exactly `decimals` digits after the point, rounded half away from zero; never
+    /// "-0". Falls back to Swift's description for magnitudes beyond 1e15.
+    public static func format(_ value: Double, decimals: Int) -> String {
+        guard value.isFinite else { return "\(value)" }
+        let scaled = Rounding.round(value * power(decimals))
+        guard abs(scaled) < 1e15 else { return "\(value)" }
+        let magnitude = Int(abs(scaled))
+        var digits = String(magnitude)
+        if decimals > 0 {
+            if digits.count <= decimals {
+                digits = String(repeating: "0", count: decimals - digits.count + 1) + digits
+            }
+            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -decimals))
+        }
+        return (scaled < 0 ? "-" : "") + digits
+    }
 }

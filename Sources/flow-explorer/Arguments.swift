@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import FlowCore
 
@@ -15,10 +16,3 @@ func parseSteps(_ text: String) throws -> [Int] {
     }
     return steps
 }
-
-/// Reads a checkpoint for a command, with the user-facing error of FlowCore.
-func loadCheckpoint(_ path: String) throws -> Checkpoint {
-    try Checkpoint.read(path: path)
-}
-
-import Foundation

@@ -25,7 +25,7 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let stepList = try parseSteps(steps)
         guard (16...1_000_000).contains(samples) else { throw ValidationError("--samples must be between 16 and 1000000") }
-        let checkpoint = try loadCheckpoint(file)
+        let checkpoint = try Checkpoint.read(path: file)
         let samplers = try sampler.map { text in
             try text.split(separator: ",").map { name -> Sampler in
                 guard let s = Sampler(rawValue: String(name)), Sampler.supported(by: checkpoint.method).contains(s) else {
@@ -40,7 +40,7 @@ struct EvalCommand: ParsableCommand {
                                     samples: samples, seed: seed, samplers: samplers)
         var consistency: SelfConsistency.Result?
         if let teacher {
-            let teacherCheckpoint = try loadCheckpoint(teacher)
+            let teacherCheckpoint = try Checkpoint.read(path: teacher)
             guard teacherCheckpoint.method == .fm else { throw ValidationError("--teacher must be a flow-matching checkpoint") }
             guard checkpoint.method.isConsistency else { throw ValidationError("--teacher measures consistency models (cd, ct) only") }
             consistency = SelfConsistency.evaluate(model: model, teacher: Model(checkpoint: teacherCheckpoint), seed: seed)

@@ -5,82 +5,87 @@ import Foundation
 import TerminalCanvas
 
 extension ViewKind: ExpressibleByArgument {
-  public init?(argument: String) {
-    guard let kind = ViewKind.allCases.first(where: { $0.name.lowercased() == argument.lowercased() }) else { return nil }
-    self = kind
-  }
-  public static var allValueStrings: [String] { allCases.map { $0.name.lowercased() } }
+    public init?(argument: String) {
+        guard let kind = ViewKind.allCases.first(where: { $0.name.lowercased() == argument.lowercased() }) else { return nil }
+        self = kind
+    }
+    public static var allValueStrings: [String] { allCases.map { $0.name.lowercased() } }
 }
 
 /// Output formats of `render`.
 enum RenderFormat: String, ExpressibleByArgument, CaseIterable {
-  case text, svg
+    case text, svg
 }
 
 /// `flow-explorer render`: one frame of a UI view as plain text (without ncurses) or as SVG.
 struct RenderCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "render",
-    abstract: "Print one frame of a UI view as plain text or SVG (no terminal needed).",
-    discussion: "With --dataset instead of a checkpoint, the model is an untrained flow-matching network (iteration 0).")
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Print one frame of a UI view as plain text or SVG (no terminal needed).",
+        discussion: "With --dataset instead of a checkpoint, the model is an untrained flow-matching network (iteration 0).")
 
-  @Argument(help: "A checkpoint written by `flow-explorer train`.") var file: String?
-  @Option(help: "Dataset to show with an untrained model, instead of a checkpoint.") var dataset: String?
-  @Option(help: "samples, trajectories, consistency or compare.") var view: ViewKind = .samples
-  @Option(help: "Frame width in cells.") var width = 100
-  @Option(help: "Frame height in cells.") var height = 32
-  @Option(help: "Number of steps K (1 to 128).") var steps = 1
-  @Option(help: "Points per picture.") var count = 4096
-  @Option(help: "Seed of the noise.") var seed: UInt64 = 0
-  @Flag(help: "ASCII characters only.") var ascii = false
-  @Option(help: "text (the terminal frame) or svg (a picture for slides).") var format: RenderFormat = .text
-  @Option(help: "Write to this file (atomically) instead of stdout.") var out: String?
+    @Argument(help: "A checkpoint written by `flow-explorer train`.") var file: String?
+    @Option(help: "Dataset to show with an untrained model, instead of a checkpoint.") var dataset: String?
+    @Option(help: "samples, trajectories, consistency or compare.") var view: ViewKind = .samples
+    @Option(help: "Frame width in cells.") var width = 100
+    @Option(help: "Frame height in cells.") var height = 32
+    @Option(help: "Number of steps K (1 to 128).") var steps = 1
+    @Option(help: "Points per picture.") var count = 4096
+    @Option(help: "Seed of the noise.") var seed: UInt64 = 0
+    @Flag(help: "ASCII characters only.") var ascii = false
+    @Option(help: "text (the terminal frame) or svg (a picture for slides).") var format: RenderFormat = .text
+    @Option(help: "Write to this file (atomically) instead of stdout.") var out: String?
 
-  func run() throws {
-    guard (1...AppState.maxSteps).contains(steps) else { throw ValidationError("--steps must be between 1 and 128") }
-    guard (10...1000).contains(width), (5...500).contains(height) else {
-      throw ValidationError("--width must be 10...1000 and --height 5...500")
+    func run() throws {
+        guard (1...AppState.maxSteps).contains(steps) else { throw ValidationError("--steps must be between 1 and 128") }
+        guard (10...1000).contains(width), (5...500).contains(height) else {
+            throw ValidationError("--width must be 10...1000 and --height 5...500")
+        }
+        guard (64...100_000).contains(count) else { throw ValidationError("--count must be between 64 and 100000") }
+        let method: Method
+        let datasetName: String
+        let model: Model
+        let iteration: Int
+        if let file {
+            guard dataset == nil else { throw ValidationError("give a checkpoint or --dataset, not both") }
+            let checkpoint = try Checkpoint.read(path: file)
+            method = checkpoint.method
+            datasetName = checkpoint.dataset
+            model = Model(checkpoint: checkpoint)
+            iteration = checkpoint.iterations
+        } else if let dataset {
+            let trainer = try Trainer(
+                config: {
+                    var c = TrainingConfig(method: .fm)
+                    c.seed = seed
+                    return c
+                }(), dataset: try Dataset.named(dataset))
+            method = .fm
+            datasetName = dataset
+            model = Model(method: .fm, shape: trainer.config.shape, parameters: trainer.ema)
+            iteration = 0
+        } else {
+            throw ValidationError("give a checkpoint FILE or --dataset NAME")
+        }
+        let builder = VisualsBuilder(dataset: try Dataset.named(datasetName), count: count, seed: seed)
+        var snapshot = Snapshot(method: method, dataset: datasetName, seed: seed)
+        snapshot.iteration = iteration
+        snapshot.visuals = builder.build(model: model, method: method, steps: steps, iteration: iteration)
+        var state = AppState(
+            size: Size(width: width, height: height), method: method, dataset: datasetName, seed: seed,
+            ascii: ascii, palette: .monochrome)
+        state.view = view
+        state.steps = steps
+        state.snapshot = snapshot
+        let output: String
+        switch format {
+        case .text: output = ExplorerApp.view(state).trimmedLines.joined(separator: "\n") + "\n"
+        case .svg: output = SVGExport.document(state) ?? ""
+        }
+        if let out {
+            try AtomicFile.write(Data(output.utf8), to: out)
+        } else {
+            print(output, terminator: "")
+        }
     }
-    guard (64...100_000).contains(count) else { throw ValidationError("--count must be between 64 and 100000") }
-    let method: Method
-    let datasetName: String
-    let model: Model
-    let iteration: Int
-    if let file {
-      guard dataset == nil else { throw ValidationError("give a checkpoint or --dataset, not both") }
-      let checkpoint = try loadCheckpoint(file)
-      method = checkpoint.method
-      datasetName = checkpoint.dataset
-      model = Model(checkpoint: checkpoint)
-      iteration = checkpoint.iterations
-    } else if let dataset {
-      let trainer = try Trainer(config: { var c = TrainingConfig(method: .fm); c.seed = seed; return c }(), dataset: try Dataset.named(dataset))
-      method = .fm
-      datasetName = dataset
-      model = Model(method: .fm, shape: trainer.config.shape, parameters: trainer.ema)
-      iteration = 0
-    } else {
-      throw ValidationError("give a checkpoint FILE or --dataset NAME")
-    }
-    let builder = VisualsBuilder(dataset: try Dataset.named(datasetName), count: count, seed: seed)
-    var snapshot = Snapshot(method: method, dataset: datasetName, seed: seed)
-    snapshot.iteration = iteration
-    snapshot.visuals = builder.build(model: model, method: method, steps: steps, iteration: iteration)
-    var state = AppState(
-      size: Size(width: width, height: height), method: method, dataset: datasetName, seed: seed,
-      ascii: ascii, palette: .monochrome)
-    state.view = view
-    state.steps = steps
-    state.snapshot = snapshot
-    let output: String
-    switch format {
-    case .text: output = ExplorerApp.view(state).trimmedLines.joined(separator: "\n") + "\n"
-    case .svg: output = SVGExport.document(state) ?? ""
-    }
-    if let out {
-      try AtomicFile.write(Data(output.utf8), to: out)
-    } else {
-      print(output, terminator: "")
-    }
-  }
 }

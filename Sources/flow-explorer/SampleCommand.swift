@@ -18,7 +18,7 @@ struct SampleCommand: ParsableCommand {
         guard (1...4096).contains(steps) else { throw ValidationError("--steps must be between 1 and 4096") }
         guard (1...10_000_000).contains(count) else { throw ValidationError("--count must be between 1 and 10000000") }
         guard out.hasSuffix(".csv") || out.hasSuffix(".npy") else { throw ValidationError("--out must end in .csv or .npy") }
-        let checkpoint = try loadCheckpoint(file)
+        let checkpoint = try Checkpoint.read(path: file)
         let supported = Sampler.supported(by: checkpoint.method)
         let chosen = sampler ?? supported[0]
         guard supported.contains(chosen) else {

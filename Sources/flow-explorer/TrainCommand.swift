@@ -60,8 +60,8 @@ struct TrainCommand: ParsableCommand {
         config.huberC = huberC
         if let problem = config.problem { throw ValidationError(problem) }
         let data = try Dataset.named(dataset)
-        let teacherCheckpoint = try teacher.map(loadCheckpoint)
-        let initial = try self.`init`.map(loadCheckpoint)
+        let teacherCheckpoint = try teacher.map { try Checkpoint.read(path: $0) }
+        let initial = try self.`init`.map { try Checkpoint.read(path: $0) }
         let trainer = try Trainer(config: config, dataset: data, teacher: teacherCheckpoint, initial: initial)
         for warning in trainer.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
 

@@ -7,61 +7,61 @@ import TerminalCanvas
 
 /// `flow-explorer tui`: the live terminal UI (the default subcommand).
 struct TuiCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "tui",
-    abstract: "Train a model live and watch it in the terminal (the default). Press ? for keys.",
-    discussion: """
-      Consistency distillation (cd) needs a flow-matching teacher: with --load of an fm checkpoint \
-      that one is used, otherwise the UI first trains an fm teacher for 2000 steps.
-      """)
+    static let configuration = CommandConfiguration(
+        commandName: "tui",
+        abstract: "Train a model live and watch it in the terminal (the default). Press ? for keys.",
+        discussion: """
+            Consistency distillation (cd) needs a flow-matching teacher: with --load of an fm checkpoint \
+            that one is used, otherwise the UI first trains an fm teacher for 2000 steps.
+            """)
 
-  @Option(help: "Dataset: a toy name (see `flow-explorer datasets`) or a CSV file of points.")
-  var dataset = "8gaussians"
-  @Option(help: "Method: fm, shortcut, cd or ct.") var method: Method = .fm
-  @Option(help: "Training seed.") var seed: UInt64 = 0
-  @Option(help: "A checkpoint to start from (its method and dataset are used).") var load: String?
-  @Flag(help: "Draw with ASCII characters only.") var ascii = false
-  @Option(help: "Adam learning rate (default 0.001). Too large a rate makes training diverge: the UI stops and says so.")
-  var lr: Float?
-  @Option(help: "Append a line per UI event (keys, resizes, frames, snapshots) to this file.")
-  var eventLog: String?
+    @Option(help: "Dataset: a toy name (see `flow-explorer datasets`) or a CSV file of points.")
+    var dataset = "8gaussians"
+    @Option(help: "Method: fm, shortcut, cd or ct.") var method: Method = .fm
+    @Option(help: "Training seed.") var seed: UInt64 = 0
+    @Option(help: "A checkpoint to start from (its method and dataset are used).") var load: String?
+    @Flag(help: "Draw with ASCII characters only.") var ascii = false
+    @Option(help: "Adam learning rate (default 0.001). Too large a rate makes training diverge: the UI stops and says so.")
+    var lr: Float?
+    @Option(help: "Append a line per UI event (keys, resizes, frames, snapshots) to this file.")
+    var eventLog: String?
 
-  func run() throws {
-    var method = self.method
-    var dataset = self.dataset
-    var initial: Checkpoint?
-    if let load {
-      let checkpoint = try loadCheckpoint(load)
-      initial = checkpoint
-      method = checkpoint.method
-      dataset = checkpoint.dataset
+    func run() throws {
+        var method = self.method
+        var dataset = self.dataset
+        var initial: Checkpoint?
+        if let load {
+            let checkpoint = try Checkpoint.read(path: load)
+            initial = checkpoint
+            method = checkpoint.method
+            dataset = checkpoint.dataset
+        }
+        _ = try Dataset.named(dataset)  // a bad name fails here, before the screen changes
+        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
+        let log = try eventLog.map { try EventLog(path: $0) }
+        let environment = ProcessInfo.processInfo.environment
+        guard isatty(0) == 1, isatty(1) == 1 else {
+            throw ValidationError("the UI needs a terminal; use train, eval or render without one")
+        }
+        guard let device = NcursesDevice(environment: environment) else {
+            throw ValidationError("cannot start the terminal UI (is TERM set to a known terminal?)")
+        }
+        let palette: Palette
+        switch device.colorTier {
+        case .color256: palette = .color256
+        case .color8: palette = .color8
+        case .monochrome: palette = .monochrome
+        }
+        let useASCII = ascii || !localeIsUTF8(environment)
+        var settings = WorkerSettings(method: method, dataset: dataset, seed: seed, initial: initial)
+        settings.learningRate = lr
+        let worker = TrainingWorker(settings: settings)
+        worker.start()
+        var state = AppState(
+            size: device.size, method: method, dataset: dataset, seed: seed, ascii: useASCII, palette: palette)
+        state.learningRate = lr
+        RunLoop(log: log).run(state, device: device, link: worker)
+        device.shutdown()
+        worker.stop()
     }
-    _ = try Dataset.named(dataset)  // a bad name fails here, before the screen changes
-    if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
-    let log = try eventLog.map { try EventLog(path: $0) }
-    let environment = ProcessInfo.processInfo.environment
-    guard isatty(0) == 1, isatty(1) == 1 else {
-      throw ValidationError("the UI needs a terminal; use train, eval or render without one")
-    }
-    guard let device = NcursesDevice(environment: environment) else {
-      throw ValidationError("cannot start the terminal UI (is TERM set to a known terminal?)")
-    }
-    let palette: Palette
-    switch device.colorTier {
-    case .color256: palette = .color256
-    case .color8: palette = .color8
-    case .monochrome: palette = .monochrome
-    }
-    let useASCII = ascii || !localeIsUTF8(environment)
-    var settings = WorkerSettings(method: method, dataset: dataset, seed: seed, initial: initial)
-    settings.learningRate = lr
-    let worker = TrainingWorker(settings: settings)
-    worker.start()
-    var state = AppState(
-      size: device.size, method: method, dataset: dataset, seed: seed, ascii: useASCII, palette: palette)
-    state.learningRate = lr
-    RunLoop(log: log).run(state, device: device, link: worker)
-    device.shutdown()
-    worker.stop()
-  }
 }

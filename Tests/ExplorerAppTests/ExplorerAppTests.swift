@@ -1,257 +1,260 @@
 import FlowCore
-import Testing
 import TerminalCanvas
+import Testing
 
 @testable import ExplorerApp
 
 /// A link that records commands and hands out queued snapshots.
 final class FakeLink: TrainingLink {
-  var sent: [WorkerCommand] = []
-  var queued: [Snapshot] = []
-  func send(_ command: WorkerCommand) { sent.append(command) }
-  func takeSnapshot() -> Snapshot? { queued.isEmpty ? nil : queued.removeFirst() }
+    var sent: [WorkerCommand] = []
+    var queued: [Snapshot] = []
+    func send(_ command: WorkerCommand) { sent.append(command) }
+    func takeSnapshot() -> Snapshot? { queued.isEmpty ? nil : queued.removeFirst() }
 }
 
 let big = Size(width: 120, height: 40)
 
 /// Visuals from an untrained model, built once (small counts keep it quick).
 let sampleVisuals: Visuals = {
-  let dataset = Dataset.toy(.eightGaussians)
-  let trainer = try! Trainer(config: TrainingConfig(method: .shortcut), dataset: dataset)
-  let model = Model(method: .shortcut, shape: trainer.config.shape, parameters: trainer.ema)
-  return VisualsBuilder(dataset: dataset, count: 256, seed: 0).build(model: model, method: .shortcut, steps: 4, iteration: 0)
+    let dataset = Dataset.toy(.eightGaussians)
+    let trainer = try! Trainer(config: TrainingConfig(method: .shortcut), dataset: dataset)
+    let model = Model(method: .shortcut, shape: trainer.config.shape, parameters: trainer.ema)
+    return VisualsBuilder(dataset: dataset, count: 256, seed: 0).build(model: model, method: .shortcut, steps: 4, iteration: 0)
 }()
 
 func stateWithPictures(_ size: Size = big, method: Method = .shortcut) -> AppState {
-  var state = AppState(size: size, method: method, dataset: "8gaussians")
-  var snapshot = Snapshot(method: method, dataset: "8gaussians", seed: 0)
-  snapshot.iteration = 1234
-  snapshot.iterationsPerSecond = 987
-  snapshot.flowMatchingLosses = [1, 0.5, 0.25]
-  snapshot.bootstrapLosses = [0.1, 0.05]
-  snapshot.visuals = sampleVisuals
-  state.steps = 4
-  _ = update(&state, .snapshot(snapshot))
-  return state
+    var state = AppState(size: size, method: method, dataset: "8gaussians")
+    var snapshot = Snapshot(method: method, dataset: "8gaussians", seed: 0)
+    snapshot.iteration = 1234
+    snapshot.iterationsPerSecond = 987
+    snapshot.flowMatchingLosses = [1, 0.5, 0.25]
+    snapshot.bootstrapLosses = [0.1, 0.05]
+    snapshot.visuals = sampleVisuals
+    state.steps = 4
+    _ = update(&state, .snapshot(snapshot))
+    return state
 }
 
 func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state, .key(.character(c))) }
 
 @Suite struct UpdateTests {
-  @Test func qAndCtrlCQuit() {
-    var a = AppState(size: big)
-    _ = press(&a, "q")
-    #expect(a.quit)
-    var b = AppState(size: big)
-    _ = update(&b, .key(.ctrlC))
-    #expect(b.quit)
-  }
-
-  @Test func questionMarkOpensHelpAndEscapeClosesIt() {
-    var state = AppState(size: big)
-    _ = press(&state, "?")
-    #expect(state.showHelp)
-    _ = update(&state, .key(.escape))
-    #expect(!state.showHelp)
-  }
-
-  @Test func spaceTogglesPauseAndTellsTheWorker() {
-    var state = AppState(size: big)
-    #expect(press(&state, " ") == [.worker(.setPaused(true))])
-    #expect(state.paused)
-    #expect(press(&state, " ") == [.worker(.setPaused(false))])
-    #expect(!state.paused)
-  }
-
-  @Test func tabCyclesThroughEveryViewAndDigitsJump() {
-    var state = AppState(size: big)
-    var seen: [ViewKind] = []
-    for _ in 0..<4 { seen.append(state.view); _ = update(&state, .key(.tab)) }
-    #expect(seen == ViewKind.allCases)
-    #expect(state.view == .samples)
-    _ = update(&state, .key(.backTab))
-    #expect(state.view == .compare)
-    for (c, kind) in zip("1234", ViewKind.allCases) {
-      _ = press(&state, c)
-      #expect(state.view == kind)
+    @Test func qAndCtrlCQuit() {
+        var a = AppState(size: big)
+        _ = press(&a, "q")
+        #expect(a.quit)
+        var b = AppState(size: big)
+        _ = update(&b, .key(.ctrlC))
+        #expect(b.quit)
     }
-  }
 
-  @Test func plusAndMinusDoubleAndHalveKWithin1To128() {
-    var state = AppState(size: big)
-    #expect(press(&state, "+") == [.worker(.setSteps(2))])
-    _ = press(&state, "+")
-    #expect(state.steps == 4)
-    for _ in 0..<10 { _ = press(&state, "+") }
-    #expect(state.steps == 128)
-    #expect(press(&state, "+").isEmpty)
-    for _ in 0..<10 { _ = press(&state, "-") }
-    #expect(state.steps == 1)
-    #expect(press(&state, "-").isEmpty)
-  }
+    @Test func questionMarkOpensHelpAndEscapeClosesIt() {
+        var state = AppState(size: big)
+        _ = press(&state, "?")
+        #expect(state.showHelp)
+        _ = update(&state, .key(.escape))
+        #expect(!state.showHelp)
+    }
 
-  @Test func bracketsScrubTBetween0And1() {
-    var state = AppState(size: big)
-    #expect(state.t == 1)
-    _ = press(&state, "]")
-    #expect(state.t == 1)
-    _ = press(&state, "[")
-    #expect(state.t == 15.0 / 16)
-    for _ in 0..<20 { _ = press(&state, "[") }
-    #expect(state.t == 0)
-  }
+    @Test func spaceTogglesPauseAndTellsTheWorker() {
+        var state = AppState(size: big)
+        #expect(press(&state, " ") == [.worker(.setPaused(true))])
+        #expect(state.paused)
+        #expect(press(&state, " ") == [.worker(.setPaused(false))])
+        #expect(!state.paused)
+    }
 
-  @Test func dAndMStartANewRunWithTheNextDatasetOrMethod() {
-    var state = stateWithPictures(method: .fm)
-    #expect(press(&state, "d") == [.worker(.configure(method: "fm", dataset: "moons"))])
-    #expect(state.snapshot == nil)
-    #expect(press(&state, "m") == [.worker(.configure(method: "shortcut", dataset: "moons"))])
-    for _ in 0..<3 { _ = press(&state, "m") }
-    #expect(state.method == .fm)
-  }
+    @Test func tabCyclesThroughEveryViewAndDigitsJump() {
+        var state = AppState(size: big)
+        var seen: [ViewKind] = []
+        for _ in 0..<4 {
+            seen.append(state.view)
+            _ = update(&state, .key(.tab))
+        }
+        #expect(seen == ViewKind.allCases)
+        #expect(state.view == .samples)
+        _ = update(&state, .key(.backTab))
+        #expect(state.view == .compare)
+        for (c, kind) in zip("1234", ViewKind.allCases) {
+            _ = press(&state, c)
+            #expect(state.view == kind)
+        }
+    }
 
-  @Test func rResetsAndSSavesToTheNamedFile() {
-    var state = AppState(size: big, method: .ct, dataset: "moons")
-    #expect(press(&state, "r") == [.worker(.reset)])
-    #expect(press(&state, "s") == [.worker(.save(path: "flow-explorer-ct-moons.safetensors"))])
-  }
+    @Test func plusAndMinusDoubleAndHalveKWithin1To128() {
+        var state = AppState(size: big)
+        #expect(press(&state, "+") == [.worker(.setSteps(2))])
+        _ = press(&state, "+")
+        #expect(state.steps == 4)
+        for _ in 0..<10 { _ = press(&state, "+") }
+        #expect(state.steps == 128)
+        #expect(press(&state, "+").isEmpty)
+        for _ in 0..<10 { _ = press(&state, "-") }
+        #expect(state.steps == 1)
+        #expect(press(&state, "-").isEmpty)
+    }
 
-  @Test func resizeChangesTheSize() {
-    var state = AppState(size: big)
-    _ = update(&state, .resize(Size(width: 40, height: 12)))
-    #expect(state.size == Size(width: 40, height: 12))
-    #expect(!state.isLargeEnough)
-  }
+    @Test func bracketsScrubTBetween0And1() {
+        var state = AppState(size: big)
+        #expect(state.t == 1)
+        _ = press(&state, "]")
+        #expect(state.t == 1)
+        _ = press(&state, "[")
+        #expect(state.t == 15.0 / 16)
+        for _ in 0..<20 { _ = press(&state, "[") }
+        #expect(state.t == 0)
+    }
 
-  @Test func snapshotsOfAnotherRunAreIgnoredAndMessagesBecomeNotices() {
-    var state = AppState(size: big, method: .fm, dataset: "moons")
-    _ = update(&state, .snapshot(Snapshot(method: .ct, dataset: "moons", seed: 0)))
-    #expect(state.snapshot == nil)
-    var snapshot = Snapshot(method: .fm, dataset: "moons", seed: 0)
-    snapshot.message = "saved x"
-    snapshot.messageSerial = 1
-    _ = update(&state, .snapshot(snapshot))
-    #expect(state.notice == "saved x")
-  }
+    @Test func dAndMStartANewRunWithTheNextDatasetOrMethod() {
+        var state = stateWithPictures(method: .fm)
+        #expect(press(&state, "d") == [.worker(.configure(method: "fm", dataset: "moons"))])
+        #expect(state.snapshot == nil)
+        #expect(press(&state, "m") == [.worker(.configure(method: "shortcut", dataset: "moons"))])
+        for _ in 0..<3 { _ = press(&state, "m") }
+        #expect(state.method == .fm)
+    }
+
+    @Test func rResetsAndSSavesToTheNamedFile() {
+        var state = AppState(size: big, method: .ct, dataset: "moons")
+        #expect(press(&state, "r") == [.worker(.reset)])
+        #expect(press(&state, "s") == [.worker(.save(path: "flow-explorer-ct-moons.safetensors"))])
+    }
+
+    @Test func resizeChangesTheSize() {
+        var state = AppState(size: big)
+        _ = update(&state, .resize(Size(width: 40, height: 12)))
+        #expect(state.size == Size(width: 40, height: 12))
+        #expect(!state.isLargeEnough)
+    }
+
+    @Test func snapshotsOfAnotherRunAreIgnoredAndMessagesBecomeNotices() {
+        var state = AppState(size: big, method: .fm, dataset: "moons")
+        _ = update(&state, .snapshot(Snapshot(method: .ct, dataset: "moons", seed: 0)))
+        #expect(state.snapshot == nil)
+        var snapshot = Snapshot(method: .fm, dataset: "moons", seed: 0)
+        snapshot.message = "saved x"
+        snapshot.messageSerial = 1
+        _ = update(&state, .snapshot(snapshot))
+        #expect(state.notice == "saved x")
+    }
 }
 
 @Suite struct ViewTests {
-  @Test func everyViewRendersItsTitleCaptionAndStatusBar() {
-    for kind in ViewKind.allCases {
-      var state = stateWithPictures()
-      state.view = kind
-      let text = view(state).text
-      #expect(text.contains(ViewRenderer.title(state)), "\(kind)")
-      #expect(text.contains("it 1234"))
-      #expect(text.contains("987 it/s"))
-      #expect(text.contains("K=4"))
-      #expect(text.contains("running"))
-      #expect(text.contains("bootstrap"))
+    @Test func everyViewRendersItsTitleCaptionAndStatusBar() {
+        for kind in ViewKind.allCases {
+            var state = stateWithPictures()
+            state.view = kind
+            let text = view(state).text
+            #expect(text.contains(ViewRenderer.title(state)), "\(kind)")
+            #expect(text.contains("it 1234"))
+            #expect(text.contains("987 it/s"))
+            #expect(text.contains("K=4"))
+            #expect(text.contains("running"))
+            #expect(text.contains("bootstrap"))
+        }
     }
-  }
 
-  @Test func theSamplesViewDrawsBrailleByDefaultAndOnlyASCIIWhenAsked() {
-    var state = stateWithPictures()
-    #expect(view(state).text.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) })
-    state.ascii = true
-    for kind in ViewKind.allCases {
-      state.view = kind
-      #expect(view(state).text.unicodeScalars.allSatisfy { $0.isASCII }, "\(kind)")
+    @Test func theSamplesViewDrawsBrailleByDefaultAndOnlyASCIIWhenAsked() {
+        var state = stateWithPictures()
+        #expect(view(state).text.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) })
+        state.ascii = true
+        for kind in ViewKind.allCases {
+            state.view = kind
+            #expect(view(state).text.unicodeScalars.allSatisfy { $0.isASCII }, "\(kind)")
+        }
     }
-  }
 
-  @Test func theLayoutAtTheMinimumSizeStillShowsEveryPart() {
-    let state = stateWithPictures(AppState.minimumSize)
-    let lines = view(state).lines
-    #expect(lines.count == 20)
-    #expect(lines[0].contains("1 Samples"))
-    #expect(lines.contains { $0.contains("Samples: data vs model") })
-    #expect(lines.contains { $0.contains("Loss") })
-    #expect(lines[19].contains("shortcut"))
-  }
+    @Test func theLayoutAtTheMinimumSizeStillShowsEveryPart() {
+        let state = stateWithPictures(AppState.minimumSize)
+        let lines = view(state).lines
+        #expect(lines.count == 20)
+        #expect(lines[0].contains("1 Samples"))
+        #expect(lines.contains { $0.contains("Samples: data vs model") })
+        #expect(lines.contains { $0.contains("Loss") })
+        #expect(lines[19].contains("shortcut"))
+    }
 
-  @Test func belowTheMinimumSizeACentredMessageSaysWhatIsNeeded() {
-    let state = stateWithPictures(Size(width: 40, height: 12))
-    let text = view(state).text
-    #expect(text.contains("at least 60x20"))
-    #expect(text.contains("too small: 40x12"))
-  }
+    @Test func belowTheMinimumSizeACentredMessageSaysWhatIsNeeded() {
+        let state = stateWithPictures(Size(width: 40, height: 12))
+        let text = view(state).text
+        #expect(text.contains("at least 60x20"))
+        #expect(text.contains("too small: 40x12"))
+    }
 
-  @Test func theHelpOverlayListsEveryKey() {
-    var state = stateWithPictures()
-    state.showHelp = true
-    let text = view(state).text
-    for line in helpLines { #expect(text.contains(line)) }
-  }
+    @Test func theHelpOverlayListsEveryKey() {
+        var state = stateWithPictures()
+        state.showHelp = true
+        let text = view(state).text
+        for line in helpLines { #expect(text.contains(line)) }
+    }
 
-  /// The frame `bench` times (frame_ms): speed is measured there, not here.
-  @Test func aCompareFrameWith4096PointsPerPanelAt200x60ShowsBothPanels() {
-    let state = ExplorerApp.benchmarkCompareState()
-    let text = view(state).text
-    #expect(text.contains("Compare: euler K=2 vs shortcut K=2"))
-    let scores = text.components(separatedBy: "SW2 ").dropFirst().filter { $0.first?.isNumber == true }
-    #expect(scores.count == 2, "an SW2 number under each panel")
-  }
+    /// The frame `bench` times (frame_ms): speed is measured there, not here.
+    @Test func aCompareFrameWith4096PointsPerPanelAt200x60ShowsBothPanels() {
+        let state = ExplorerApp.benchmarkCompareState()
+        let text = view(state).text
+        #expect(text.contains("Compare: euler K=2 vs shortcut K=2"))
+        let scores = text.components(separatedBy: "SW2 ").dropFirst().filter { $0.first?.isNumber == true }
+        #expect(scores.count == 2, "an SW2 number under each panel")
+    }
 }
 
 @Suite struct RunLoopTests {
-  @Test func aShortRunHandlesKeysResizesAndSnapshotsThenQuits() {
-    let device = FakeTerminalDevice(
-      size: big,
-      events: [
-        .key(.character("+")), .key(.tab), .resize(Size(width: 80, height: 24)),
-        .resize(Size(width: 40, height: 12)), .key(.character("?")), .key(.character("q")),
-      ])
-    let link = FakeLink()
-    var snapshot = Snapshot(method: .shortcut, dataset: "8gaussians", seed: 0)
-    snapshot.visuals = sampleVisuals
-    link.queued = [snapshot]
-    let final = RunLoop(frameInterval: .zero).run(
-      AppState(size: .zero, method: .shortcut, dataset: "8gaussians"), device: device, link: link)
-    #expect(final.quit)
-    #expect(final.steps == 2)
-    #expect(final.view == .trajectories)
-    #expect(link.sent == [.setSteps(2)])
-    #expect(device.presented.first?.size == big)
-    #expect(device.presented.contains { $0.text.contains("too small: 40x12") })
-    #expect(device.presented.contains { $0.size == Size(width: 80, height: 24) })
-  }
+    @Test func aShortRunHandlesKeysResizesAndSnapshotsThenQuits() {
+        let device = FakeTerminalDevice(
+            size: big,
+            events: [
+                .key(.character("+")), .key(.tab), .resize(Size(width: 80, height: 24)),
+                .resize(Size(width: 40, height: 12)), .key(.character("?")), .key(.character("q")),
+            ])
+        let link = FakeLink()
+        var snapshot = Snapshot(method: .shortcut, dataset: "8gaussians", seed: 0)
+        snapshot.visuals = sampleVisuals
+        link.queued = [snapshot]
+        let final = RunLoop(frameInterval: .zero).run(
+            AppState(size: .zero, method: .shortcut, dataset: "8gaussians"), device: device, link: link)
+        #expect(final.quit)
+        #expect(final.steps == 2)
+        #expect(final.view == .trajectories)
+        #expect(link.sent == [.setSteps(2)])
+        #expect(device.presented.first?.size == big)
+        #expect(device.presented.contains { $0.text.contains("too small: 40x12") })
+        #expect(device.presented.contains { $0.size == Size(width: 80, height: 24) })
+    }
 
-  @Test func theLocaleDecidesBetweenUnicodeAndASCII() {
-    #expect(localeIsUTF8(["LANG": "en_US.UTF-8"]))
-    #expect(localeIsUTF8(["LC_ALL": "C.utf8", "LANG": "C"]))
-    #expect(!localeIsUTF8(["LC_ALL": "C", "LANG": "en_US.UTF-8"]))
-    #expect(!localeIsUTF8([:]))
-  }
+    @Test func theLocaleDecidesBetweenUnicodeAndASCII() {
+        #expect(localeIsUTF8(["LANG": "en_US.UTF-8"]))
+        #expect(localeIsUTF8(["LC_ALL": "C.utf8", "LANG": "C"]))
+        #expect(!localeIsUTF8(["LC_ALL": "C", "LANG": "en_US.UTF-8"]))
+        #expect(!localeIsUTF8([:]))
+    }
 }
 
 @Suite struct WorkerTests {
-  @Test func theWorkerTrainsPublishesSnapshotsWithPicturesAndPauses() throws {
-    var settings = WorkerSettings(method: .fm, dataset: "moons", seed: 3)
-    settings.pictureCount = 256
-    let worker = TrainingWorker(settings: settings)
-    worker.start()
-    defer { worker.stop() }
-    var latest: Snapshot?
-    let deadline = ContinuousClock.now + .seconds(20)
-    while ContinuousClock.now < deadline {
-      if let s = worker.takeSnapshot() { latest = s }
-      if let s = latest, s.iteration > 50, s.visuals != nil { break }
-      Thread_sleep(0.02)
+    @Test func theWorkerTrainsPublishesSnapshotsWithPicturesAndPauses() throws {
+        var settings = WorkerSettings(method: .fm, dataset: "moons", seed: 3)
+        settings.pictureCount = 256
+        let worker = TrainingWorker(settings: settings)
+        worker.start()
+        defer { worker.stop() }
+        var latest: Snapshot?
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            if let s = worker.takeSnapshot() { latest = s }
+            if let s = latest, s.iteration > 50, s.visuals != nil { break }
+            Thread_sleep(0.02)
+        }
+        let s = try #require(latest)
+        #expect(s.iteration > 50)
+        #expect(s.visuals != nil)
+        #expect(!s.flowMatchingLosses.isEmpty)
+        worker.send(.setPaused(true))
+        Thread_sleep(0.3)
+        _ = worker.takeSnapshot()
+        Thread_sleep(0.3)
+        let paused = worker.takeSnapshot()
+        let a = paused?.iteration ?? -1
+        Thread_sleep(0.3)
+        let again = worker.takeSnapshot()?.iteration ?? a
+        #expect(paused?.running == false)
+        #expect(again == a)
     }
-    let s = try #require(latest)
-    #expect(s.iteration > 50)
-    #expect(s.visuals != nil)
-    #expect(!s.flowMatchingLosses.isEmpty)
-    worker.send(.setPaused(true))
-    Thread_sleep(0.3)
-    _ = worker.takeSnapshot()
-    Thread_sleep(0.3)
-    let paused = worker.takeSnapshot()
-    let a = paused?.iteration ?? -1
-    Thread_sleep(0.3)
-    let again = worker.takeSnapshot()?.iteration ?? a
-    #expect(paused?.running == false)
-    #expect(again == a)
-  }
 }

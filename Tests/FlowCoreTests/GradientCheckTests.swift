@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import FlowCore
 
@@ -122,5 +123,3 @@ import Testing
         #expect(abs(far.gx - 0.6) < 1e-4 && abs(far.gy - 0.8) < 1e-4)
     }
 }
-
-import Foundation

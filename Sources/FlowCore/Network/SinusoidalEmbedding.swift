@@ -1,3 +1,5 @@
+import Foundation
+
 /// The sinusoidal features of a scalar s in [0, 1] (DESIGN.md section 4):
 /// `emb(s) = [sin(1000 s f_k) for k < h] ++ [cos(1000 s f_k) for k < h]`, `f_k = 10000^(-k/h)`,
 /// with h = size / 2 (size 32 gives h = 16). The same features serve t and the step size d.
@@ -39,5 +41,3 @@ public struct SinusoidalEmbedding: Sendable, Equatable {
         return out.array
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Adam (Kingma and Ba 2015) with bias correction and no weight decay, over one flat buffer.
 ///
 /// m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;
@@ -68,5 +70,3 @@ public struct Adam: Sendable {
         }
     }
 }
-
-import Foundation

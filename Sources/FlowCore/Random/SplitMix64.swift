@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small, fast, seeded random generator (Steele, Lea, Flood 2014, "SplitMix").
 ///
 /// Every random draw in FlowCore takes a generator explicitly, so the same seed gives the same
@@ -65,5 +67,3 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return g
     }
 }
-
-import Foundation
