@@ -33,21 +33,27 @@ public enum Matmul {
     /// The shared kernel: element (i, p) of A is `a[i * rowStride + p * columnStride]`.
     /// Where the CPU has AVX-512, the C kernel takes the blocks of 6 rows by 32 columns and the
     /// Swift kernel the rest; both add the K terms of each element in order with one fused
-    /// multiply-add each, so the result is the same to the bit either way.
+    /// multiply-add each, so the result is the same to the bit either way. When M is not a
+    /// multiple of 6 and C is overwritten (not accumulated), the last block is the last 6 rows,
+    /// overlapping the one before: the rows computed twice get the same values both times.
     @inline(__always)
     static func kernel(
         _ a: UnsafePointer<Float>, rowStride: Int, columnStride: Int,
         _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         m: Int, k: Int, n: Int, accumulate: Bool
     ) {
-        let wideRows = hasAVX512 ? m - m % 6 : 0, wideColumns = hasAVX512 ? n & ~31 : 0
-        if wideRows > 0 && wideColumns > 0 {
-            fe_gemm_avx512(a, rowStride, columnStride, b, n, c, n, wideRows, k, wideColumns, accumulate ? 1 : 0)
-            region(a, rowStride, columnStride, b, c, rows: 0..<wideRows, columns: wideColumns..<n, k: k, n: n, accumulate: accumulate)
-            region(a, rowStride, columnStride, b, c, rows: wideRows..<m, columns: 0..<n, k: k, n: n, accumulate: accumulate)
-        } else {
+        guard hasAVX512 && m >= 6 && n >= 32 else {
             region(a, rowStride, columnStride, b, c, rows: 0..<m, columns: 0..<n, k: k, n: n, accumulate: accumulate)
+            return
         }
+        let wideRows = m - m % 6, wideColumns = n & ~31
+        fe_gemm_avx512(a, rowStride, columnStride, b, n, c, n, wideRows, k, wideColumns, accumulate ? 1 : 0)
+        if wideRows < m && !accumulate {
+            fe_gemm_avx512(a + (m - 6) &* rowStride, rowStride, columnStride, b, n, c + (m - 6) &* n, n, 6, k, wideColumns, 0)
+        } else if wideRows < m {
+            region(a, rowStride, columnStride, b, c, rows: wideRows..<m, columns: 0..<wideColumns, k: k, n: n, accumulate: true)
+        }
+        region(a, rowStride, columnStride, b, c, rows: 0..<m, columns: wideColumns..<n, k: k, n: n, accumulate: accumulate)
     }
 
     /// The Swift kernel on a rectangle of C: each 6 x 16 block of C stays in registers (12 AVX
@@ -61,7 +67,8 @@ public enum Matmul {
     ) {
         let end16 = columns.lowerBound + (columns.count & ~15)
         var i = rows.lowerBound
-        while i + 6 <= rows.upperBound {
+        while i + 6 <= rows.upperBound || (!accumulate && i < rows.upperBound && rows.count >= 6) {
+            i = min(i, rows.upperBound - 6)  // the last block overlaps the one before (see `kernel`)
             var j = columns.lowerBound
             while j < end16 {
                 block6x16(a + i &* rowStride, rowStride, columnStride, b + j, c + (i &* n &+ j), k: k, n: n, accumulate: accumulate)

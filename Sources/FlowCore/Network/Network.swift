@@ -42,7 +42,7 @@ public struct Network: Sendable {
         }
     }
 
-    /// Forward pass of `rows` rows on the prepared input; the result is `ws.output` [rows, 2], and
+    /// Forward pass of `rows` rows on the prepared input (each layer: the product, then the bias); the result is `ws.output` [rows, 2], and
     /// the activations stay in the workspace for `backward`.
     public func forwardPrepared(parameters p: UnsafePointer<Float>, rows: Int, workspace ws: Workspace) {
         let w = shape.layerWidths
@@ -131,9 +131,20 @@ public struct Network: Sendable {
         _ wp: UnsafePointer<Float>, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
         rows: Int, fanIn: Int, fanOut: Int
     ) {
+        Matmul.gemm(input, wp, output, m: rows, k: fanIn, n: fanOut, accumulate: false)
         let bias = wp + fanIn * fanOut
-        for r in 0..<rows { (output + r * fanOut).update(from: bias, count: fanOut) }
-        Matmul.gemm(input, wp, output, m: rows, k: fanIn, n: fanOut, accumulate: true)
+        for r in 0..<rows {
+            let row = output + r &* fanOut
+            var c = 0
+            while c + 16 <= fanOut {
+                Matmul.store(Matmul.load(row + c) + Matmul.load(bias + c), row + c)
+                c += 16
+            }
+            while c < fanOut {
+                row[c] += bias[c]
+                c += 1
+            }
+        }
     }
 
     /// out[c] = sum over rows of a[r, c], 16 columns at a time where possible.
