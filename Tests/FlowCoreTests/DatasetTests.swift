@@ -109,6 +109,13 @@ import Testing
         #expect(try PointsCSV.parse("1,2\r\n3,4", name: "a.csv") == [1, 2, 3, 4])
     }
 
+    @Test func aCSVFileWithMoreRowsThanTheLimitIsRejectedAtTheFirstRowPastIt() {
+        let text = "x,y\n" + String(repeating: "1,2\n", count: PointsCSV.maximumRows + 1)
+        #expect(throws: FlowError.badInput("big.csv:\(PointsCSV.maximumRows + 2): more than \(PointsCSV.maximumRows) points")) {
+            try PointsCSV.parse(text, name: "big.csv")
+        }
+    }
+
     @Test(arguments: [
         ("", "a.csv: no points in the file"),
         ("x,y\n", "a.csv: no points in the file"),
