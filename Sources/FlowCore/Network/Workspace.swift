@@ -14,7 +14,7 @@ public final class Workspace {
     /// Two gradient buffers [capacity, max(inputWidth, width)], used in turn by the backward pass.
     let gradA: UnsafeMutablePointer<Float>
     let gradB: UnsafeMutablePointer<Float>
-    /// Scratch for a transposed activation [maxWidth, capacity] or weight [maxWidth, maxWidth].
+    /// Scratch for a transposed weight matrix, at most [maxWidth, maxWidth].
     let scratch: UnsafeMutablePointer<Float>
     private var allocations: [UnsafeMutablePointer<Float>] = []
 
@@ -36,7 +36,7 @@ public final class Workspace {
         output = make(capacity * 2)
         gradA = make(capacity * maxWidth)
         gradB = make(capacity * maxWidth)
-        scratch = make(maxWidth * max(capacity, maxWidth))
+        scratch = make(maxWidth * maxWidth)
         allocations = owned
     }
 
