@@ -1,4 +1,5 @@
 import CKernels
+import Foundation
 
 /// Float32 matrix products on row-major buffers, register-blocked with `SIMD16<Float>`.
 ///
@@ -27,8 +28,9 @@ public enum Matmul {
         kernel(a, rowStride: 1, columnStride: m, b, c, m: m, k: k, n: n, accumulate: accumulate)
     }
 
-    /// Whether the AVX-512 kernel of CKernels can run here (checked once).
-    static let hasAVX512 = fe_avx512_available() == 1
+    /// Whether the AVX-512 kernel of CKernels runs here (checked once): the CPU has it, and the
+    /// environment does not set FLOW_EXPLORER_NO_AVX512 (to measure the Swift kernel alone).
+    static let hasAVX512 = fe_avx512_available() == 1 && getenv("FLOW_EXPLORER_NO_AVX512") == nil
 
     /// The shared kernel: element (i, p) of A is `a[i * rowStride + p * columnStride]`.
     /// Where the CPU has AVX-512, the C kernel takes the blocks of 6 rows by 32 columns and the
