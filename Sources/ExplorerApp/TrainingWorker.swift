@@ -23,7 +23,7 @@ public struct WorkerSettings: Sendable {
     /// Steps of the internal flow-matching teacher trained before consistency distillation.
     public var teacherIterations = 2000
     /// The longest share of time spent on pictures rather than training.
-    public var pictureShare = 0.1
+    public var pictureShare = 0.05
     /// Adam's learning rate (`--lr`) for the model; nil keeps `TrainingConfig`'s default. The
     /// internal cd teacher always trains with the default.
     public var learningRate: Float?
@@ -41,7 +41,7 @@ public struct WorkerSettings: Sendable {
 ///
 /// Pictures (`Visuals`) are computed here from a copy of the EMA weights, at most
 /// `pictureShare` of the time (after a picture that took s seconds the next waits at least
-/// s / share - s, and at least 0.25 s), so training keeps about 90% of its headless rate.
+/// s / share - s, and at least 0.25 s), so training keeps about 95% of its headless rate.
 /// Consistency distillation needs a flow-matching teacher: unless `--load` gave one, the worker
 /// first trains one for `teacherIterations` steps (shown as the phase) and keeps it per dataset.
 ///
