@@ -35,7 +35,7 @@ public struct RunRecipe: Sendable, Equatable {
             var fm = state
             fm.method = .fm
             let teacherFile = fm.checkpointFileName
-            lines.append("flow-explorer train --method fm \(dataset) \(seed) --iterations 2000 --out \(teacherFile)")
+            lines.append("flow-explorer train --method fm \(dataset) \(seed) --iterations \(WorkerSettings.defaultTeacherIterations) --out \(teacherFile)")
             teacher = " --teacher \(teacherFile)"
         }
         lines.append(

@@ -78,11 +78,8 @@ public enum SVGExport {
     // MARK: - Views
 
     private static func samples(_ state: AppState, _ v: Visuals, _ w: inout Writer) {
-        let t = Float(state.t)
-        let k = v.frames.count - 1
-        let frameIndex = min(k, max(0, Int((state.t * Double(k)).rounded())))
-        let data = state.tIndex == AppState.tDivisions ? v.data : zip(v.data, v.dataNoise).map { (1 - t) * $1 + t * $0 }
-        let model = v.frames[frameIndex]
+        let data = v.data(at: state.t)
+        let model = v.frames[v.frameIndex(at: state.t)]
         w.budget(circles: [data.count / 2, model.count / 2])
         let plot = w.axes(v.bounds, originX: 0)
         w.legend(

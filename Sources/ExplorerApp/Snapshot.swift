@@ -78,6 +78,19 @@ public struct Visuals: Sendable {
     /// The consistency view's points.
     public var consistency: ConsistencyVisual
 
+    /// The index of the main sampler's frame nearest time `t` (frame i is at t = i / K).
+    public func frameIndex(at t: Double) -> Int {
+        let k = frames.count - 1
+        return min(k, max(0, Int((t * Double(k)).rounded())))
+    }
+
+    /// The data at time `t`: x1 itself at t = 1, else x_t = (1 - t) x0 + t x1 with `dataNoise`.
+    public func data(at t: Double) -> [Float] {
+        guard t < 1 else { return data }
+        let s = Float(t)
+        return zip(data, dataNoise).map { (1 - s) * $1 + s * $0 }
+    }
+
     /// One side of the compare view.
     public struct ComparePanel: Sendable {
         /// The sampler's name with K, e.g. "euler K=4".

@@ -21,7 +21,9 @@ public struct WorkerSettings: Sendable {
     /// Points per picture.
     public var pictureCount = 1024
     /// Steps of the internal flow-matching teacher trained before consistency distillation.
-    public var teacherIterations = 2000
+    public var teacherIterations = WorkerSettings.defaultTeacherIterations
+    /// The UI's default length of the cd teacher's training (also in `RunRecipe`).
+    public static let defaultTeacherIterations = 2000
     /// The longest share of time spent on pictures rather than training.
     public var pictureShare = 0.05
     /// Adam's learning rate (`--lr`) for the model; nil keeps `TrainingConfig`'s default. The

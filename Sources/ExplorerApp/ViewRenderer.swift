@@ -71,16 +71,9 @@ struct ViewRenderer {
     }
 
     private func samples(_ v: Visuals, _ buffer: inout CellBuffer, _ rect: Rect) -> String {
-        let t = Float(state.t)
-        let k = v.frames.count - 1
-        let frameIndex = min(k, max(0, Int((state.t * Double(k)).rounded())))
-        let modelT = Double(frameIndex) / Double(max(1, k))
-        let data: [Float]
-        if state.tIndex == AppState.tDivisions {
-            data = v.data
-        } else {
-            data = zip(v.data, v.dataNoise).map { (1 - t) * $1 + t * $0 }
-        }
+        let frameIndex = v.frameIndex(at: state.t)
+        let modelT = Double(frameIndex) / Double(max(1, v.frames.count - 1))
+        let data = v.data(at: state.t)
         let area = legend([(0, state.tIndex == AppState.tDivisions ? "data" : "data x_t"), (1, "model")], &buffer, rect)
         plot(&buffer, area, v.bounds) { canvas in
             canvas.plot(points: data, series: 0)

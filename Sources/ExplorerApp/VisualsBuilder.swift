@@ -89,33 +89,10 @@ public struct VisualsBuilder: Sendable {
         var unused = SplitMix64(seed: 0)
         let cFrames = Sampler.rk4.run(model: exact, noise: cStarts, steps: 32, trajectory: true, rng: &unused)
         let cPaths = Self.paths(from: cFrames, count: cStarts.count / 2)
-        var points: [Float] = []
-        var predictions: [Float] = []
-        var errorSum = 0.0
-        var errorCount = 0
-        let end = cFrames[cFrames.count - 1]
-        for i in 0..<8 {
-            let t = Float(i) / 8
-            let xt = cFrames[i * 4]
-            var f = [Float](repeating: 0, count: xt.count)
-            let rows = xt.count / 2
-            xt.withUnsafeBufferPointer { x in
-                f.withUnsafeMutableBufferPointer { out in
-                    model.consistency(x.baseAddress!, t: t, rows: rows, into: out.baseAddress!)
-                }
-            }
-            for r in 0..<rows {
-                let dx = Double(f[2 * r] - end[2 * r])
-                let dy = Double(f[2 * r + 1] - end[2 * r + 1])
-                errorSum += (dx * dx + dy * dy).squareRoot()
-                errorCount += 1
-            }
-            points += xt
-            predictions += f
-        }
+        let mapped = SelfConsistency.evaluate(model: model, frames: cFrames, points: 8)
         let consistency = Visuals.ConsistencyVisual(
-            paths: cPaths, points: points, predictions: predictions,
-            error: errorCount > 0 ? errorSum / Double(errorCount) : 0)
+            paths: cPaths, points: mapped.states.flatMap { $0 }, predictions: mapped.images.flatMap { $0 },
+            error: mapped.error)
 
         return Visuals(
             iteration: iteration, steps: steps, bounds: bounds, data: data, dataNoise: dataNoise,

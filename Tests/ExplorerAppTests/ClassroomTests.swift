@@ -225,13 +225,7 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
         let worker = TrainingWorker(settings: settings)
         worker.start()
         defer { worker.stop() }
-        var latest: Snapshot?
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline, latest?.divergence == nil {
-            if let s = worker.takeSnapshot() { latest = s }
-            Thread_sleep(0.02)
-        }
-        let diverged = try #require(latest)
+        let diverged = try #require(firstSnapshot(from: worker, within: 30) { $0.divergence != nil })
         let message = try #require(diverged.divergence)
         #expect(message.hasPrefix("training diverged at iteration \(diverged.iteration) (loss "))
         #expect(message.hasSuffix("press r to reset (try a lower --lr)"))
@@ -240,23 +234,12 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
         #expect(diverged.losses.allSatisfy { $0.isFinite })
         // A resume is refused with the message again.
         worker.send(.setPaused(false))
-        var refused: Snapshot?
-        let wait = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < wait, refused == nil {
-            if let s = worker.takeSnapshot(), s.messageSerial > diverged.messageSerial { refused = s }
-            Thread_sleep(0.02)
-        }
-        let stillStopped = try #require(refused)
+        let stillStopped = try #require(firstSnapshot(from: worker, within: 10) { $0.messageSerial > diverged.messageSerial })
         #expect(stillStopped.iteration == diverged.iteration && !stillStopped.running)
         #expect(stillStopped.message == message)
         // A reset trains again from scratch: the same seed and rate diverge at the same iteration.
         worker.send(.reset)
-        var again: Snapshot?
-        let later = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < later, again == nil {
-            if let s = worker.takeSnapshot(), s.divergence != nil, s.messageSerial > stillStopped.messageSerial { again = s }
-            Thread_sleep(0.02)
-        }
+        let again = firstSnapshot(from: worker, within: 30) { $0.divergence != nil && $0.messageSerial > stillStopped.messageSerial }
         #expect(again?.iteration == diverged.iteration)
     }
 
@@ -269,12 +252,7 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("fe-export-\(getpid()).svg").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         worker.send(.export(path: path, contents: "<svg/>"))
-        var message: String?
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline, message == nil {
-            if let s = worker.takeSnapshot(), let m = s.message { message = m }
-            Thread_sleep(0.02)
-        }
+        let message = firstSnapshot(from: worker, within: 20) { $0.message != nil }?.message
         #expect(message == "wrote \(path)")
         #expect((try? String(contentsOfFile: path, encoding: .utf8)) == "<svg/>")
     }

@@ -235,14 +235,7 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
         let worker = TrainingWorker(settings: settings)
         worker.start()
         defer { worker.stop() }
-        var latest: Snapshot?
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
-            if let s = worker.takeSnapshot() { latest = s }
-            if let s = latest, s.iteration > 50, s.visuals != nil { break }
-            Thread_sleep(0.02)
-        }
-        let s = try #require(latest)
+        let s = try #require(firstSnapshot(from: worker, within: 20) { $0.iteration > 50 && $0.visuals != nil })
         #expect(s.iteration > 50)
         #expect(s.visuals != nil)
         #expect(!s.flowMatchingLosses.isEmpty)

@@ -12,27 +12,45 @@ public enum SelfConsistency {
         public var error: Double
         /// The same mean at each time t_i, from noise (t = 0) towards data.
         public var errorAtTime: [Double]
+        /// The states x_t [trajectories, 2] at each time t_i.
+        public var states: [[Float]]
+        /// Their images f(x_t, t) [trajectories, 2] at each time t_i.
+        public var images: [[Float]]
     }
 
+    /// Along the teacher's RK4 trajectories from `trajectories` noise points of `seed`.
     public static func evaluate(model: some VelocityField, teacher: some VelocityField, trajectories: Int = 512,
                                 points: Int = 16, steps: Int = 128, seed: UInt64 = 0) -> Result {
-        precondition(steps >= points && steps % points == 0)
         var rng = SplitMix64.stream(seed: seed, 13)
         let noise = (0..<(2 * trajectories)).map { _ in rng.gaussian() }
         let frames = Sampler.rk4.run(model: teacher, noise: noise, steps: steps, trajectory: true, rng: &rng)
+        return evaluate(model: model, frames: frames, points: points)
+    }
+
+    /// Along given trajectories: `frames` are the states from t = 0 to t = 1 in equal steps (as
+    /// `Sampler.run(trajectory: true)` returns them); their count minus one must be a multiple of
+    /// `points`.
+    public static func evaluate(model: some VelocityField, frames: [[Float]], points: Int) -> Result {
+        let steps = frames.count - 1
+        precondition(steps >= points && steps % points == 0)
         let end = frames[steps]
-        var f = [Float](repeating: 0, count: noise.count)
-        var perTime: [Double] = []
+        let rows = end.count / 2
+        var result = Result(error: 0, errorAtTime: [], states: [], images: [])
         for i in 0..<points {
             let t = Float(i) / Float(points)
-            model.consistency(frames[i * steps / points], t: t, rows: trajectories, into: &f)
+            let xt = frames[i * steps / points]
+            var f = [Float](repeating: 0, count: xt.count)
+            model.consistency(xt, t: t, rows: rows, into: &f)
             var total = 0.0
-            for r in 0..<trajectories {
+            for r in 0..<rows {
                 let dx = Double(f[2 * r] - end[2 * r]), dy = Double(f[2 * r + 1] - end[2 * r + 1])
                 total += (dx * dx + dy * dy).squareRoot()
             }
-            perTime.append(total / Double(trajectories))
+            result.errorAtTime.append(rows > 0 ? total / Double(rows) : 0)
+            result.states.append(xt)
+            result.images.append(f)
         }
-        return Result(error: perTime.reduce(0, +) / Double(points), errorAtTime: perTime)
+        result.error = result.errorAtTime.reduce(0, +) / Double(points)
+        return result
     }
 }

@@ -111,21 +111,6 @@ public struct Network: Sendable {
         }
     }
 
-    /// Evaluates F on any number of rows, in chunks of the workspace's capacity.
-    /// `x` [rows, 2], `t` and `d` [rows]; writes [rows, 2] into `out`.
-    public func evaluate(
-        parameters p: UnsafePointer<Float>, x: UnsafePointer<Float>, t: UnsafePointer<Float>,
-        d: UnsafePointer<Float>?, rows: Int, workspace ws: Workspace, into out: UnsafeMutablePointer<Float>
-    ) {
-        var start = 0
-        while start < rows {
-            let n = min(ws.capacity, rows - start)
-            forward(parameters: p, x: x + 2 * start, t: t + start, d: d.map { $0 + start }, rows: n, workspace: ws)
-            (out + 2 * start).update(from: ws.output, count: 2 * n)
-            start += n
-        }
-    }
-
     @inline(__always)
     func linearForward(
         _ wp: UnsafePointer<Float>, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,

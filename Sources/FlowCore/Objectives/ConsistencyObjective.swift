@@ -20,7 +20,6 @@ public final class ConsistencyObjective: Objective {
     let f: FloatBuffer
     let v1: FloatBuffer
     let v2: FloatBuffer
-    let probe: FloatBuffer
 
     public init(batchSize: Int, teacher: Model?, teacherStep: TrainingConfig.TeacherStep, huberC: Float,
                 levelsAt: @escaping @Sendable (Int) -> Int) {
@@ -33,7 +32,6 @@ public final class ConsistencyObjective: Objective {
         f = FloatBuffer(2 * batchSize)
         v1 = FloatBuffer(2 * batchSize)
         v2 = FloatBuffer(2 * batchSize)
-        probe = FloatBuffer(2 * batchSize)
     }
 
     /// The iCT curriculum: N doubles from `start` to `end` in log2(end/start) + 1 equal phases of
@@ -103,8 +101,8 @@ public final class ConsistencyObjective: Objective {
             xNext.p[2 * r + 1] = b.xt.p[2 * r + 1] + h * v1.p[2 * r + 1]
         }
         guard teacherStep == .heun else { return }
-        probe.p.update(from: xNext.p, count: 2 * b.size)
-        teacher.velocity(probe.p, times: tNext.p, rows: b.size, into: v2.p)
+        // Heun: the velocity at the Euler estimate, then the trapezoid from x_{t_n}.
+        teacher.velocity(xNext.p, times: tNext.p, rows: b.size, into: v2.p)
         for r in 0..<b.size {
             let h = (tNext.p[r] - b.t.p[r]) / 2
             xNext.p[2 * r] = b.xt.p[2 * r] + h * (v1.p[2 * r] + v2.p[2 * r])

@@ -36,22 +36,25 @@ public final class Model: VelocityField {
     public func velocity(_ x: UnsafePointer<Float>, t: Float, d: Float?, rows: Int, into out: UnsafeMutablePointer<Float>) {
         tBuffer.p.update(repeating: t, count: Self.chunk)
         dBuffer.p.update(repeating: d ?? finestStep, count: Self.chunk)
-        var start = 0
-        while start < rows {
-            let n = min(Self.chunk, rows - start)
-            network.forward(parameters: parameters.p, x: x + 2 * start, t: tBuffer.p, d: dBuffer.p, rows: n, workspace: workspace)
-            (out + 2 * start).update(from: workspace.output, count: 2 * n)
-            start += n
-        }
+        forwardInChunks(x, rows: rows, into: out) { _ in UnsafePointer(tBuffer.p) }
     }
 
     /// out[rows, 2] = F(x_r, t_r) with a time per row (d: the finest step).
     public func velocity(_ x: UnsafePointer<Float>, times: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) {
         dBuffer.p.update(repeating: finestStep, count: Self.chunk)
+        forwardInChunks(x, rows: rows, into: out) { times + $0 }
+    }
+
+    /// The network over `rows` rows, `chunk` at a time; `times(start)` points at the times of the
+    /// chunk that starts at row `start`, and `dBuffer` holds its step sizes.
+    private func forwardInChunks(
+        _ x: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>,
+        times: (Int) -> UnsafePointer<Float>
+    ) {
         var start = 0
         while start < rows {
             let n = min(Self.chunk, rows - start)
-            network.forward(parameters: parameters.p, x: x + 2 * start, t: times + start, d: dBuffer.p, rows: n, workspace: workspace)
+            network.forward(parameters: parameters.p, x: x + 2 * start, t: times(start), d: dBuffer.p, rows: n, workspace: workspace)
             (out + 2 * start).update(from: workspace.output, count: 2 * n)
             start += n
         }
