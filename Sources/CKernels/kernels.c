@@ -1,27 +1,289 @@
 #include "CKernels.h"
 
+#include <math.h>
+#include <string.h>
+
+/* `a * b + c` stays a multiply and an add, as in Swift: only the explicit fma calls fuse. */
+#pragma clang fp contract(off)
+/* The helpers below take and return 16-float vectors but are always inlined, so no call ever uses
+ * the vector calling convention the compiler warns about. */
+#pragma clang diagnostic ignored "-Wpsabi"
+
+/* 16 floats as one value; the compiler maps it to 4 SSE, 2 AVX or 1 AVX-512 register(s). */
+typedef float f16 __attribute__((ext_vector_type(16)));
+typedef unsigned int u16 __attribute__((ext_vector_type(16)));
+
+#define INLINE static inline __attribute__((always_inline))
+
+INLINE f16 load16(const float *p) {
+    f16 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+INLINE void store16(f16 v, float *p) { memcpy(p, &v, sizeof v); }
+
+/* c + a * b, rounded once. */
+INLINE f16 fma16(f16 a, f16 b, f16 c) { return __builtin_elementwise_fma(a, b, c); }
+
+/* The lanes added in order from -0, as Swift's SIMD sum() does. */
+INLINE float sum16(f16 v) {
+    float r = -0.0f;
+    for (int l = 0; l < 16; l++) r += v[l];
+    return r;
+}
+
+/* ---- The generic bodies. Each is compiled into one function per code path below. ---- */
+
+/* C[6, 16] (+)= A[6, K] B[K, 16]: twelve AVX registers of accumulators while p runs over K. */
+INLINE void block6x16(const float *a, long rs, long cs, const float *b, float *cp, long k, long n,
+                      int accumulate) {
+    f16 c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0;
+    if (accumulate) {
+        c0 = load16(cp);
+        c1 = load16(cp + n);
+        c2 = load16(cp + 2 * n);
+        c3 = load16(cp + 3 * n);
+        c4 = load16(cp + 4 * n);
+        c5 = load16(cp + 5 * n);
+    }
+    const float *ap = a, *bp = b;
+    for (long p = 0; p < k; p++) {
+        f16 bv = load16(bp);
+        c0 = fma16((f16)ap[0], bv, c0);
+        c1 = fma16((f16)ap[rs], bv, c1);
+        c2 = fma16((f16)ap[2 * rs], bv, c2);
+        c3 = fma16((f16)ap[3 * rs], bv, c3);
+        c4 = fma16((f16)ap[4 * rs], bv, c4);
+        c5 = fma16((f16)ap[5 * rs], bv, c5);
+        bp += n;
+        ap += cs;
+    }
+    store16(c0, cp);
+    store16(c1, cp + n);
+    store16(c2, cp + 2 * n);
+    store16(c3, cp + 3 * n);
+    store16(c4, cp + 4 * n);
+    store16(c5, cp + 5 * n);
+}
+
+/* C (+)= A B on rows [r0, r1) and columns [j0, j1) of C (row stride n). Row blocks of 6 are outside
+ * and column blocks of 16 inside, so the 6 rows of A being read stay in L1. When C is overwritten
+ * and the rows are not a multiple of 6, the last block is the last 6 rows, overlapping the one
+ * before: the rows computed twice get the same values both times. Leftover rows go one at a time,
+ * leftover columns (widths that are not a multiple of 16) one element at a time. */
+INLINE void region_body(const float *a, long rs, long cs, const float *b, float *c, long r0,
+                        long r1, long j0, long j1, long k, long n, int accumulate) {
+    long end16 = j0 + ((j1 - j0) & ~15L);
+    long i = r0;
+    while (i + 6 <= r1 || (!accumulate && i < r1 && r1 - r0 >= 6)) {
+        if (i > r1 - 6) i = r1 - 6;
+        for (long j = j0; j < end16; j += 16)
+            block6x16(a + i * rs, rs, cs, b + j, c + i * n + j, k, n, accumulate);
+        i += 6;
+    }
+    for (; i < r1; i++) {
+        for (long j = j0; j < end16; j += 16) {
+            float *cp = c + i * n + j;
+            f16 c0 = accumulate ? load16(cp) : (f16)0;
+            const float *ap = a + i * rs, *bp = b + j;
+            for (long p = 0; p < k; p++) {
+                c0 = fma16((f16)ap[0], load16(bp), c0);
+                bp += n;
+                ap += cs;
+            }
+            store16(c0, cp);
+        }
+    }
+    for (i = r0; i < r1; i++) {
+        for (long j = end16; j < j1; j++) {
+            float s = accumulate ? c[i * n + j] : 0;
+            for (long p = 0; p < k; p++) s = __builtin_fmaf(a[i * rs + p * cs], b[p * n + j], s);
+            c[i * n + j] = s;
+        }
+    }
+}
+
+INLINE void narrow_output_body(const float *a, const float *bT, float *c, long m, long k) {
+    long k16 = k & ~15L;
+    for (long i = 0; i < m; i++) {
+        const float *row = a + i * k;
+        f16 s0 = 0, s1 = 0;
+        long p = 0;
+        for (; p < k16; p += 16) {
+            f16 av = load16(row + p);
+            s0 = fma16(av, load16(bT + p), s0);
+            s1 = fma16(av, load16(bT + k + p), s1);
+        }
+        float r0 = sum16(s0), r1 = sum16(s1);
+        for (; p < k; p++) {
+            r0 += row[p] * bT[p];
+            r1 += row[p] * bT[k + p];
+        }
+        c[2 * i] = r0;
+        c[2 * i + 1] = r1;
+    }
+}
+
+INLINE void narrow_weight_gradient_body(const float *a, const float *d, float *g, long m, long k) {
+    long p = 0;
+    for (; p + 16 <= k; p += 16) {
+        f16 g0 = 0, g1 = 0;
+        for (long i = 0; i < m; i++) {
+            f16 av = load16(a + i * k + p);
+            g0 = fma16(av, (f16)d[2 * i], g0);
+            g1 = fma16(av, (f16)d[2 * i + 1], g1);
+        }
+        for (int l = 0; l < 16; l++) {
+            g[2 * (p + l)] = g0[l];
+            g[2 * (p + l) + 1] = g1[l];
+        }
+    }
+    for (; p < k; p++) {
+        float s0 = 0, s1 = 0;
+        for (long i = 0; i < m; i++) {
+            s0 += a[i * k + p] * d[2 * i];
+            s1 += a[i * k + p] * d[2 * i + 1];
+        }
+        g[2 * p] = s0;
+        g[2 * p + 1] = s1;
+    }
+}
+
+/* e^x, 16 lanes (Cephes-style): x = n ln2 + r with |r| <= ln2/2, a degree-6 polynomial in r,
+ * scaled by 2^n through the exponent bits; inputs clamped to [-87.3, 88.3]. n is rounded with the
+ * 1.5 * 2^23 trick, which leaves it in the low mantissa bits. About 2 ulp. */
+INLINE f16 exp16(f16 x) {
+    const f16 magic = 12582912.0f; /* 1.5 * 2^23 */
+    f16 xc = __builtin_elementwise_min(__builtin_elementwise_max(x, (f16)-87.3f), (f16)88.3f);
+    f16 shifted = fma16(xc, (f16)1.44269504f, magic);
+    f16 n = shifted - magic;
+    /* r = x - n ln2, with ln2 in two parts for accuracy. */
+    f16 r = fma16(n, (f16)2.1219444e-4f, fma16(n, (f16)-0.693359375f, xc));
+    f16 p = fma16((f16)1.98756915e-4f, r, (f16)1.39819995e-3f);
+    p = fma16(p, r, (f16)8.3334519e-3f);
+    p = fma16(p, r, (f16)4.16657959e-2f);
+    p = fma16(p, r, (f16)1.66666655e-1f);
+    p = fma16(p, r, (f16)5.0000001e-1f);
+    p = fma16(p, r * r, r + 1);
+    u16 integer = (u16)shifted - 0x4B400000u;
+    u16 scale = (integer + 127u) << 23;
+    return p * (f16)scale;
+}
+
+INLINE void silu_forward_body(const float *z, float *a, float *s, long count) {
+    long i = 0;
+    for (; i + 16 <= count; i += 16) {
+        f16 zv = load16(z + i);
+        f16 sv = 1 / (1 + exp16(-zv));
+        store16(sv, s + i);
+        store16(zv * sv, a + i);
+    }
+    for (; i < count; i++) {
+        float sv = 1 / (1 + expf(-z[i]));
+        s[i] = sv;
+        a[i] = z[i] * sv;
+    }
+}
+
+INLINE void silu_backward_body(const float *da, const float *z, const float *s, float *dz,
+                               long count) {
+    long i = 0;
+    for (; i + 16 <= count; i += 16) {
+        f16 sv = load16(s + i), zv = load16(z + i);
+        store16(load16(da + i) * sv * (1 + zv * (1 - sv)), dz + i);
+    }
+    for (; i < count; i++) dz[i] = da[i] * s[i] * (1 + z[i] * (1 - s[i]));
+}
+
+/* Adam (see Adam.swift): m <- b1 m + (1 - b1) g; v <- b2 v + (1 - b2) g^2;
+ * p <- p - lr m / (sqrt(v / c2) + eps), with lr already divided by c1 and inv_c2 = 1 / c2. */
+INLINE void adam_body(float *p, const float *g, float *m, float *v, long count, float b1, float b2,
+                      float eps, float lr, float inv_c2) {
+    const float ob1 = 1 - b1, ob2 = 1 - b2;
+    long i = 0;
+    for (; i + 16 <= count; i += 16) {
+        f16 gi = load16(g + i);
+        f16 mi = b1 * load16(m + i) + ob1 * gi;
+        f16 vi = b2 * load16(v + i) + ob2 * gi * gi;
+        store16(mi, m + i);
+        store16(vi, v + i);
+        store16(load16(p + i) - lr * mi / (__builtin_elementwise_sqrt(vi * inv_c2) + eps), p + i);
+    }
+    for (; i < count; i++) {
+        float gi = g[i];
+        m[i] = b1 * m[i] + ob1 * gi;
+        v[i] = b2 * v[i] + ob2 * gi * gi;
+        p[i] -= lr * m[i] / (sqrtf(v[i] * inv_c2) + eps);
+    }
+}
+
+/* e <- decay e + (1 - decay) p. */
+INLINE void ema_body(float *e, const float *p, long count, float decay) {
+    const float rest = 1 - decay;
+    for (long i = 0; i < count; i++) e[i] = decay * e[i] + rest * p[i];
+}
+
+/* ---- One function per code path for each body. ---- */
+
+#define PATH(NAME, ATTRIBUTE)                                                                    \
+    ATTRIBUTE static void region_##NAME(const float *a, long rs, long cs, const float *b,        \
+                                        float *c, long r0, long r1, long j0, long j1, long k,    \
+                                        long n, int accumulate) {                                \
+        region_body(a, rs, cs, b, c, r0, r1, j0, j1, k, n, accumulate);                          \
+    }                                                                                            \
+    ATTRIBUTE static void narrow_output_##NAME(const float *a, const float *bT, float *c, long m, \
+                                               long k) {                                         \
+        narrow_output_body(a, bT, c, m, k);                                                      \
+    }                                                                                            \
+    ATTRIBUTE static void narrow_weight_gradient_##NAME(const float *a, const float *d,          \
+                                                        float *g, long m, long k) {              \
+        narrow_weight_gradient_body(a, d, g, m, k);                                              \
+    }                                                                                            \
+    ATTRIBUTE static void silu_forward_##NAME(const float *z, float *a, float *s, long count) {   \
+        silu_forward_body(z, a, s, count);                                                       \
+    }                                                                                            \
+    ATTRIBUTE static void silu_backward_##NAME(const float *da, const float *z, const float *s,  \
+                                               float *dz, long count) {                          \
+        silu_backward_body(da, z, s, dz, count);                                                 \
+    }                                                                                            \
+    ATTRIBUTE static void adam_##NAME(float *p, const float *g, float *m, float *v, long count,  \
+                                      float b1, float b2, float eps, float lr, float inv_c2) {   \
+        adam_body(p, g, m, v, count, b1, b2, eps, lr, inv_c2);                                   \
+    }                                                                                            \
+    ATTRIBUTE static void ema_##NAME(float *e, const float *p, long count, float decay) {        \
+        ema_body(e, p, count, decay);                                                            \
+    }
+
+PATH(portable, )
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-int fe_avx512_available(void) {
+PATH(avx2, __attribute__((target("avx2,fma"))))
+
+int fe_cpu_level(void) {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") ? 1 : 0;
+    if (__builtin_cpu_supports("avx512f")) return 2;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 1;
+    return 0;
 }
 
-/* A 6 x 32 block of C in twelve zmm registers while p runs over k. */
-__attribute__((target("avx512f")))
-void fe_gemm_avx512(const float *a, long rs, long cs, const float *b, long ldb, float *c, long ldc,
-                    long rows, long k, long columns, int accumulate) {
+/* C[rows, columns] (+)= A B for rows a multiple of 6 and columns a multiple of 32: a 6 x 32 block
+ * of C in twelve zmm registers while p runs over k. */
+__attribute__((target("avx512f"))) static void gemm_avx512(const float *a, long rs, long cs,
+                                                           const float *b, float *c, long n,
+                                                           long rows, long k, long columns,
+                                                           int accumulate) {
     for (long i = 0; i + 6 <= rows; i += 6) {
         for (long j = 0; j + 32 <= columns; j += 32) {
-            float *cp = c + i * ldc + j;
+            float *cp = c + i * n + j;
             __m512 acc[12];
             for (int r = 0; r < 6; r++) {
-                acc[2 * r] = accumulate ? _mm512_loadu_ps(cp + r * ldc) : _mm512_setzero_ps();
-                acc[2 * r + 1] = accumulate ? _mm512_loadu_ps(cp + r * ldc + 16) : _mm512_setzero_ps();
+                acc[2 * r] = accumulate ? _mm512_loadu_ps(cp + r * n) : _mm512_setzero_ps();
+                acc[2 * r + 1] = accumulate ? _mm512_loadu_ps(cp + r * n + 16) : _mm512_setzero_ps();
             }
-            const float *ap = a + i * rs;
-            const float *bp = b + j;
+            const float *ap = a + i * rs, *bp = b + j;
             for (long p = 0; p < k; p++) {
                 __m512 b0 = _mm512_loadu_ps(bp), b1 = _mm512_loadu_ps(bp + 16);
                 for (int r = 0; r < 6; r++) {
@@ -29,25 +291,89 @@ void fe_gemm_avx512(const float *a, long rs, long cs, const float *b, long ldb, 
                     acc[2 * r] = _mm512_fmadd_ps(x, b0, acc[2 * r]);
                     acc[2 * r + 1] = _mm512_fmadd_ps(x, b1, acc[2 * r + 1]);
                 }
-                bp += ldb;
+                bp += n;
                 ap += cs;
             }
             for (int r = 0; r < 6; r++) {
-                _mm512_storeu_ps(cp + r * ldc, acc[2 * r]);
-                _mm512_storeu_ps(cp + r * ldc + 16, acc[2 * r + 1]);
+                _mm512_storeu_ps(cp + r * n, acc[2 * r]);
+                _mm512_storeu_ps(cp + r * n + 16, acc[2 * r + 1]);
             }
         }
     }
 }
 
+#define DISPATCH(NAME, ...)                                  \
+    do {                                                     \
+        if (level >= 1) NAME##_avx2(__VA_ARGS__);            \
+        else NAME##_portable(__VA_ARGS__);                   \
+    } while (0)
+
 #else
 
-int fe_avx512_available(void) { return 0; }
+int fe_cpu_level(void) { return 0; }
 
-void fe_gemm_avx512(const float *a, long rs, long cs, const float *b, long ldb, float *c, long ldc,
-                    long rows, long k, long columns, int accumulate) {
-    (void)a; (void)rs; (void)cs; (void)b; (void)ldb; (void)c; (void)ldc;
+static void gemm_avx512(const float *a, long rs, long cs, const float *b, float *c, long n,
+                        long rows, long k, long columns, int accumulate) {
+    (void)a; (void)rs; (void)cs; (void)b; (void)c; (void)n;
     (void)rows; (void)k; (void)columns; (void)accumulate;
 }
 
+#define DISPATCH(NAME, ...)                                  \
+    do {                                                     \
+        (void)level;                                         \
+        NAME##_portable(__VA_ARGS__);                        \
+    } while (0)
+
 #endif
+
+/* ---- The entry points. ---- */
+
+static void region(int level, const float *a, long rs, long cs, const float *b, float *c, long r0,
+                   long r1, long j0, long j1, long k, long n, int accumulate) {
+    DISPATCH(region, a, rs, cs, b, c, r0, r1, j0, j1, k, n, accumulate);
+}
+
+/* With AVX-512, its kernel takes the blocks of 6 rows by 32 columns and the AVX2 kernel the rest.
+ * When m is not a multiple of 6 and C is overwritten, the last 6 rows are one more block,
+ * overlapping the one before (see region_body). */
+void fe_gemm(int level, const float *a, long rs, long cs, const float *b, float *c, long m, long k,
+             long n, int accumulate) {
+    if (level < 2 || m < 6 || n < 32) {
+        region(level, a, rs, cs, b, c, 0, m, 0, n, k, n, accumulate);
+        return;
+    }
+    long wide_rows = m - m % 6, wide_columns = n & ~31L;
+    gemm_avx512(a, rs, cs, b, c, n, wide_rows, k, wide_columns, accumulate);
+    if (wide_rows < m && !accumulate)
+        gemm_avx512(a + (m - 6) * rs, rs, cs, b, c + (m - 6) * n, n, 6, k, wide_columns, 0);
+    else if (wide_rows < m)
+        region(level, a, rs, cs, b, c, wide_rows, m, 0, wide_columns, k, n, 1);
+    region(level, a, rs, cs, b, c, 0, m, wide_columns, n, k, n, accumulate);
+}
+
+void fe_gemm_narrow_output(int level, const float *a, const float *bT, float *c, long m, long k) {
+    DISPATCH(narrow_output, a, bT, c, m, k);
+}
+
+void fe_gemm_narrow_weight_gradient(int level, const float *a, const float *d, float *g, long m,
+                                    long k) {
+    DISPATCH(narrow_weight_gradient, a, d, g, m, k);
+}
+
+void fe_silu_forward(int level, const float *z, float *a, float *s, long count) {
+    DISPATCH(silu_forward, z, a, s, count);
+}
+
+void fe_silu_backward(int level, const float *da, const float *z, const float *s, float *dz,
+                      long count) {
+    DISPATCH(silu_backward, da, z, s, dz, count);
+}
+
+void fe_adam(int level, float *p, const float *g, float *m, float *v, long count, float b1,
+             float b2, float eps, float lr, float inv_c2) {
+    DISPATCH(adam, p, g, m, v, count, b1, b2, eps, lr, inv_c2);
+}
+
+void fe_ema(int level, float *e, const float *p, long count, float decay) {
+    DISPATCH(ema, e, p, count, decay);
+}

@@ -85,18 +85,35 @@ import Testing
         for i in cT.indices { #expect(abs(cT[i] - 1 - reference[i]) < 1e-4 * Float(k)) }
     }
 
-    /// Where the CPU has AVX-512 the C kernel computes most blocks; it must give the same bits as
-    /// the Swift kernel, so that training is reproducible across the two paths.
-    @Test(arguments: [(252, 128, 128), (256, 34, 128), (128, 256, 128), (13, 40, 70)])
-    func theAVX512KernelGivesTheSameBitsAsTheSwiftKernel(shape: (Int, Int, Int)) {
+    /// Every kernel path this CPU runs (AVX-512, AVX2 with FMA, portable C) gives the same bits,
+    /// so that training is reproducible whichever path a machine takes.
+    @Test(arguments: [(252, 128, 128), (256, 34, 128), (128, 256, 128), (13, 40, 70), (256, 66, 2)])
+    func everyKernelPathGivesTheSameBits(shape: (Int, Int, Int)) {
         let (m, k, n) = shape
         var rng = SplitMix64(seed: 11)
         let a = (0..<(m * k)).map { _ in rng.gaussian() }, b = (0..<(k * n)).map { _ in rng.gaussian() }
-        for accumulate in [false, true] {
-            var dispatched = [Float](repeating: 0.5, count: m * n), swift = dispatched
-            Matmul.kernel(a, rowStride: k, columnStride: 1, b, &dispatched, m: m, k: k, n: n, accumulate: accumulate)
-            Matmul.region(a, k, 1, b, &swift, rows: 0..<m, columns: 0..<n, k: k, n: n, accumulate: accumulate)
-            #expect(dispatched.map(\.bitPattern) == swift.map(\.bitPattern), "AVX-512 available: \(Matmul.hasAVX512)")
+        let d = (0..<(2 * m)).map { _ in rng.gaussian() }, bTall = (0..<(m * n)).map { _ in rng.gaussian() }
+        let z = (0..<(m * k)).map { _ in 4 * rng.gaussian() }
+        let paths = KernelPath.allCases.filter { $0 <= KernelPath.available }
+        func run(_ path: KernelPath) -> [[UInt32]] {
+            var outputs: [[Float]] = []
+            for accumulate in [false, true] {
+                var c = [Float](repeating: 0.5, count: m * n), cT = [Float](repeating: 0.5, count: k * n)
+                Matmul.gemm(a, b, &c, m: m, k: k, n: n, accumulate: accumulate, path: path)
+                Matmul.gemmTransposedA(a, bTall, &cT, m: k, k: m, n: n, accumulate: accumulate, path: path)
+                outputs += [c, cT]
+            }
+            var narrow = [Float](repeating: 0, count: 2 * m), gradient = [Float](repeating: 0, count: 2 * k)
+            Matmul.gemmNarrowOutput(a, bT: b, &narrow, m: m, k: k / 2, path: path)
+            Matmul.gemmNarrowWeightGradient(a, d, &gradient, m: m, k: k, path: path)
+            var act = z, sig = z, dz = z
+            VectorMath.siluForward(z, &act, &sig, count: z.count, path: path)
+            VectorMath.siluBackward(a, z, sig, &dz, count: z.count, path: path)
+            return (outputs + [narrow, gradient, act, sig, dz]).map { $0.map(\.bitPattern) }
+        }
+        let portable = run(.portable)
+        for path in paths.dropFirst() {
+            #expect(run(path) == portable, "path \(path) against portable (available: \(KernelPath.available))")
         }
     }
 

@@ -1,16 +1,43 @@
 #ifndef FLOW_EXPLORER_CKERNELS_H
 #define FLOW_EXPLORER_CKERNELS_H
 
-/// 1 when this CPU and OS run AVX-512F instructions, else 0 (always 0 off x86_64).
-int fe_avx512_available(void);
+/* The numeric kernels of FlowCore, in C so that each can be compiled for a CPU feature set of its
+ * own (function target attributes) and chosen at run time, without package-wide compiler flags.
+ *
+ * `level` selects the code path: 0 portable C (any CPU), 1 AVX2 + FMA, 2 AVX-512F (x86_64 only).
+ * Pass at most fe_cpu_level(). Every path adds the K terms of each matrix element in order with
+ * one fused multiply-add per term and evaluates the elementwise functions with the same operations
+ * lane by lane, so all paths give the same bits. */
 
-/// C[0..rows, 0..columns] (+)= A B with AVX-512, for rows a multiple of 6 and columns a multiple
-/// of 32. Element (i, p) of A is a[i * row_stride + p * column_stride]; B is [k, ldb] row-major and
-/// C is [*, ldc] row-major. Each C element is accumulated over p in order with one fused
-/// multiply-add per term, exactly like the Swift SIMD16 kernel, so both give the same bits.
-/// Call only when fe_avx512_available() is 1.
-void fe_gemm_avx512(const float *a, long row_stride, long column_stride,
-                    const float *b, long ldb, float *c, long ldc,
-                    long rows, long k, long columns, int accumulate);
+/// The best code path this CPU and OS run: 2 AVX-512F, 1 AVX2 and FMA, 0 portable.
+int fe_cpu_level(void);
+
+/// C[m, n] (+)= A B. Element (i, p) of A is a[i * row_stride + p * column_stride]; B is [k, n]
+/// row-major and C is [m, n] row-major. `accumulate` 0 overwrites C, 1 adds to it.
+void fe_gemm(int level, const float *a, long row_stride, long column_stride, const float *b,
+             float *c, long m, long k, long n, int accumulate);
+
+/// C[m, 2] = A[m, k] B[k, 2], with B given transposed as bT [2, k] (the 2-wide output layer).
+void fe_gemm_narrow_output(int level, const float *a, const float *bT, float *c, long m, long k);
+
+/// G[k, 2] = A[m, k]^T D[m, 2] (overwrites G): the weight gradient of the 2-wide output layer.
+void fe_gemm_narrow_weight_gradient(int level, const float *a, const float *d, float *g, long m,
+                                    long k);
+
+/// SiLU forward on `count` values: a = z * sigma(z), and s = sigma(z) for the backward pass.
+void fe_silu_forward(int level, const float *z, float *a, float *s, long count);
+
+/// SiLU backward: dz = da * s * (1 + z * (1 - s)) with s = sigma(z). `dz` may alias `da`.
+void fe_silu_backward(int level, const float *da, const float *z, const float *s, float *dz,
+                      long count);
+
+/// One Adam step on `count` parameters: m <- b1 m + (1 - b1) g; v <- b2 v + (1 - b2) g^2;
+/// p <- p - lr m / (sqrt(v inv_c2) + eps). `lr` is already divided by the bias correction
+/// 1 - b1^t and `inv_c2` is 1 / (1 - b2^t).
+void fe_adam(int level, float *p, const float *g, float *m, float *v, long count, float b1,
+             float b2, float eps, float lr, float inv_c2);
+
+/// The exponential moving average of the weights: e <- decay e + (1 - decay) p.
+void fe_ema(int level, float *e, const float *p, long count, float decay);
 
 #endif

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Adam (Kingma and Ba 2015) with bias correction and no weight decay, over one flat buffer.
@@ -37,36 +38,11 @@ public struct Adam: Sendable {
             gradients.withUnsafeBufferPointer { g in
                 m.withUnsafeMutableBufferPointer { m in
                     v.withUnsafeMutableBufferPointer { v in
-                        Self.kernel(p.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, count: n,
-                                    b1: b1, b2: b2, eps: eps, lr: lr, invC2: invC2)
+                        fe_adam(KernelPath.active.rawValue, p.baseAddress!, g.baseAddress!, m.baseAddress!,
+                                v.baseAddress!, n, b1, b2, eps, lr, invC2)
                     }
                 }
             }
-        }
-    }
-
-    /// The update, 16 parameters at a time, then the remainder one by one (the same formula).
-    @inline(__always)
-    static func kernel(
-        _ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
-        _ v: UnsafeMutablePointer<Float>, count n: Int, b1: Float, b2: Float, eps: Float, lr: Float, invC2: Float
-    ) {
-        var i = 0
-        while i + 16 <= n {
-            let gi = Matmul.load(g + i)
-            let mi = b1 * Matmul.load(m + i) + (1 - b1) * gi
-            let vi = b2 * Matmul.load(v + i) + (1 - b2) * gi * gi
-            Matmul.store(mi, m + i)
-            Matmul.store(vi, v + i)
-            Matmul.store(Matmul.load(p + i) - lr * mi / ((vi * invC2).squareRoot() + eps), p + i)
-            i += 16
-        }
-        while i < n {
-            let gi = g[i]
-            m[i] = b1 * m[i] + (1 - b1) * gi
-            v[i] = b2 * v[i] + (1 - b2) * gi * gi
-            p[i] -= lr * m[i] / ((v[i] * invC2).squareRoot() + eps)
-            i += 1
         }
     }
 }

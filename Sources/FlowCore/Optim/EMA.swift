@@ -1,3 +1,5 @@
+import CKernels
+
 /// Exponential moving average of the weights: `ema <- decay * ema + (1 - decay) * p`.
 public enum EMA {
     public static func update(_ ema: inout [Float], toward parameters: [Float], decay: Float) {
@@ -5,7 +7,7 @@ public enum EMA {
         precondition(parameters.count == n)
         ema.withUnsafeMutableBufferPointer { e in
             parameters.withUnsafeBufferPointer { p in
-                for i in 0..<n { e[i] = decay * e[i] + (1 - decay) * p[i] }
+                fe_ema(KernelPath.active.rawValue, e.baseAddress!, p.baseAddress!, n, decay)
             }
         }
     }
