@@ -4,6 +4,9 @@ import Foundation
 
 @main
 struct FlowExplorer: ParsableCommand {
+    /// The release, as `flow-explorer --version` prints it and as the package is tagged.
+    static let version = "0.7.0"
+
     static let configuration = CommandConfiguration(
         commandName: "flow-explorer",
         abstract: "Train and compare flow matching, shortcut and consistency models on 2D data.",
@@ -13,6 +16,7 @@ struct FlowExplorer: ParsableCommand {
             they map to this convention by t = 1 / (1 + sigma).
             """,
         subcommands: [TuiCommand.self, TrainCommand.self, EvalCommand.self, SampleCommand.self, DatasetsCommand.self, BenchCommand.self, RenderCommand.self],
+        version: version,
         defaultSubcommand: TuiCommand.self
     )
 
