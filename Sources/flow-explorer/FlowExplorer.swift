@@ -15,8 +15,8 @@ struct FlowExplorer: ParsableCommand {
             Consistency-model papers run the other way with EDM noise levels sigma in [0.002, 80]; \
             they map to this convention by t = 1 / (1 + sigma).
             """,
-        subcommands: [TuiCommand.self, TrainCommand.self, EvalCommand.self, SampleCommand.self, DatasetsCommand.self, BenchCommand.self, RenderCommand.self],
         version: version,
+        subcommands: [TuiCommand.self, TrainCommand.self, EvalCommand.self, SampleCommand.self, DatasetsCommand.self, BenchCommand.self, RenderCommand.self],
         defaultSubcommand: TuiCommand.self
     )
 
