@@ -10,7 +10,8 @@ let package = Package(
         .library(name: "TerminalCanvas", targets: ["TerminalCanvas"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         .target(name: "CKernels"),
@@ -42,7 +43,9 @@ let package = Package(
             path: "examples/slide-figure"),
         .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TerminalCanvasTests", dependencies: ["TerminalCanvas"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["flow-explorer", "FlowCore", "ExplorerApp"], exclude: ["Fixtures", "Snapshots", "BadFiles"]),
+        .testTarget(
+            name: "CommandLineTests",
+            dependencies: ["flow-explorer", "train-and-compare", "library-in-20-lines", "slide-figure", "FlowCore", "ExplorerApp"], exclude: ["Fixtures", "Snapshots", "BadFiles"]),
         .testTarget(name: "ExplorerAppTests", dependencies: ["ExplorerApp", "FlowCore", "TerminalCanvas"]),
     ]
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reads a flow-explorer checkpoint with numpy alone and samples from it.
 
-Usage: python3 examples/read_checkpoint.py CHECKPOINT.safetensors [K] [COUNT]
+Usage: python3 examples/read_checkpoint.py CHECKPOINT.safetensors [K] [COUNT] [--write COPY.safetensors]
 
 The file is safetensors, read by hand: an 8-byte little-endian header length, a JSON header
 (dtype F32, shape, data offsets; "__metadata__" holds method, dataset, seed, iterations and the
@@ -16,11 +16,16 @@ SiLU hidden layers and a linear output of 2. Sampling runs from t = 0 (noise) to
   shortcut  K jumps of d = 1/K:              x <- x + d F(x, t, d)
   cd, ct    one consistency step:            f(x0, 0) = x0 + F(x0, 0)
 It prints the metadata and the mean and standard deviation of the samples (compare them with
-`flow-explorer sample CHECKPOINT --steps K --out s.npy`). Without numpy it says so and exits 0.
+`flow-explorer sample CHECKPOINT --steps K --out s.npy`). With --write it also writes the tensors
+and metadata back as safetensors, in the byte layout flow-explorer writes (names and metadata keys
+sorted, compact JSON, header padded with spaces to 8 bytes), so the copy equals the original.
+Without numpy it says so and exits 0.
 """
 import json
+import os
 import struct
 import sys
+import tempfile
 
 try:
     import numpy as np
@@ -53,6 +58,39 @@ def read_safetensors(path):
     return tensors, metadata
 
 
+def quoted(s):
+    """s as a JSON string, escaped exactly as flow-explorer escapes it."""
+    escapes = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    out = "".join(escapes.get(c, "\\u%04x" % ord(c) if ord(c) < 0x20 else c) for c in s)
+    return '"' + out + '"'
+
+
+def write_safetensors(path, tensors, metadata, source):
+    """Writes tensors and metadata to a temporary file beside `path`, then renames it into place.
+    Refuses to write over `source` (the file that was read)."""
+    if os.path.exists(path) and os.path.samefile(path, source):
+        raise ValueError(f"{path} is the input file")
+    entries = ['"__metadata__":{' + ",".join(f"{quoted(k)}:{quoted(metadata[k])}" for k in sorted(metadata)) + "}"]
+    offset = 0
+    for name in sorted(tensors):
+        end = offset + 4 * tensors[name].size
+        shape = ",".join(str(d) for d in tensors[name].shape)
+        entries.append(f'{quoted(name)}:{{"dtype":"F32","shape":[{shape}],"data_offsets":[{offset},{end}]}}')
+        offset = end
+    header = ("{" + ",".join(entries) + "}").encode("utf-8")
+    header += b" " * (-len(header) % 8)
+    fd, temporary = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), prefix=".copy-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(struct.pack("<Q", len(header)) + header)
+            for name in sorted(tensors):
+                f.write(tensors[name].astype("<f4").tobytes())
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
 def embed(s, size):
     """emb(s) for a column of values s [B]: [sin(1000 s f_k)] + [cos(1000 s f_k)], [B, size]."""
     half = size // 2
@@ -81,13 +119,24 @@ def make_network(tensors, metadata, prefix="ema."):
 
 
 def main():
-    if len(sys.argv) < 2:
+    args = sys.argv[1:]
+    copy = None
+    if "--write" in args:
+        i = args.index("--write")
+        if i + 1 >= len(args):
+            sys.exit("--write needs a file name")
+        copy = args[i + 1]
+        del args[i:i + 2]
+    if not args:
         print(__doc__)
         sys.exit(2)
-    path = sys.argv[1]
-    K = int(sys.argv[2]) if len(sys.argv) > 2 else 1
-    count = int(sys.argv[3]) if len(sys.argv) > 3 else 4096
+    path = args[0]
+    K = int(args[1]) if len(args) > 1 else 1
+    count = int(args[2]) if len(args) > 2 else 4096
     tensors, metadata = read_safetensors(path)
+    if copy is not None:
+        write_safetensors(copy, tensors, metadata, path)
+        print(f"wrote {copy}")
     method = metadata["method"]
     print(f"{path}: {method} on {metadata['dataset']}, {metadata['iterations']} iterations, "
           f"width {metadata['width']}, depth {metadata['depth']}, {len(tensors)} tensors")

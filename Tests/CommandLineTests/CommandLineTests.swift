@@ -25,9 +25,9 @@ import Testing
     func path(_ name: String) -> String { Self.directory.appendingPathComponent(name).path }
 
     @discardableResult
-    func run(_ arguments: [String]) throws -> Result {
+    func run(_ arguments: [String], program: URL = binary) throws -> Result {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = program
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
