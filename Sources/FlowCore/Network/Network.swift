@@ -4,9 +4,12 @@
 /// layers `h_{l+1} = silu(h_l W_l + b_l)`; output `y = h_L W_L + b_L`. The parameters are passed
 /// in, not owned, so the same network runs on online weights, EMA weights or a teacher's.
 public struct Network: Sendable {
+    /// The layer sizes and whether d is an input.
     public let shape: NetworkShape
+    /// The sinusoidal features of t (and d), `shape.embeddingSize` values each.
     public let embedding: SinusoidalEmbedding
 
+    /// A network of the given shape. It holds no weights: every pass takes them as an argument.
     public init(shape: NetworkShape) {
         self.shape = shape
         embedding = SinusoidalEmbedding(size: shape.embeddingSize)
@@ -111,14 +114,16 @@ public struct Network: Sendable {
         }
     }
 
+    /// output[rows, fanOut] = input W + b, with the bias added to the first `biasRows` rows only
+    /// (all by default; the tangent rows of a forward-mode pass get none).
     @inline(__always)
     func linearForward(
         _ wp: UnsafePointer<Float>, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-        rows: Int, fanIn: Int, fanOut: Int
+        rows: Int, fanIn: Int, fanOut: Int, biasRows: Int? = nil
     ) {
         Matmul.gemm(input, wp, output, m: rows, k: fanIn, n: fanOut, accumulate: false)
         let bias = wp + fanIn * fanOut
-        for r in 0..<rows {
+        for r in 0..<(biasRows ?? rows) {
             let row = output + r &* fanOut
             var c = 0
             while c + 16 <= fanOut {

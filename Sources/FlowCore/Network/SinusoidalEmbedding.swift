@@ -4,10 +4,12 @@ import Foundation
 /// `emb(s) = [sin(1000 s f_k) for k < h] ++ [cos(1000 s f_k) for k < h]`, `f_k = 10000^(-k/h)`,
 /// with h = size / 2 (size 32 gives h = 16). The same features serve t and the step size d.
 public struct SinusoidalEmbedding: Sendable, Equatable {
+    /// The number of features per scalar: `size / 2` sines, then `size / 2` cosines.
     public let size: Int
     /// 1000 * f_k, k = 0..<size/2, in Double so the argument 1000 s f_k is exact enough.
     let scaledFrequencies: [Double]
 
+    /// Features of the given size, which must be even and at least 2.
     public init(size: Int) {
         precondition(size >= 2 && size % 2 == 0, "embedding size must be even and at least 2")
         self.size = size
@@ -29,6 +31,28 @@ public struct SinusoidalEmbedding: Sendable, Equatable {
                     let (sn, cs) = VectorMath.sinCos(s * freq[k])
                     row[k] = sn
                     row[half + k] = cs
+                }
+            }
+        }
+    }
+
+    /// The directional derivative of the features along `tangents`: for each row, the derivative
+    /// of emb(s + e ds) at e = 0, i.e. `[ds w_k cos(w_k s), -ds w_k sin(w_k s)]` with w_k the scaled
+    /// frequencies (up to 1,000 radians per unit of s). Same layout as `fill`.
+    public func fillTangent(
+        _ values: UnsafePointer<Float>, tangents: UnsafePointer<Float>, rows: Int,
+        into out: UnsafeMutablePointer<Float>, stride: Int, column: Int
+    ) {
+        let half = size / 2
+        scaledFrequencies.withUnsafeBufferPointer { freq in
+            for r in 0..<rows {
+                let s = Double(values[r]), ds = Double(tangents[r])
+                let row = out + r * stride + column
+                for k in 0..<half {
+                    let (sn, cs) = VectorMath.sinCos(s * freq[k])
+                    let rate = Float(ds * freq[k])
+                    row[k] = rate * cs
+                    row[half + k] = -rate * sn
                 }
             }
         }

@@ -1,0 +1,119 @@
+import Foundation
+
+/// MeanFlow (Geng, Deng, Bai, Kolter, He 2025, "Mean Flows for One-step Generative Modeling"), in
+/// this project's time convention (t = 0 noise, t = 1 data); DESIGN.md section 3.5.
+///
+/// The step-conditioned network is read as u(z, s, h): the average velocity from time s over an
+/// interval h, so one jump is `z_{s+h} = z_s + h u(z_s, s, h)`. Along a path with velocity v and
+/// t = s + h fixed, `h u = integral_s^t v` gives the identity `u = v + h d/ds u(z_s, s, t - s)`,
+/// where `d/ds u = (grad_z u) v + du/ds - du/dh`: the forward-mode derivative along the tangent
+/// (v, 1, -1). Each row draws x0 ~ N(0, I), x1 ~ data and times s <= t, and regresses u(z_s, s, h)
+/// on `sg(v_bar + h JVP)` with v_bar = x1 - x0 standing in for v. Rows with h = 0 are plain flow
+/// matching.
+///
+/// Rows `0..<meanRows` have h > 0 (two logit-normal draws, sorted into s <= t); the rest have
+/// h = 0 and one logit-normal draw for s. The squared error of each row is weighted by
+/// `1 / (|error|^2 + eps)^p` (not differentiated; p = 0 turns it off). The reported losses are
+/// the unweighted mean squared errors: `bootstrapLoss` for the h > 0 rows, `flowMatchingLoss` for
+/// the h = 0 rows.
+public final class MeanFlowObjective: Objective {
+    /// The number of rows with h > 0 in each batch.
+    public let meanRows: Int
+    /// The logit-normal law of the times: s = sigmoid(mean + std n), n ~ N(0, 1).
+    public let timeMean: Float
+    /// The standard deviation of the logit-normal law (see `timeMean`).
+    public let timeStd: Float
+    /// The power p of the adaptive weight `1 / (|error|^2 + eps)^p` (0: unweighted).
+    public let weightPower: Float
+    /// The eps of the adaptive weight.
+    public let weightEpsilon: Float
+    let s: FloatBuffer
+    let h: FloatBuffer
+    let vBar: FloatBuffer
+    let ones: FloatBuffer
+    let minusOnes: FloatBuffer
+
+    /// `flowShare` of the `batchSize` rows get h = 0 (rounded down to whole rows for h > 0).
+    public init(batchSize: Int, flowShare: Float, timeMean: Float, timeStd: Float, weightPower: Float, weightEpsilon: Float) {
+        meanRows = min(batchSize, Int(((1 - flowShare) * Float(batchSize)).rounded(.down)))
+        self.timeMean = timeMean
+        self.timeStd = timeStd
+        self.weightPower = weightPower
+        self.weightEpsilon = weightEpsilon
+        s = FloatBuffer(batchSize)
+        h = FloatBuffer(batchSize)
+        vBar = FloatBuffer(2 * batchSize)
+        ones = FloatBuffer([Float](repeating: 1, count: batchSize))
+        minusOnes = FloatBuffer([Float](repeating: -1, count: batchSize))
+    }
+
+    /// One draw of the logit-normal law.
+    func logitNormal(_ rng: inout SplitMix64) -> Float {
+        1 / (1 + Foundation.exp(-(timeMean + timeStd * rng.gaussian())))
+    }
+
+    /// The MeanFlow target for `rows` rows: u(z, s, h) and its derivative along (v_bar, 1, -1)
+    /// from one forward-mode pass, then `target = v_bar + h du` into `target` [rows, 2]. The
+    /// workspace needs 2 x rows of capacity; afterwards it holds the forward pass of u(z, s, h), so
+    /// `backward` may follow. Returns u (in the workspace).
+    @discardableResult
+    public func target(
+        network: Network, parameters: UnsafePointer<Float>, z: UnsafePointer<Float>, s: UnsafePointer<Float>,
+        h: UnsafePointer<Float>, vBar: UnsafePointer<Float>, rows: Int, workspace: Workspace,
+        into target: UnsafeMutablePointer<Float>
+    ) -> UnsafeMutablePointer<Float> {
+        let (u, du) = network.forwardWithTangent(
+            parameters: parameters, x: z, t: s, d: h, dx: vBar, dt: ones.p, dd: minusOnes.p, rows: rows, workspace: workspace)
+        for r in 0..<rows {
+            target[2 * r] = vBar[2 * r] + h[r] * du[2 * r]
+            target[2 * r + 1] = vBar[2 * r + 1] + h[r] * du[2 * r + 1]
+        }
+        return u
+    }
+
+    public func evaluate(_ c: ObjectiveContext, rng: inout SplitMix64) -> StepReport {
+        let b = c.batch
+        b.drawEndpoints(c.dataset, rng: &rng)
+        for r in 0..<b.size {
+            let first = logitNormal(&rng)
+            if r < meanRows {
+                let second = logitNormal(&rng)
+                s.p[r] = min(first, second)
+                h.p[r] = max(first, second) - s.p[r]
+            } else {
+                s.p[r] = first
+                h.p[r] = 0
+            }
+            b.t.p[r] = s.p[r]
+            b.d.p[r] = h.p[r]
+        }
+        b.interpolate(times: s.p, into: b.xt.p)
+        for i in 0..<(2 * b.size) { vBar.p[i] = b.x1.p[i] - b.x0.p[i] }
+        var u = target(network: c.network, parameters: c.targetParameters, z: b.xt.p, s: s.p, h: h.p, vBar: vBar.p,
+                       rows: b.size, workspace: c.workspace, into: b.target.p)
+        if c.targetParameters != c.parameters {
+            u = c.network.forward(parameters: c.parameters, x: b.xt.p, t: s.p, d: h.p, rows: b.size, workspace: c.workspace)
+        }
+        return loss(u, batch: b)
+    }
+
+    /// The weighted squared error and its gradient (into `batch.outputGradient`), with the
+    /// unweighted parts reported.
+    func loss(_ u: UnsafePointer<Float>, batch b: Batch) -> StepReport {
+        var meanError: Float = 0, flowError: Float = 0
+        let scale = 2 / Float(2 * b.size)
+        for r in 0..<b.size {
+            let e0 = u[2 * r] - b.target.p[2 * r], e1 = u[2 * r + 1] - b.target.p[2 * r + 1]
+            let squared = e0 * e0 + e1 * e1
+            if r < meanRows { meanError += squared } else { flowError += squared }
+            let weight = weightPower == 0 ? 1 : 1 / Foundation.pow(squared + weightEpsilon, weightPower)
+            b.outputGradient.p[2 * r] = scale * weight * e0
+            b.outputGradient.p[2 * r + 1] = scale * weight * e1
+        }
+        let flowRows = b.size - meanRows
+        return StepReport(
+            loss: (meanError + flowError) / Float(2 * b.size),
+            flowMatchingLoss: flowRows > 0 ? flowError / Float(2 * flowRows) : 0,
+            bootstrapLoss: meanRows > 0 ? meanError / Float(2 * meanRows) : 0)
+    }
+}
