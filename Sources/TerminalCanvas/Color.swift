@@ -14,6 +14,7 @@ public enum Color: Hashable, Sendable {
 
     /// The 8 basic ANSI colours, with their ANSI index as raw value.
     public enum NamedColor: UInt8, CaseIterable, Sendable {
+        /// ANSI colours 0 to 7, in order: black, red, green, yellow, blue, magenta, cyan, white.
         case black = 0, red, green, yellow, blue, magenta, cyan, white
     }
 }

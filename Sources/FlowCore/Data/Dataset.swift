@@ -1,7 +1,10 @@
 /// A source of data points: one of the toy distributions, or a fixed set of points loaded from a
 /// CSV file (sampled uniformly with replacement).
 public enum Dataset: Sendable {
+    /// One of the built-in 2D toy distributions.
     case toy(ToyDataset)
+    /// A fixed set of points, drawn uniformly with replacement: `name` is the CSV file's path, `values`
+    /// the points as a flat [N, 2] array (x and y of each point in turn).
     case points(name: String, values: [Float])
 
     /// The name stored in checkpoints: the toy name, or the CSV file's path.
@@ -20,6 +23,7 @@ public enum Dataset: Sendable {
         throw FlowError.badInput("unknown dataset '\(name)': use one of \(names), or a .csv file of points")
     }
 
+    /// Draws `count` points into `out` as [count, 2] (`out` must have room for `2 * count` Floats).
     public func sample(count: Int, rng: inout SplitMix64, into out: UnsafeMutablePointer<Float>) {
         switch self {
         case .toy(let toy):
@@ -34,6 +38,7 @@ public enum Dataset: Sendable {
         }
     }
 
+    /// Draws `count` points as a flat [count, 2] array.
     public func sample(count: Int, rng: inout SplitMix64) -> [Float] {
         var out = [Float](repeating: 0, count: 2 * count)
         out.withUnsafeMutableBufferPointer { sample(count: count, rng: &rng, into: $0.baseAddress!) }

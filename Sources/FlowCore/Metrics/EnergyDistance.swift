@@ -5,6 +5,8 @@
 /// never negative and is what the tables report; `unbiased` leaves those pairs out
 /// (a U-statistic, which can dip below zero for two samples of one distribution).
 public enum EnergyDistance {
+    /// The V-statistic `2 E|a - b| - E|a - a'| - E|b - b'|` between the flat point sets `a` [N, 2] and
+    /// `b` [M, 2]: the within-set means run over all N^2 (M^2) pairs, i = j included. Never negative.
     public static func distance(_ a: [Float], _ b: [Float]) -> Double {
         let (ab, aa, bb) = (meanDistance(a, b, skipDiagonal: false),
                             meanDistance(a, a, skipDiagonal: false),
@@ -12,6 +14,8 @@ public enum EnergyDistance {
         return 2 * ab - aa - bb
     }
 
+    /// The U-statistic: as `distance(_:_:)`, but the within-set means leave out the i = j pairs
+    /// (dividing by N (N - 1)). Close to zero, and sometimes below it, for two samples of one distribution.
     public static func unbiased(_ a: [Float], _ b: [Float]) -> Double {
         2 * meanDistance(a, b, skipDiagonal: false) - meanDistance(a, a, skipDiagonal: true) - meanDistance(b, b, skipDiagonal: true)
     }

@@ -6,19 +6,39 @@
 /// directions); the first min(2048, samples) of each for the energy distance. Noise, data and
 /// re-noising come from independent streams of `seed`.
 public struct Evaluation: Sendable {
+    /// One line of the table: one sampler at K steps.
     public struct Row: Sendable, Equatable {
+        /// The sampler.
         public var sampler: Sampler
+        /// K, the number of steps.
         public var steps: Int
+        /// Sliced Wasserstein-2 distance from the model samples to the reference data.
         public var sw2: Double
+        /// Energy distance (V-statistic) from the first `min(energySamples, samples)` model samples to as many
+        /// reference points.
         public var energy: Double
     }
 
+    /// The noise floor of SW2: the distance between two independent data sets of `samples` points.
     public var floorSW2: Double
+    /// The noise floor of the energy distance, between the same two data sets.
     public var floorEnergy: Double
+    /// One row per sampler and step count: samplers in the order given, then steps in the order given.
     public var rows: [Row]
 
+    /// The most points per set that enter the energy distance, which costs O(N M).
     public static let energySamples = 2048
 
+    /// Builds the table for `model`.
+    ///
+    /// - Parameters:
+    ///   - model: The model to sample from.
+    ///   - dataset: The data the model was trained on: the reference and the noise floor's second set.
+    ///   - steps: The step counts K to evaluate, each at least 1.
+    ///   - samples: Points per set (model samples, reference data, independent data).
+    ///   - seed: Seeds the noise, the data and the re-noising of consistency sampling.
+    ///   - samplers: The samplers to run; `nil` runs every sampler in `Sampler.supported(by:)` for the model's method.
+    /// - Returns: The noise floor and one row per sampler and step count.
     public static func run(model: Model, dataset: Dataset, steps: [Int], samples: Int, seed: UInt64,
                            samplers: [Sampler]? = nil) -> Evaluation {
         var dataRng = SplitMix64.stream(seed: seed, 10)

@@ -7,6 +7,7 @@
 /// the error is the mean Euclidean distance |f(x_t, t) - x_1| to that trajectory's end x_1. A
 /// perfect consistency model sends every point of a trajectory to its end, error 0.
 public enum SelfConsistency {
+    /// The error of a consistency model along a set of trajectories, overall and per time.
     public struct Result: Sendable {
         /// Mean |f(x_t, t) - x_1| over trajectories and times.
         public var error: Double

@@ -20,6 +20,7 @@ public struct SlicedWasserstein: Sendable {
         directions = d
     }
 
+    /// Uses the given directions, a flat [P, 2] array of unit vectors.
     public init(directions: [Float]) { self.directions = directions }
 
     /// W2^2 of the projections on each direction.
@@ -46,6 +47,8 @@ public struct SlicedWasserstein: Sendable {
         return result
     }
 
+    /// SW2 between `a` and `b`, flat [N, 2] arrays of the same non-empty size: the square root of the mean
+    /// of `squaredDistancePerDirection(_:_:)`.
     public func distance(_ a: [Float], _ b: [Float]) -> Double {
         let w = squaredDistancePerDirection(a, b)
         return (w.reduce(0, +) / Double(w.count)).squareRoot()

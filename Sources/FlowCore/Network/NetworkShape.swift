@@ -4,12 +4,16 @@
 /// Parameters live in one flat Float buffer, layer after layer: W_l as [fan_in][fan_out] (row =
 /// input unit), then b_l [fan_out].
 public struct NetworkShape: Sendable, Equatable, Codable {
+    /// Units per hidden layer, 1...4096 (default 128).
     public var width: Int
+    /// Number of hidden layers, 1...16 (default 3).
     public var depth: Int
+    /// E, the number of sinusoidal features per scalar input (t, d): even, 2...512 (default 32).
     public var embeddingSize: Int
     /// Whether the network takes the step size d (shortcut models) as an input.
     public var stepConditioned: Bool
 
+    /// A shape; the defaults are DESIGN.md section 4's: 3 hidden layers of 128 units and 32 features of t.
     public init(width: Int = 128, depth: Int = 3, embeddingSize: Int = 32, stepConditioned: Bool = false) {
         self.width = width
         self.depth = depth
@@ -34,6 +38,7 @@ public struct NetworkShape: Sendable, Equatable, Codable {
         return offset
     }
 
+    /// The length of the flat parameter buffer: the sum over layers of fan_in x fan_out + fan_out.
     public var parameterCount: Int { weightOffset(layerCount) }
 
     /// A readable error if the shape cannot be built, else nil.

@@ -1,7 +1,9 @@
 /// Preallocated activation and scratch buffers for up to `capacity` rows of one network shape,
 /// so that a training step allocates nothing. Not thread-safe: one per thread.
 public final class Workspace {
+    /// The network shape the buffers are sized for.
     public let shape: NetworkShape
+    /// The most rows one forward or backward pass may use.
     public let capacity: Int
     /// The network input [capacity, inputWidth]: x, emb(t), emb(d).
     let input: UnsafeMutablePointer<Float>
@@ -18,6 +20,7 @@ public final class Workspace {
     let scratch: UnsafeMutablePointer<Float>
     private var allocations: [UnsafeMutablePointer<Float>] = []
 
+    /// Allocates zeroed buffers for up to `capacity` rows of `shape`.
     public init(shape: NetworkShape, capacity: Int) {
         self.shape = shape
         self.capacity = capacity

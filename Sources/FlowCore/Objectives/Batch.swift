@@ -1,15 +1,24 @@
 /// The per-step buffers every objective fills: noise x0, data x1, times, the interpolant
 /// x_t = (1 - t) x0 + t x1, step sizes d, the regression target and dL/dy. All [B, 2] or [B].
 public final class Batch {
+    /// B, the number of rows.
     public let size: Int
+    /// Noise x0 ~ N(0, I), [B, 2].
     public let x0: FloatBuffer
+    /// Data points x1, [B, 2].
     public let x1: FloatBuffer
+    /// The time of each row, [B].
     public let t: FloatBuffer
+    /// The step size of each row, [B] (read only by step-conditioned networks).
     public let d: FloatBuffer
+    /// The network input x_t = (1 - t) x0 + t x1, [B, 2].
     public let xt: FloatBuffer
+    /// The regression target of each row, [B, 2].
     public let target: FloatBuffer
+    /// dL/dy, the gradient of the loss with respect to the network output, [B, 2].
     public let outputGradient: FloatBuffer
 
+    /// Zeroed buffers for `size` rows.
     public init(size: Int) {
         self.size = size
         x0 = FloatBuffer(2 * size)

@@ -10,8 +10,11 @@
 /// Loss: mean over rows of the pseudo-Huber distance sqrt(|f(x_{t_n}, t_n) - f^-(x_{t_{n+1}},
 /// t_{n+1})|^2 + c^2) - c, with f^- from the target weights under stop-gradient.
 public final class ConsistencyObjective: Objective {
+    /// The flow-matching teacher for consistency distillation; nil for consistency training.
     public let teacher: Model?
+    /// The ODE step the teacher takes from t_n to t_{n+1} (CD only).
     public let teacherStep: TrainingConfig.TeacherStep
+    /// c of the pseudo-Huber distance sqrt(|a - b|^2 + c^2) - c.
     public let huberC: Float
     /// N at a given iteration.
     public let levelsAt: @Sendable (Int) -> Int
@@ -21,6 +24,14 @@ public final class ConsistencyObjective: Objective {
     let v1: FloatBuffer
     let v2: FloatBuffer
 
+    /// Creates the objective and its scratch buffers.
+    ///
+    /// - Parameters:
+    ///   - batchSize: B, the rows of every batch it will see.
+    ///   - teacher: A flow-matching model for distillation (CD), or nil for consistency training (CT).
+    ///   - teacherStep: Euler or Heun, for the teacher's step (ignored without a teacher).
+    ///   - huberC: c of the pseudo-Huber distance.
+    ///   - levelsAt: N as a function of the iteration: a constant for CD, `curriculum(start:end:total:)` for CT.
     public init(batchSize: Int, teacher: Model?, teacherStep: TrainingConfig.TeacherStep, huberC: Float,
                 levelsAt: @escaping @Sendable (Int) -> Int) {
         self.teacher = teacher
@@ -55,6 +66,10 @@ public final class ConsistencyObjective: Objective {
         return (r - c, ax / r, ay / r)
     }
 
+    /// One step: draws x0, x1 and a level n per row, forms x_{t_n} and its less noisy neighbour (from the same
+    /// pair for CT, by a teacher step for CD), computes the target f^-(x_{t_{n+1}}, t_{n+1}) with the target
+    /// weights, then the online f(x_{t_n}, t_n); writes dL/dF = (1 - t_n) dL/df and reports the mean
+    /// pseudo-Huber loss and N.
     public func evaluate(_ c: ObjectiveContext, rng: inout SplitMix64) -> StepReport {
         let b = c.batch
         let n = levelsAt(c.iteration)

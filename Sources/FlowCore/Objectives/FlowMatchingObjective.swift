@@ -2,8 +2,11 @@
 /// `L = mean_rows |F(x_t, t) - (x1 - x0)|^2` over both coordinates, t ~ U[0, 1],
 /// x_t = (1 - t) x0 + t x1.
 public final class FlowMatchingObjective: Objective {
+    /// Creates the objective; it keeps no state.
     public init() {}
 
+    /// One step: draws x0, x1 and t uniform in [0, 1) per row, sets the target x1 - x0, runs the online
+    /// network on x_t and reports the mean squared error.
     public func evaluate(_ c: ObjectiveContext, rng: inout SplitMix64) -> StepReport {
         let b = c.batch
         b.drawEndpoints(c.dataset, rng: &rng)

@@ -71,6 +71,9 @@ public final class MeanFlowObjective: Objective {
         return u
     }
 
+    /// One step: draws x0, x1 and the times of each row, computes the targets with the target weights in one
+    /// forward-mode pass, runs the online network on (z_s, s, h) (reusing that pass when the weights are the
+    /// same), writes the weighted gradient, and reports the unweighted mean squared errors.
     public func evaluate(_ c: ObjectiveContext, rng: inout SplitMix64) -> StepReport {
         let b = c.batch
         b.drawEndpoints(c.dataset, rng: &rng)

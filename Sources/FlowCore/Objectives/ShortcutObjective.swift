@@ -9,7 +9,9 @@
 /// t uniform on {0, 1/M, ..., (M-1)/M}, d = 1/M, target x1 - x0.
 /// Loss: mean over all rows and both coordinates of the squared error.
 public final class ShortcutObjective: Objective {
+    /// M, a power of two: the finest step size is 1/M.
     public let finestSteps: Int
+    /// nb = floor(k B) (at most B), the number of bootstrap rows in each batch.
     public let bootstrapRows: Int
     /// The step size of each bootstrap row, fixed for the run.
     let rowStep: [Float]
@@ -40,6 +42,12 @@ public final class ShortcutObjective: Objective {
         return counts
     }
 
+    /// Creates the objective and assigns each bootstrap row its step size for the whole run.
+    ///
+    /// - Parameters:
+    ///   - batchSize: B, the rows of every batch.
+    ///   - bootstrapFraction: k in [0, 1), the share of bootstrap rows (the paper's 1/4 by default).
+    ///   - finestSteps: M, a power of two, at least 2.
     public init(batchSize: Int, bootstrapFraction: Float, finestSteps: Int) {
         self.finestSteps = finestSteps
         bootstrapRows = min(batchSize, Int((bootstrapFraction * Float(batchSize)).rounded(.down)))
@@ -55,6 +63,9 @@ public final class ShortcutObjective: Objective {
         tMid = FloatBuffer(batchSize)
     }
 
+    /// One step: draws x0 and x1, the bootstrap rows' times on their step's grid and the flow-matching rows'
+    /// on {0, 1/M, ..., (M-1)/M}, computes the targets, runs the online network, and reports the mean
+    /// squared error over all rows with its flow-matching and bootstrap parts.
     public func evaluate(_ c: ObjectiveContext, rng: inout SplitMix64) -> StepReport {
         let b = c.batch, nb = bootstrapRows, m = finestSteps
         b.drawEndpoints(c.dataset, rng: &rng)

@@ -5,12 +5,16 @@ import Foundation
 /// Every random draw in FlowCore takes a generator explicitly, so the same seed gives the same
 /// numbers on the same machine, bit for bit.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
+    /// The 64-bit state; `next()` adds 0x9E3779B97F4A7C15 to it and mixes the sum.
     public var state: UInt64
     /// The second normal of the last Box-Muller pair, not yet returned.
     var spareGaussian: Float?
 
+    /// A generator whose state starts at `seed`.
     public init(seed: UInt64) { state = seed }
 
+    /// The next 64 random bits: the state advanced by the golden-ratio increment, then two
+    /// xor-shift-multiply rounds and a final xor-shift.
     @inline(__always)
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15

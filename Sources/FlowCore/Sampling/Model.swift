@@ -3,8 +3,11 @@
 /// For a step-conditioned network (a shortcut model) d is the step size; other networks ignore
 /// it. For a consistency model F is the inner network of f(x, t) = x + (1 - t) F(x, t).
 public final class Model: VelocityField {
+    /// The method the weights were trained with (it decides which samplers apply).
     public let method: Method
+    /// The network the weights belong to.
     public let network: Network
+    /// A copy of the weights, `network.shape.parameterCount` Floats.
     public let parameters: FloatBuffer
     /// The finest step size 1/M, used as d when a step-conditioned network is queried as a plain
     /// velocity field ("shortcut as Euler").
@@ -13,8 +16,12 @@ public final class Model: VelocityField {
     let tBuffer: FloatBuffer
     let dBuffer: FloatBuffer
 
+    /// Rows per forward pass: a larger batch is evaluated `chunk` rows at a time in one preallocated workspace,
+    /// so a model is not safe to share between threads.
     public static let chunk = 256
 
+    /// A model with a copy of `parameters`, which must hold `shape.parameterCount` values; `finestStep` is
+    /// 1/M, the d a step-conditioned network gets when none is given (default 1/128).
     public init(method: Method, shape: NetworkShape, parameters: [Float], finestStep: Float = 1.0 / 128) {
         precondition(parameters.count == shape.parameterCount)
         self.method = method

@@ -9,6 +9,7 @@ public enum Method: String, CaseIterable, Sendable, Codable {
     /// Consistency training, with the iCT choices (Song and Dhariwal 2023).
     case ct
 
+    /// A readable name for output, e.g. "flow matching".
     public var title: String {
         switch self {
         case .fm: "flow matching"

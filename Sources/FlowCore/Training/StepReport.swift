@@ -9,6 +9,7 @@ public struct StepReport: Sendable, Equatable {
     /// Consistency training: the number of levels N in force.
     public var levels: Int?
 
+    /// A report; the method-specific parts default to nil.
     public init(loss: Float, flowMatchingLoss: Float? = nil, bootstrapLoss: Float? = nil, levels: Int? = nil) {
         self.loss = loss
         self.flowMatchingLoss = flowMatchingLoss

@@ -2,12 +2,17 @@
 /// batch -> forward -> loss -> backward -> Adam -> EMA. Single-threaded and deterministic: the
 /// same configuration and seed give bit-identical weights on the same machine.
 public final class Trainer {
+    /// The configuration of the run.
     public let config: TrainingConfig
+    /// Where the data points x1 come from.
     public let dataset: Dataset
+    /// The network, of shape `config.shape`.
     public let network: Network
+    /// The online weights, which Adam updates on every step.
     public private(set) var parameters: [Float]
     /// The EMA weights (decay `config.emaDecay`), which every sampler uses.
     public private(set) var ema: [Float]
+    /// The number of steps taken.
     public private(set) var iteration = 0
     /// The loss of the first step: the reference of `divergence(_:)`.
     public private(set) var firstLoss: Float?
@@ -24,10 +29,16 @@ public final class Trainer {
     let workspace: Workspace
     let batch: Batch
 
+    /// A trainer ready for `step()`: weights initialised from `config.seed`, or taken from `initial` or a CD teacher.
+    ///
     /// - Parameters:
+    ///   - config: the run's settings; a configuration with a `problem` is refused.
+    ///   - dataset: where the data points x1 come from.
     ///   - teacher: a flow-matching checkpoint; required for consistency distillation.
     ///   - initial: weights to start from (must have the same shape); for CD the default is the
     ///     teacher's EMA weights.
+    /// - Throws: ``FlowError/badInput(_:)`` for a configuration problem, a missing or non-flow-matching teacher, or
+    ///   a checkpoint whose network shape differs from the run's.
     public init(config: TrainingConfig, dataset: Dataset, teacher: Checkpoint? = nil, initial: Checkpoint? = nil) throws {
         if let problem = config.problem { throw FlowError.badInput(problem) }
         self.config = config

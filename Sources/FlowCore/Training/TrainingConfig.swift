@@ -1,5 +1,6 @@
 /// Every knob of a training run, with the defaults of DESIGN.md section 3.
 public struct TrainingConfig: Sendable {
+    /// Which weights compute the self-generated targets (shortcut bootstrap targets, consistency targets).
     public enum TargetWeights: String, Sendable, CaseIterable {
         /// The EMA weights (shortcut default: decay `emaDecay`; consistency: decay `consistencyTargetDecay`).
         case ema
@@ -7,20 +8,30 @@ public struct TrainingConfig: Sendable {
         case online
     }
 
+    /// The ODE step a consistency-distillation teacher takes from one level to the next: Euler (one teacher
+    /// evaluation) or Heun (two, the default).
     public enum TeacherStep: String, Sendable, CaseIterable {
+        /// `euler`: x + h v(x, t_n); `heun`: the trapezoid with the velocity at that Euler estimate, h = t_{n+1} - t_n.
         case euler, heun
     }
 
+    /// The training method.
     public var method: Method
+    /// Seeds every random stream of the run: initial weights and batches.
     public var seed: UInt64 = 0
+    /// B, rows per batch (1...65536).
     public var batchSize = 256
+    /// Adam's learning rate.
     public var learningRate: Float = 1e-3
     /// Linear learning-rate warm-up over this many iterations (0: none).
     public var warmupIterations = 0
     /// Decay of the EMA weights used for sampling.
     public var emaDecay: Float = 0.999
+    /// Units per hidden layer of the network.
     public var width = 128
+    /// Number of hidden layers.
     public var depth = 3
+    /// Sinusoidal features per scalar input (t, and d for shortcut models).
     public var embeddingSize = 32
     /// The planned length of the run (the CT curriculum is laid out over it).
     public var iterations = 20_000
@@ -36,16 +47,21 @@ public struct TrainingConfig: Sendable {
     // Consistency models (Song et al. 2023; iCT, Song and Dhariwal 2023).
     /// N, the number of levels of the CD discretisation (CT: see `curriculumStart` and `curriculumEnd`).
     public var levels = 32
+    /// Consistency training: N at the start of the iCT curriculum.
     public var curriculumStart = 8
+    /// Consistency training: N at the end of the curriculum (it doubles from `curriculumStart`).
     public var curriculumEnd = 128
     /// c of the pseudo-Huber distance sqrt(|a - b|^2 + c^2) - c.
     public var huberC: Float = 0.00054 * Float(2).squareRoot()
+    /// Consistency distillation: the teacher's ODE step.
     public var teacherStep: TeacherStep = .heun
     /// EMA decay of the consistency target weights when `targetWeights` is `.ema` (the original paper).
     public var consistencyTargetDecay: Float = 0.95
 
+    /// The defaults of DESIGN.md section 3 for `method`.
     public init(method: Method) { self.method = method }
 
+    /// The network shape of the run; step-conditioned for shortcut models.
     public var shape: NetworkShape {
         NetworkShape(width: width, depth: depth, embeddingSize: embeddingSize, stepConditioned: method.isStepConditioned)
     }
