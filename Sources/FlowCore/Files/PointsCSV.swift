@@ -86,7 +86,7 @@ public enum PointsCSV {
         private mutating func append(_ bytes: ArraySlice<UInt8>) throws {
             guard line.count + bytes.count <= PointsCSV.maximumLineLength else {
                 lineNumber += 1
-                let shown = String(decoding: (line + bytes).prefix(SafeText.defaultLimit), as: UTF8.self)
+                let shown = String(decoding: (line + bytes).prefix(SafeText.defaultLimit + 1), as: UTF8.self)
                 throw fail("the line is longer than \(PointsCSV.maximumLineLength) bytes: '\(SafeText.escaped(shown))'")
             }
             line += bytes
