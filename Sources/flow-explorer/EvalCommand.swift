@@ -39,7 +39,9 @@ struct EvalCommand: ParsableCommand {
         let teacherCheckpoint = try teacher.map { try Checkpoint.read(path: $0) }
         if let teacherCheckpoint {
             guard teacherCheckpoint.method == .fm else { throw ValidationError("--teacher must be a flow-matching checkpoint") }
-            guard checkpoint.method.isConsistency else { throw ValidationError("--teacher measures consistency models (cd, ct) only") }
+            guard checkpoint.method.isConsistency else {
+                throw ValidationError("--teacher measures consistency models (cd, ct) only")
+            }
         }
         let dataset = try checkpoint.loadDataset(path: file)
         let model = Model(checkpoint: checkpoint)
@@ -74,7 +76,8 @@ struct EvalCommand: ParsableCommand {
 /// The human-readable quality table.
 enum EvalTable {
     static func text(_ result: Evaluation, checkpoint: Checkpoint, samples: Int) -> String {
-        var lines = ["\(checkpoint.method.title) on \(SafeText.escaped(checkpoint.dataset, limit: 240)), \(checkpoint.iterations) iterations, seed \(checkpoint.seed); \(samples) samples",
+        let dataset = SafeText.escaped(checkpoint.dataset, limit: 240)
+        var lines = ["\(checkpoint.method.title) on \(dataset), \(checkpoint.iterations) iterations, seed \(checkpoint.seed); \(samples) samples",
                      "sampler       steps      SW2   energy"]
         for row in result.rows {
             lines.append(row.sampler.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)

@@ -27,15 +27,18 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Hidden layer width.") var width = 128
     @Option(parsing: .unconditional, help: "Number of hidden layers.") var depth = 3
     @Option(parsing: .unconditional, help: "Sinusoidal embedding size of t (and d).") var embeddingSize = 32
-    @Option(parsing: .unconditional, help: "Shortcut: fraction of each batch used for bootstrap rows.") var bootstrapFraction: Float = 0.25
-    @Option(parsing: .unconditional, help: "Shortcut: M, the number of finest steps (finest step size 1/M).") var finestSteps = 128
+    @Option(parsing: .unconditional, help: "Shortcut: fraction of each batch used for bootstrap rows.")
+    var bootstrapFraction: Float = 0.25
+    @Option(parsing: .unconditional, help: "Shortcut: M, the number of finest steps (finest step size 1/M).")
+    var finestSteps = 128
     @Option(help: "Weights for self-targets: ema or online (default: ema for shortcut, online for cd/ct).")
     var target: TrainingConfig.TargetWeights?
     @Option(help: "CD: the teacher's ODE step, euler or heun.") var teacherStep: TrainingConfig.TeacherStep = .heun
     @Option(parsing: .unconditional, help: "CD: the number of levels N.") var levels = 32
     @Option(parsing: .unconditional, help: "CT: the curriculum's first N.") var curriculumStart = 8
     @Option(parsing: .unconditional, help: "CT: the curriculum's last N.") var curriculumEnd = 128
-    @Option(parsing: .unconditional, help: "CD/CT: c of the pseudo-Huber distance.") var huberC: Float = 0.00054 * Float(2).squareRoot()
+    @Option(parsing: .unconditional, help: "CD/CT: c of the pseudo-Huber distance.")
+    var huberC: Float = 0.00054 * Float(2).squareRoot()
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {

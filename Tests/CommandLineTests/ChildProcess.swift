@@ -6,8 +6,10 @@ import Foundation
 
 /// Runs the built `flow-explorer` with posix_spawn, for the tests `Process` cannot express: stdout
 /// or stderr on a given file (`/dev/full`) or descriptor (a closed pipe), a working folder, signals
-/// sent while it runs, and its own peak memory (wait4's ru_maxrss). The child starts with every
-/// signal at its default disposition and none blocked, as from a shell.
+/// sent while it runs, and its peak memory (through `/usr/bin/time -f %M`: wait4's ru_maxrss of a
+/// child spawned by the test process would include the test process's own peak, which Linux
+/// carries across exec). The child starts with every signal at its default disposition and none
+/// blocked, as from a shell.
 struct ChildProcess {
     /// How a run ended.
     struct Outcome {
@@ -17,18 +19,19 @@ struct ChildProcess {
         var killedBySignal: Bool
         var stdout: String
         var stderr: String
-        /// Peak resident memory of the child, in kilobytes.
-        var peakMemoryKB: Int
+        /// Peak resident memory of the child in kilobytes, when measured.
+        var peakMemoryKB: Int?
     }
 
     let pid: pid_t
     let stdoutPath: String
     let stderrPath: String
+    let memoryPath: String?
 
     /// Starts `flow-explorer arguments`. stdout and stderr go to the given files (default: fresh
     /// files read back by `wait`), or stdout to `stdoutDescriptor`; stdin is /dev/null.
     static func start(_ arguments: [String], directory: String? = nil, stdout: String? = nil, stderr: String? = nil,
-                      stdoutDescriptor: Int32? = nil) throws -> ChildProcess {
+                      stdoutDescriptor: Int32? = nil, measureMemory: Bool = false) throws -> ChildProcess {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("fe-child-\(getpid())").path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         let tag = UUID().uuidString
@@ -54,19 +57,23 @@ struct ChildProcess {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         let binary = CommandLineTests.binary.path
         // A working folder: through sh, which changes to it and then becomes the binary.
-        let words = directory.map { ["/bin/sh", "-c", "cd \"$1\" || exit 97; shift; exec \"$@\"", "sh", $0, binary] } ?? [binary]
+        var words = directory.map { ["/bin/sh", "-c", "cd \"$1\" || exit 97; shift; exec \"$@\"", "sh", $0, binary] } ?? [binary]
+        let memoryPath = measureMemory ? scratch + "/\(tag).memory" : nil
+        if let memoryPath { words = ["/usr/bin/time", "-f", "%M", "-o", memoryPath] + words }
         let argv = (words + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         let code = posix_spawn(&pid, words[0], &actions, &attributes, argv, environ)
         guard code == 0 else { throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO) }
-        return ChildProcess(pid: pid, stdoutPath: stdoutDescriptor == nil ? outPath : "", stderrPath: errPath)
+        return ChildProcess(pid: pid, stdoutPath: stdoutDescriptor == nil ? outPath : "", stderrPath: errPath,
+                            memoryPath: memoryPath)
     }
 
     /// Runs to the end.
     static func run(_ arguments: [String], directory: String? = nil, stdout: String? = nil, stderr: String? = nil,
-                    stdoutDescriptor: Int32? = nil) throws -> Outcome {
-        try start(arguments, directory: directory, stdout: stdout, stderr: stderr, stdoutDescriptor: stdoutDescriptor).wait()
+                    stdoutDescriptor: Int32? = nil, measureMemory: Bool = false) throws -> Outcome {
+        try start(arguments, directory: directory, stdout: stdout, stderr: stderr, stdoutDescriptor: stdoutDescriptor,
+                  measureMemory: measureMemory).wait()
     }
 
     /// Sends `signal` to the child.
@@ -77,8 +84,7 @@ struct ChildProcess {
     /// Waits for the child to end and collects what it wrote.
     func wait() -> Outcome {
         var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let signaled = status & 0x7F != 0 && status & 0x7F != 0x7F
         let code = signaled ? 128 + (status & 0x7F) : (status >> 8) & 0xFF
         func read(_ path: String) -> String {
@@ -86,7 +92,9 @@ struct ChildProcess {
                   let data = FileManager.default.contents(atPath: path) else { return "" }
             return String(decoding: data, as: UTF8.self)
         }
+        // GNU time writes "Command exited with non-zero status N" before the number.
+        let memory = memoryPath.flatMap { read($0).split(separator: "\n").last.flatMap { Int($0) } }
         return Outcome(status: code, killedBySignal: signaled, stdout: read(stdoutPath), stderr: read(stderrPath),
-                       peakMemoryKB: Int(usage.ru_maxrss))
+                       peakMemoryKB: memory)
     }
 }

@@ -46,7 +46,8 @@ public enum AtomicFile {
         for input in inputs {
             var inputInfo = stat()
             if stat(input, &inputInfo) == 0, inputInfo.st_dev == info.st_dev, inputInfo.st_ino == info.st_ino {
-                throw FlowError.badInput("\(shown): is an input of this command (\(SafeText.escaped(input, limit: 240))); choose another output file")
+                let input = SafeText.escaped(input, limit: 240)
+                throw FlowError.badInput("\(shown): is an input of this command (\(input)); choose another output file")
             }
         }
         return info.st_mode & 0o777

@@ -86,7 +86,10 @@ public struct Checkpoint: Sendable {
     public static func read(path: String) throws -> Checkpoint {
         let shown = SafeText.escaped(path, limit: 240)
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw FlowError.badInput("\(shown): cannot read the file (\(DescriptorWriter.message(errno)))") }
+        func cannotRead(_ code: Int32) -> FlowError {
+            .badInput("\(shown): cannot read the file (\(DescriptorWriter.message(code)))")
+        }
+        guard descriptor >= 0 else { throw cannotRead(errno) }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
@@ -94,8 +97,8 @@ public struct Checkpoint: Sendable {
         }
         let size = Int(info.st_size)
         guard size <= maximumFileSize else {
-            throw FlowError.badInput(
-                "\(shown): not a flow-explorer checkpoint: the file has \(size) bytes, more than any checkpoint (\(maximumFileSize))")
+            throw FlowError.badInput("\(shown): not a flow-explorer checkpoint: "
+                                     + "the file has \(size) bytes, more than any checkpoint (\(maximumFileSize))")
         }
         var data = Data(count: size)
         var done = 0
@@ -109,7 +112,7 @@ public struct Checkpoint: Sendable {
             }
             return 0
         }
-        guard failure == 0 else { throw FlowError.badInput("\(shown): cannot read the file (\(DescriptorWriter.message(failure)))") }
+        guard failure == 0 else { throw cannotRead(failure) }
         return try decode(data.prefix(done), name: path)
     }
 
@@ -145,7 +148,10 @@ public struct Checkpoint: Sendable {
                     let key = "\(prefix)layers.\(l).\(suffix)"
                     expectedNames.insert(key)
                     guard let t = tensors[key] else { throw fail("tensor \(key) is missing") }
-                    guard t.shape == tensorShape else { throw fail("tensor \(key) has shape \(t.shape), expected \(tensorShape)") }
+                    guard t.shape == tensorShape else {
+                        let shown = t.shape.count <= 4 ? "\(t.shape)" : "\(t.shape.count) dimensions"
+                        throw fail("tensor \(key) has shape \(shown), expected \(tensorShape)")
+                    }
                     guard t.values.allSatisfy(\.isFinite) else { throw fail("tensor \(key) holds NaN or infinite values") }
                     if let big = t.values.first(where: { abs($0) > maximumWeightMagnitude }) {
                         throw fail("tensor \(key) holds the weight \(big), beyond the largest allowed magnitude 1e6")
@@ -155,7 +161,7 @@ public struct Checkpoint: Sendable {
             }
         }
         if let unexpected = Set(tensors.keys).subtracting(expectedNames).sorted().first {
-            throw fail("unexpected tensor \(unexpected)")
+            throw fail("unexpected tensor \(SafeText.escaped(unexpected))")
         }
         var extra = meta
         for key in ["format", "format_version", "method", "dataset", "seed", "iterations", "width", "depth", "embedding_size", "step_conditioned"] {

@@ -16,7 +16,8 @@ public enum PointsCSV {
     public static func read(path: String) throws -> [Float] {
         let shown = SafeText.escaped(path, limit: 240)
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw FlowError.badInput("\(shown): cannot read the file (\(DescriptorWriter.message(errno)))") }
+        func cannotRead() -> FlowError { .badInput("\(shown): cannot read the file (\(DescriptorWriter.message(errno)))") }
+        guard descriptor >= 0 else { throw cannotRead() }
         defer { close(descriptor) }
         var parser = Parser(name: path)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -24,7 +25,7 @@ public enum PointsCSV {
             let n = chunk.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw FlowError.badInput("\(shown): cannot read the file (\(DescriptorWriter.message(errno)))")
+                throw cannotRead()
             }
             if n == 0 { break }
             try parser.consume(chunk[0..<n])

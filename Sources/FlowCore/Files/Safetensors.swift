@@ -69,7 +69,8 @@ public enum Safetensors {
         let headerLength = Int(n)
         guard 8 + headerLength <= bytes.count else { throw fail("header length \(n) runs past the end of the file") }
         guard headerLength >= 2, bytes[8] == UInt8(ascii: "{") else { throw fail("the header is not a JSON object") }
-        guard let json = try? JSONSerialization.jsonObject(with: Data(UnsafeRawBufferPointer(rebasing: bytes[8..<(8 + headerLength)]))),
+        let header = Data(UnsafeRawBufferPointer(rebasing: bytes[8..<(8 + headerLength)]))
+        guard let json = try? JSONSerialization.jsonObject(with: header),
               let object = json as? [String: Any]
         else { throw fail("the header is not valid JSON") }
 
@@ -113,7 +114,8 @@ public enum Safetensors {
         for span in spans {
             guard span.begin == expected else {
                 let shown = SafeText.escaped(span.name)
-                throw fail(span.begin < expected ? "tensor '\(shown)' overlaps another" : "there is a hole before tensor '\(shown)'")
+                throw fail(span.begin < expected
+                    ? "tensor '\(shown)' overlaps another" : "there is a hole before tensor '\(shown)'")
             }
             expected = span.end
         }

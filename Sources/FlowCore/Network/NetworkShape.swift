@@ -48,7 +48,8 @@ public struct NetworkShape: Sendable, Equatable, Codable {
             return "embedding size must be an even number between 2 and 512"
         }
         if parameterCount > Self.maximumParameterCount {
-            return "the network would have \(parameterCount) parameters, more than \(Self.maximumParameterCount): lower the width or depth"
+            return "the network would have \(parameterCount) parameters, "
+                + "more than \(Self.maximumParameterCount): lower the width or depth"
         }
         return nil
     }

@@ -51,8 +51,8 @@ public final class Trainer {
         }
         if let initial {
             guard initial.method == config.method else {
-                throw FlowError.badInput(
-                    "the initial checkpoint (--init) is a \(initial.method.rawValue) model and this run trains \(config.method.rawValue): the methods must match")
+                throw FlowError.badInput("the initial checkpoint (--init) is a \(initial.method.rawValue) model and this run "
+                                         + "trains \(config.method.rawValue): the methods must match")
             }
             guard initial.shape == shape else { throw FlowError.badInput("the initial checkpoint's network shape differs from this run's") }
             parameters = initial.ema
