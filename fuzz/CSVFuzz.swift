@@ -14,7 +14,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         guard try PointsCSV.parse(PointsCSV.text(points), name: "re-encoded.csv") == points else {
             fatalError("points do not survive a round trip")
         }
-    } catch is FlowError {
+    } catch let error as FlowError {
+        // Lines are quoted with their control characters escaped and cut short.
+        guard !SafeText.hasControlCharacters(error.description) else { fatalError("a control character in: \(error)") }
+        guard error.description.count <= 400 else { fatalError("a message of \(error.description.count) characters") }
     } catch {
         fatalError("PointsCSV.parse threw a non-FlowError: \(error)")
     }

@@ -24,6 +24,18 @@ enum MakeSeeds {
                                         extra: ["final_loss": "0.5"])
             try write(checkpoint.encoded(), "safetensors", name + ".safetensors")
         }
+        // Metadata values with control characters: a dataset name with escape sequences (refused)
+        // and other values with them (kept as they are, never shown raw).
+        let small = NetworkShape(width: 2, depth: 1, embeddingSize: 2)
+        let weights = (0..<small.parameterCount).map { Float($0 % 5) * 0.1 }
+        for (name, dataset, extra) in [
+            ("escape-dataset", "\u{1b}]0;title\u{07}\u{1b}[2J.csv", ["final_loss": "0.5"]),
+            ("escape-extra", "moons", ["teacher": "\u{1b}[31m/tmp/t.safetensors\u{9b}", "note": "\r\n\u{7f}"]),
+        ] {
+            let checkpoint = Checkpoint(method: .fm, dataset: dataset, seed: 1, iterations: 2, shape: small,
+                                        parameters: weights, ema: weights, extra: extra)
+            try write(checkpoint.encoded(), "safetensors", name + ".safetensors")
+        }
         // A generic safetensors file (not a checkpoint), and one with no tensors.
         try write(Safetensors.encode(tensors: ["a": .init(shape: [2, 2], values: [1, 2, 3, 4]), "b": .init(shape: [0], values: [])],
                                      metadata: ["k": "v"]), "safetensors", "generic.safetensors")
@@ -35,5 +47,8 @@ enum MakeSeeds {
         try write(Data(PointsCSV.text([1, 2, -3.5, 4, 0.125, 1e-3]).utf8), "csv", "written.csv")
         try write(Data("1,2\r\n3,4\r\n".utf8), "csv", "crlf.csv")
         try write(Data(" x , y \n\n  1.5 , -2e3 \n\t\n7,8".utf8), "csv", "spaces.csv")
+        // Lines with control characters (escape sequences, a C1 CSI, DEL, NUL).
+        try write(Data("x,y\n1,2\n\u{1b}]0;t\u{07},\u{1b}[2J\n".utf8), "csv", "escape.csv")
+        try write(Data("1,2\n\u{9b}31m,\u{7f}\u{0}\n".utf8), "csv", "c1.csv")
     }
 }

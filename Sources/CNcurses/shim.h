@@ -46,10 +46,15 @@ static inline int cn_put(WINDOW *win, int y, int x, wchar_t ch, attr_t attrs, sh
   return mvwadd_wch(win, y, x, &cell);
 }
 
-/* Terminal restoration. `cn_active` is set while curses owns the terminal. */
+/* Terminal restoration. `cn_active` is set while curses owns the terminal; `cn_cleanup`, when set,
+   runs in every handler before the process ends (it removes temporary files; it must be
+   async-signal-safe). Both are static: set them from the Swift file that installs the handlers. */
 static volatile sig_atomic_t cn_active = 0;
+static void (*volatile cn_cleanup)(void) = NULL;
+static volatile sig_atomic_t cn_atexit_installed = 0;
 
 static inline void cn_set_active(int active) { cn_active = active; }
+static inline void cn_set_cleanup(void (*cleanup)(void)) { cn_cleanup = cleanup; }
 
 /* Leaves curses mode once (idempotent); used by atexit, the signal handlers and normal exit. */
 static inline void cn_restore(void) {
@@ -59,39 +64,47 @@ static inline void cn_restore(void) {
   }
 }
 
-/* SIGTERM, SIGHUP, SIGINT, SIGQUIT: restore the terminal and exit with 128 + signal. */
+/* HUP, INT, QUIT, TERM, USR1, USR2, ALRM, PIPE, XCPU, XFSZ, VTALRM, PROF: restore the terminal,
+   clean up and exit with 128 + signal (no core, no backtrace). */
 static inline void cn_exit_handler(int sig) {
   cn_restore();
+  if (cn_cleanup) cn_cleanup();
   _exit(128 + sig);
 }
 
-/* Crashes (Swift traps raise SIGILL / SIGTRAP): restore, then die of the same signal. */
+/* Crashes (Swift traps raise SIGILL / SIGTRAP): restore, clean up, then die of the same signal. */
 static inline void cn_crash_handler(int sig) {
   cn_restore();
+  if (cn_cleanup) cn_cleanup();
   signal(sig, SIG_DFL);
   raise(sig);
 }
 
-/* Installs the handlers above (before initscr, so ncurses keeps its own SIGTSTP / SIGWINCH
-   handling and does not install its SIGINT / SIGTERM ones) and an atexit hook. */
-static inline void cn_install_signal_handlers(void) {
+/* Installs `handler` for `sig`; with `keep_ignored`, a signal the parent set to be ignored (nohup,
+   `trap '' HUP`) stays ignored. */
+static inline void cn_handle(int sig, void (*handler)(int), int flags, int keep_ignored) {
   struct sigaction action;
+  if (keep_ignored && sigaction(sig, NULL, &action) == 0 && action.sa_handler == SIG_IGN) return;
   memset(&action, 0, sizeof action);
   sigemptyset(&action.sa_mask);
-  action.sa_handler = cn_exit_handler;
-  sigaction(SIGTERM, &action, NULL);
-  sigaction(SIGHUP, &action, NULL);
-  sigaction(SIGINT, &action, NULL);
-  sigaction(SIGQUIT, &action, NULL);
-  action.sa_handler = cn_crash_handler;
-  action.sa_flags = SA_RESETHAND | SA_NODEFER;
-  sigaction(SIGSEGV, &action, NULL);
-  sigaction(SIGBUS, &action, NULL);
-  sigaction(SIGILL, &action, NULL);
-  sigaction(SIGTRAP, &action, NULL);
-  sigaction(SIGFPE, &action, NULL);
-  sigaction(SIGABRT, &action, NULL);
-  atexit(cn_restore);
+  action.sa_handler = handler;
+  action.sa_flags = flags;
+  sigaction(sig, &action, NULL);
+}
+
+/* Installs the handlers above (before initscr, so ncurses keeps its own SIGTSTP / SIGWINCH
+   handling and does not install its SIGINT / SIGTERM ones) and an atexit hook, once. */
+static inline void cn_install_signal_handlers(int keep_ignored) {
+  static const int exits[] = {SIGTERM, SIGHUP,  SIGINT,  SIGQUIT,   SIGUSR1, SIGUSR2,
+                              SIGALRM, SIGPIPE, SIGXCPU, SIGXFSZ,   SIGVTALRM, SIGPROF};
+  static const int crashes[] = {SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGABRT, SIGSYS};
+  for (size_t i = 0; i < sizeof exits / sizeof exits[0]; i++) cn_handle(exits[i], cn_exit_handler, 0, keep_ignored);
+  for (size_t i = 0; i < sizeof crashes / sizeof crashes[0]; i++)
+    cn_handle(crashes[i], cn_crash_handler, SA_RESETHAND | SA_NODEFER, 0);
+  if (!cn_atexit_installed) {
+    cn_atexit_installed = 1;
+    atexit(cn_restore);
+  }
 }
 
 /* Ctrl-Z in raw mode arrives as a key: leave curses, stop (SIGSTOP cannot be caught), and come

@@ -79,6 +79,10 @@ public struct AppState: Sendable {
         size.width >= Self.minimumSize.width && size.height >= Self.minimumSize.height
     }
 
+    /// The dataset as shown on screen and in pictures: control characters escaped, at most 60
+    /// characters (a CSV path comes from the command line or a checkpoint).
+    public var displayDataset: String { SafeText.escaped(dataset, limit: 60) }
+
     /// The file `s` saves to: flow-explorer-<method>-<dataset>.safetensors in the current directory
     /// (a CSV dataset contributes its file name without directory and extension).
     public var checkpointFileName: String {

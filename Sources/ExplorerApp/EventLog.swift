@@ -1,30 +1,49 @@
+import FlowCore
 import Foundation
 
 /// Appends one line per UI event to a file (`--event-log FILE`): keys handled, resizes, frames
 /// drawn with their build time, snapshots received. Lines look like
 /// `12.345 frame build_ms=0.82 size=120x40`, the first field being seconds since start.
+///
+/// Writes go through `DescriptorWriter`: the first that fails (a full disk, `/dev/full`) stops
+/// the log and is kept in `failure`, and the UI goes on.
 public final class EventLog {
-    private let handle: FileHandle
+    private let descriptor: Int32
     private let start = ContinuousClock.now
+    /// Why logging stopped (the first failed write), or nil while it works.
+    public private(set) var failure: String?
+    private let shownPath: String
 
-    /// Opens `path` for appending, creating it when missing.
-    public init(path: String) throws {
-        if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw CocoaError(.fileWriteNoPermission)
+    /// Opens `path` for appending, creating it (mode 0644 minus the umask) when missing. Throws a
+    /// one-line `FlowError` when it cannot be opened (a folder, no permission) or when it is one
+    /// of `inputs` (the files the UI reads: appending would change them).
+    public init(path: String, inputs: [String] = []) throws {
+        shownPath = SafeText.escaped(path, limit: 240)
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw FlowError.badInput("\(shownPath): cannot open the event log (\(DescriptorWriter.message(errno)))")
+        }
+        var info = stat()
+        fstat(fd, &info)
+        for input in inputs {
+            var inputInfo = stat()
+            if stat(input, &inputInfo) == 0, inputInfo.st_dev == info.st_dev, inputInfo.st_ino == info.st_ino {
+                close(fd)
+                throw FlowError.badInput("\(shownPath): is an input of this command; choose another event log")
             }
         }
-        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        handle.seekToEndOfFile()
+        descriptor = fd
     }
 
-    deinit { try? handle.close() }
+    deinit { close(descriptor) }
 
-    /// Writes `text` after a timestamp.
+    /// Writes `text` after a timestamp; after a failed write, nothing.
     public func write(_ text: String) {
+        guard failure == nil else { return }
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        handle.write(Data((String(format: "%.3f", seconds) + " " + text + "\n").utf8))
+        let code = DescriptorWriter.write(String(format: "%.3f", seconds) + " " + text + "\n", to: descriptor)
+        if code != 0 { failure = "\(shownPath): the event log stopped: \(DescriptorWriter.message(code))" }
     }
 }
 

@@ -24,7 +24,7 @@ public struct RunRecipe: Sendable, Equatable {
     public init(_ state: AppState) {
         let seed = "--seed \(state.seed)"
         let lr = state.learningRate.map { " --lr \($0)" } ?? ""
-        let dataset = "--dataset \(Self.shellQuoted(state.dataset))"
+        let dataset = "--dataset \(Self.shellQuoted(SafeText.escaped(state.dataset, limit: 240)))"
         let method = state.method.rawValue
         tui = "flow-explorer tui --method \(method) \(dataset) \(seed)\(lr)"
         let iteration = state.snapshot?.iteration ?? 0

@@ -42,7 +42,7 @@ public enum SVGExport {
     /// The line under the heading: method, dataset, seed, K and iteration.
     static func subtitle(_ state: AppState) -> String {
         let iteration = state.snapshot?.visuals?.iteration ?? state.snapshot?.iteration ?? 0
-        return "\(state.method.rawValue) on \(state.dataset), seed \(state.seed), K=\(state.steps), iteration \(iteration)"
+        return "\(state.method.rawValue) on \(state.displayDataset), seed \(state.seed), K=\(state.steps), iteration \(iteration)"
     }
 
     /// The document for `state`'s view, or nil while the worker has published no pictures yet.

@@ -29,6 +29,8 @@ public struct WorkerSettings: Sendable {
     /// Adam's learning rate (`--lr`) for the model; nil keeps `TrainingConfig`'s default. The
     /// internal cd teacher always trains with the default.
     public var learningRate: Float?
+    /// The files the run reads (`--load`, a CSV dataset): `s` and `e` never write over them.
+    public var inputs: [String] = []
 
     public init(method: Method, dataset: String, seed: UInt64, initial: Checkpoint? = nil) {
         self.method = method
@@ -243,7 +245,8 @@ private final class WorkerLoop {
         paused = true
         chunk = LossChunk()
         snapshot.iteration = iteration
-        snapshot.divergence = "training diverged at iteration \(iteration) (\(reason)): press r to reset (try a lower --lr)"
+        let advice = trainer?.divergenceAdvice ?? "try a lower --lr"
+        snapshot.divergence = "training diverged at iteration \(iteration) (\(reason)): press r to reset (\(advice))"
         note(snapshot.divergence!)
         maybePublish(force: true)
     }
@@ -334,7 +337,7 @@ private final class WorkerLoop {
         case .save(let path):
             if let trainer {
                 do {
-                    try trainer.checkpoint().write(to: path)
+                    try trainer.checkpoint().write(to: path, inputs: settings.inputs)
                     note("saved \(path)")
                 } catch {
                     note("save failed: \(error)")
@@ -345,7 +348,7 @@ private final class WorkerLoop {
             maybePublish(force: true)
         case .export(let path, let contents):
             do {
-                try AtomicFile.write(Data(contents.utf8), to: path)
+                try AtomicFile.write(Data(contents.utf8), to: path, inputs: settings.inputs)
                 note("wrote \(path)")
             } catch {
                 note("export failed: \(error)")

@@ -27,7 +27,7 @@ public func render(_ state: AppState, into buffer: inout CellBuffer) {
     let caption = ViewRenderer(state: state).draw(into: &buffer, in: bands[1])
     // A diverged run keeps its last pictures; the caption line says why training stopped.
     buffer.write(
-        " " + (state.snapshot?.divergence ?? caption), in: bands[2], alignment: .left,
+        SafeText.escaped(" " + (state.snapshot?.divergence ?? caption), limit: Int.max), in: bands[2], alignment: .left,
         style: Style(dim: state.palette != .monochrome))
     drawLosses(state, into: &buffer, in: bands[3])
     drawStatus(state, into: &buffer, in: bands[4])
@@ -71,12 +71,13 @@ func statusText(_ state: AppState) -> String {
     let iteration = snap?.iteration ?? 0
     let rate = snap.map { Int($0.iterationsPerSecond.rounded()) } ?? 0
     var parts = [
-        state.method.rawValue, state.dataset, "it \(iteration)", "\(rate) it/s", "K=\(state.steps)",
+        state.method.rawValue, state.displayDataset, "it \(iteration)", "\(rate) it/s", "K=\(state.steps)",
         "t=\(format(state.t, 2))", "seed \(state.seed)", state.paused ? "paused" : "running",
     ]
     if let phase = snap?.phase { parts.append(phase) }
     if let notice = state.notice { parts.append(notice) }
-    return " " + parts.joined(separator: sep)
+    // Notices can quote paths and file content: no control character reaches the screen.
+    return SafeText.escaped(" " + parts.joined(separator: sep), limit: Int.max)
 }
 
 private func drawStatus(_ state: AppState, into buffer: inout CellBuffer, in rect: Rect) {

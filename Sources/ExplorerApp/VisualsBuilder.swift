@@ -83,9 +83,11 @@ public struct VisualsBuilder: Sendable {
             compare.append(.init(label: "\(other.rawValue) K=\(k)", points: points, sw2: metric.distance(points, data)))
         }
 
-        // Consistency: x_t on exact paths at t = i/8, joined to f(x_t, t).
+        // Consistency: x_t on exact paths at t = i/8, joined to f(x_t, t). The starts follow the
+        // trajectory view's when there is noise enough, else they are the last m noise points.
         let m = min(Self.consistencyPaths, n)
-        let cStarts = Array(noise[(2 * pathCount)..<(2 * (pathCount + m))].prefix(2 * m))
+        let first = min(pathCount, n - m)
+        let cStarts = Array(noise[(2 * first)..<(2 * (first + m))])
         var unused = SplitMix64(seed: 0)
         let cFrames = Sampler.rk4.run(model: exact, noise: cStarts, steps: 32, trajectory: true, rng: &unused)
         let cPaths = Self.paths(from: cFrames, count: cStarts.count / 2)

@@ -11,7 +11,8 @@ import TerminalCanvas
 ///
 /// Lifecycle: `init` sets the locale (`setlocale(LC_CTYPE, "")`, so wide characters such as
 /// braille print), installs signal handlers that restore the terminal on SIGTERM, SIGHUP, SIGINT,
-/// SIGQUIT and crashes (see `shim.h`), then enters curses mode: raw input (Ctrl-C and Ctrl-Z arrive
+/// SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF (exit status
+/// 128 + signal) and crashes (see `shim.h`), then enters curses mode: raw input (Ctrl-C and Ctrl-Z arrive
 /// as keys), no echo, keypad on, cursor hidden. `shutdown()` (also run at exit) restores the
 /// terminal. Use from one thread only: ncurses is not thread-safe.
 ///
@@ -35,12 +36,31 @@ public final class NcursesDevice: TerminalDevice {
         var background: Int16
     }
 
+    /// The largest terminal the app draws on: a bigger one (or `LINES` / `COLUMNS` beyond it)
+    /// is used up to this size, so that no frame buffer grows past 500,000 cells.
+    public static let maximumSize = Size(width: 1000, height: 500)
+
+    /// Installs the signal handlers of `shim.h` without entering curses mode, for the command
+    /// line: each handled signal runs `cleanup` (which must be async-signal-safe, e.g. remove
+    /// temporary files) and exits with 128 + signal, quietly; after `init` they also restore the
+    /// terminal. With `keepIgnored`, signals the parent process ignores (nohup) stay ignored.
+    public static func installSignalHandlers(cleanup: (@convention(c) () -> Void)?, keepIgnored: Bool) {
+        cn_set_cleanup(cleanup)
+        cn_install_signal_handlers(keepIgnored ? 1 : 0)
+    }
+
     /// Enters curses mode on the controlling terminal. Returns nil when the terminal cannot be
-    /// initialised (for example `TERM` is unset or unknown).
+    /// initialised (for example `TERM` is unset or unknown). `LINES` and `COLUMNS` beyond
+    /// `maximumSize` are lowered to it before ncurses reads them.
     public init?(environment: [String: String]) {
         setlocale(LC_CTYPE, "")
-        cn_install_signal_handlers()
+        cn_install_signal_handlers(0)
         guard let term = environment["TERM"], !term.isEmpty, term != "dumb" else { return nil }
+        for (name, limit) in [("LINES", Self.maximumSize.height), ("COLUMNS", Self.maximumSize.width)] {
+            if let value = environment[name], let number = Int(value), number > limit {
+                setenv(name, String(limit), 1)
+            }
+        }
         // newterm fails softly where initscr would exit the process.
         guard let window = cn_start() else { return nil }
         self.window = window
@@ -71,9 +91,10 @@ public final class NcursesDevice: TerminalDevice {
         cn_restore()
     }
 
-    /// The terminal size in cells.
+    /// The terminal size in cells, at most `maximumSize`.
     public var size: Size {
-        Size(width: Int(getmaxx(window)), height: Int(getmaxy(window)))
+        Size(width: min(Int(getmaxx(window)), Self.maximumSize.width),
+             height: min(Int(getmaxy(window)), Self.maximumSize.height))
     }
 
     /// Copies `buffer` onto the screen and sends only the changed cells (one `wrefresh`).
@@ -84,7 +105,9 @@ public final class NcursesDevice: TerminalDevice {
         for y in 0..<size.height {
             for x in 0..<size.width {
                 let cell = (y < rows && x < columns) ? buffer[x, y] : Cell.blank
-                let scalar = cell.character.unicodeScalars.first?.value ?? 32
+                var scalar = cell.character.unicodeScalars.first?.value ?? 32
+                // A control character would reach the terminal as a control sequence: show '?'.
+                if scalar < 0x20 || (0x7F...0x9F).contains(scalar) { scalar = 0x3F }
                 var attrs = cn_a_normal()
                 if cell.style.bold { attrs |= boldAttr }
                 if cell.style.dim { attrs |= dimAttr }

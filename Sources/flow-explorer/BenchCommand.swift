@@ -58,7 +58,7 @@ struct BenchCommand: ParsableCommand {
         let batch = TrainingConfig(method: .fm).batchSize
         let frameMilliseconds = Self.frameMilliseconds()
         if json {
-            print(JSON.object([
+            try Console.line(JSON.object([
                 ("machine", .string(Self.machine())),
                 ("rows", .array(rows.map { row in
                     .object([("method", .string(row.method.rawValue)), ("steps_per_second", .number(row.stepsPerSecond.rounded())),
@@ -68,13 +68,13 @@ struct BenchCommand: ParsableCommand {
                 ("frame_ms", .number((frameMilliseconds * 100).rounded() / 100)),
             ]).text)
         } else {
-            print("\(Self.machine()); one thread, batch \(batch), median of \(repeats)")
-            print("method     steps/s   samples/s   GFLOP/s")
+            try Console.line("\(Self.machine()); one thread, batch \(batch), median of \(repeats)")
+            try Console.line("method     steps/s   samples/s   GFLOP/s")
             for row in rows {
-                print(row.method.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+                try Console.line(row.method.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
                       + String(format: "%9.0f %11.0f %9.1f", row.stepsPerSecond, row.stepsPerSecond * Double(batch), row.gflops))
             }
-            print(String(format: "UI compare frame, 200x60, 4096 points per panel: %.2f ms", frameMilliseconds))
+            try Console.line(String(format: "UI compare frame, 200x60, 4096 points per panel: %.2f ms", frameMilliseconds))
         }
     }
 

@@ -5,11 +5,11 @@ struct DatasetsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "datasets", abstract: "List the built-in 2D datasets.")
 
-    func run() {
+    func run() throws {
         for toy in ToyDataset.allCases {
-            print(toy.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0) + toy.summary)
+            try Console.line(toy.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0) + toy.summary)
         }
-        print("FILE.csv".padding(toLength: 14, withPad: " ", startingAt: 0)
+        try Console.line("FILE.csv".padding(toLength: 14, withPad: " ", startingAt: 0)
               + "your own points: two numeric columns x,y, header optional, at most \(PointsCSV.maximumRows) rows")
     }
 }

@@ -15,7 +15,8 @@ struct EvalCommand: ParsableCommand {
 
     @Argument(help: "A checkpoint written by `flow-explorer train`.") var file: String
     @Option(help: "Comma-separated step counts K.") var steps = "1,2,4,8,16,32,64,128"
-    @Option(help: "Model and data samples per row (energy distance uses at most 2048).") var samples = 4096
+    @Option(parsing: .unconditional, help: "Model and data samples per row (energy distance uses at most 2048).")
+    var samples = 4096
     @Option(help: "Seed of the noise and the data.") var seed: UInt64 = 0
     @Option(help: "Only these samplers (comma-separated).") var sampler: String?
     @Option(help: "A flow-matching checkpoint whose RK4 trajectories (128 steps) measure a consistency model's self-consistency error.")
@@ -34,32 +35,39 @@ struct EvalCommand: ParsableCommand {
                 return s
             }
         }
-        let dataset = try Dataset.named(checkpoint.dataset)
+        // Every input is loaded and checked before the evaluation starts.
+        let teacherCheckpoint = try teacher.map { try Checkpoint.read(path: $0) }
+        if let teacherCheckpoint {
+            guard teacherCheckpoint.method == .fm else { throw ValidationError("--teacher must be a flow-matching checkpoint") }
+            guard checkpoint.method.isConsistency else {
+                throw ValidationError("--teacher measures consistency models (cd, ct) only")
+            }
+        }
+        let dataset = try checkpoint.loadDataset(path: file)
         let model = Model(checkpoint: checkpoint)
         let result = Evaluation.run(model: model, dataset: dataset, steps: stepList,
                                     samples: samples, seed: seed, samplers: samplers)
-        var consistency: SelfConsistency.Result?
-        if let teacher {
-            let teacherCheckpoint = try Checkpoint.read(path: teacher)
-            guard teacherCheckpoint.method == .fm else { throw ValidationError("--teacher must be a flow-matching checkpoint") }
-            guard checkpoint.method.isConsistency else { throw ValidationError("--teacher measures consistency models (cd, ct) only") }
-            consistency = SelfConsistency.evaluate(model: model, teacher: Model(checkpoint: teacherCheckpoint), seed: seed)
+        guard result.rows.allSatisfy({ $0.sw2.isFinite && $0.energy.isFinite }) else {
+            throw FlowError.badInput("\(SafeText.escaped(file, limit: 240)): the model's samples are not finite numbers")
+        }
+        let consistency = teacherCheckpoint.map {
+            SelfConsistency.evaluate(model: model, teacher: Model(checkpoint: $0), seed: seed)
         }
         if json {
             let rows = result.rows.map { row in
                 JSON.object([("sampler", .string(row.sampler.rawValue)), ("steps", .integer(row.steps)),
                              ("sw2", .number(row.sw2)), ("energy", .number(row.energy))])
             }
-            print(JSON.object([
+            try Console.line(JSON.object([
                 ("method", .string(checkpoint.method.rawValue)), ("dataset", .string(checkpoint.dataset)),
                 ("iterations", .integer(checkpoint.iterations)), ("samples", .integer(samples)),
                 ("floor", .object([("sw2", .number(result.floorSW2)), ("energy", .number(result.floorEnergy))])),
                 ("rows", .array(rows)),
             ] + (consistency.map { [("self_consistency", JSON.number($0.error))] } ?? [])).text)
         } else {
-            print(EvalTable.text(result, checkpoint: checkpoint, samples: samples))
+            try Console.line(EvalTable.text(result, checkpoint: checkpoint, samples: samples))
             if let consistency {
-                print(String(format: "self-consistency error (mean |f(x_t, t) - x_1| on 512 RK4 trajectories of the teacher): %.4f", consistency.error))
+                try Console.line(String(format: "self-consistency error (mean |f(x_t, t) - x_1| on 512 RK4 trajectories of the teacher): %.4f", consistency.error))
             }
         }
     }
@@ -68,7 +76,8 @@ struct EvalCommand: ParsableCommand {
 /// The human-readable quality table.
 enum EvalTable {
     static func text(_ result: Evaluation, checkpoint: Checkpoint, samples: Int) -> String {
-        var lines = ["\(checkpoint.method.title) on \(checkpoint.dataset), \(checkpoint.iterations) iterations, seed \(checkpoint.seed); \(samples) samples",
+        let dataset = SafeText.escaped(checkpoint.dataset, limit: 240)
+        var lines = ["\(checkpoint.method.title) on \(dataset), \(checkpoint.iterations) iterations, seed \(checkpoint.seed); \(samples) samples",
                      "sampler       steps      SW2   energy"]
         for row in result.rows {
             lines.append(row.sampler.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlowCore
 import Foundation
+import NcursesTerminal
 
 @main
 struct FlowExplorer: ParsableCommand {
@@ -21,20 +22,34 @@ struct FlowExplorer: ParsableCommand {
     )
 
     /// Every error ends the process with a one-line message on stderr and exit code 2 (bad
-    /// input); `--help` and `--version` print and exit 0.
+    /// input); `--help` and `--version` print and exit 0. A failed write to stdout ends it with
+    /// exit code 1 (quietly on a closed pipe); a failed write to stderr is ignored. Handled signals
+    /// remove the temporary files of writes in progress and exit with 128 + signal, quietly.
     static func main() {
+        AtomicFile.prepare()
+        NcursesDevice.installSignalHandlers(cleanup: { TemporaryFiles.removeAll() }, keepIgnored: true)
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let failure as Console.OutputFailure {
+            if failure.code != EPIPE {
+                Console.error("flow-explorer: cannot write to stdout (\(DescriptorWriter.message(failure.code)))\n")
+            }
+            Foundation.exit(1)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
-                print(fullMessage(for: error))
+                do {
+                    try Console.line(fullMessage(for: error))
+                } catch {
+                    Foundation.exit(1)
+                }
                 Foundation.exit(0)
             }
             let message = (error as? FlowError)?.description ?? self.message(for: error)
             let line = message.split(separator: "\n").first.map(String.init) ?? "failed"
-            FileHandle.standardError.write(Data("flow-explorer: \(line)\n".utf8))
+            // The message may quote a path or file content: no control character reaches stderr.
+            Console.error("flow-explorer: \(SafeText.escaped(line, limit: 1000))\n")
             Foundation.exit(2)
         }
     }

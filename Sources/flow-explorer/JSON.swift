@@ -5,6 +5,7 @@ import Foundation
 enum JSON {
     case number(Double)
     case integer(Int)
+    case unsigned(UInt64)
     case string(String)
     case bool(Bool)
     case array([JSON])
@@ -15,6 +16,7 @@ enum JSON {
         switch self {
         case .number(let v): v.isFinite ? formatted(v) : "null"
         case .integer(let v): String(v)
+        case .unsigned(let v): String(v)
         case .string(let s): JSONString.quoted(s)
         case .bool(let b): b ? "true" : "false"
         case .array(let items): "[" + items.map(\.text).joined(separator: ",") + "]"

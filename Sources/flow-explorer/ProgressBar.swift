@@ -1,10 +1,12 @@
+import FlowCore
 import Foundation
 
 /// A one-line progress bar on stderr, redrawn at most ten times a second; silent when disabled
-/// (stderr is not a terminal).
+/// (stderr is not a terminal). When a write fails (the terminal went away: EIO) the bar stops
+/// drawing and training carries on.
 final class ProgressBar {
     let total: Int
-    let enabled: Bool
+    private(set) var enabled: Bool
     let start = Date()
     var lastDraw = Date.distantPast
 
@@ -22,11 +24,14 @@ final class ProgressBar {
         let filled = total > 0 ? width * done / total : width
         let rate = Double(done) / max(now.timeIntervalSince(start), 1e-9)
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        let line = "\r[\(bar)] \(done)/\(total)  " + String(format: "loss %.4f  %.0f it/s ", loss, rate)
-        FileHandle.standardError.write(Data(line.utf8))
+        draw("\r[\(bar)] \(done)/\(total)  " + String(format: "loss %.4f  %.0f it/s ", loss, rate))
     }
 
     func finish() {
-        if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
+        if enabled { draw("\n") }
+    }
+
+    private func draw(_ text: String) {
+        if !Console.error(text) { enabled = false }
     }
 }

@@ -27,10 +27,10 @@ struct RenderCommand: ParsableCommand {
     @Argument(help: "A checkpoint written by `flow-explorer train`.") var file: String?
     @Option(help: "Dataset to show with an untrained model, instead of a checkpoint.") var dataset: String?
     @Option(help: "samples, trajectories, consistency or compare.") var view: ViewKind = .samples
-    @Option(help: "Frame width in cells.") var width = 100
-    @Option(help: "Frame height in cells.") var height = 32
-    @Option(help: "Number of steps K (1 to 128).") var steps = 1
-    @Option(help: "Points per picture.") var count = 4096
+    @Option(parsing: .unconditional, help: "Frame width in cells.") var width = 100
+    @Option(parsing: .unconditional, help: "Frame height in cells.") var height = 32
+    @Option(parsing: .unconditional, help: "Number of steps K (1 to 128).") var steps = 1
+    @Option(parsing: .unconditional, help: "Points per picture.") var count = 4096
     @Option(help: "Seed of the noise.") var seed: UInt64 = 0
     @Flag(help: "ASCII characters only.") var ascii = false
     @Option(help: "text (the terminal frame) or svg (a picture for slides).") var format: RenderFormat = .text
@@ -42,24 +42,28 @@ struct RenderCommand: ParsableCommand {
             throw ValidationError("--width must be 10...1000 and --height 5...500")
         }
         guard (64...100_000).contains(count) else { throw ValidationError("--count must be between 64 and 100000") }
+        if let out { try AtomicFile.checkTarget(out, inputs: [file, dataset].compactMap { $0 }) }
         let method: Method
         let datasetName: String
         let model: Model
         let iteration: Int
+        let data: Dataset
         if let file {
             guard dataset == nil else { throw ValidationError("give a checkpoint or --dataset, not both") }
             let checkpoint = try Checkpoint.read(path: file)
             method = checkpoint.method
             datasetName = checkpoint.dataset
+            data = try checkpoint.loadDataset(path: file)
             model = Model(checkpoint: checkpoint)
             iteration = checkpoint.iterations
         } else if let dataset {
+            data = try Dataset.named(dataset)
             let trainer = try Trainer(
                 config: {
                     var c = TrainingConfig(method: .fm)
                     c.seed = seed
                     return c
-                }(), dataset: try Dataset.named(dataset))
+                }(), dataset: data)
             method = .fm
             datasetName = dataset
             model = Model(method: .fm, shape: trainer.config.shape, parameters: trainer.ema)
@@ -67,7 +71,7 @@ struct RenderCommand: ParsableCommand {
         } else {
             throw ValidationError("give a checkpoint FILE or --dataset NAME")
         }
-        let builder = VisualsBuilder(dataset: try Dataset.named(datasetName), count: count, seed: seed)
+        let builder = VisualsBuilder(dataset: data, count: count, seed: seed)
         var snapshot = Snapshot(method: method, dataset: datasetName, seed: seed)
         snapshot.iteration = iteration
         snapshot.visuals = builder.build(model: model, method: method, steps: steps, iteration: iteration)
@@ -83,9 +87,9 @@ struct RenderCommand: ParsableCommand {
         case .svg: output = SVGExport.document(state) ?? ""
         }
         if let out {
-            try AtomicFile.write(Data(output.utf8), to: out)
+            try AtomicFile.write(Data(output.utf8), to: out, inputs: [file, dataset].compactMap { $0 })
         } else {
-            print(output, terminator: "")
+            try Console.out(output)
         }
     }
 }

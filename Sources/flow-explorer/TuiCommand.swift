@@ -21,7 +21,8 @@ struct TuiCommand: ParsableCommand {
     @Option(help: "Training seed.") var seed: UInt64 = 0
     @Option(help: "A checkpoint to start from (its method and dataset are used).") var load: String?
     @Flag(help: "Draw with ASCII characters only.") var ascii = false
-    @Option(help: "Adam learning rate (default 0.001). Too large a rate makes training diverge: the UI stops and says so.")
+    @Option(parsing: .unconditional,
+            help: "Adam learning rate (default 0.001). Too large a rate makes training diverge: the UI stops and says so.")
     var lr: Float?
     @Option(help: "Append a line per UI event (keys, resizes, frames, snapshots) to this file.")
     var eventLog: String?
@@ -36,9 +37,11 @@ struct TuiCommand: ParsableCommand {
             method = checkpoint.method
             dataset = checkpoint.dataset
         }
-        _ = try Dataset.named(dataset)  // a bad name fails here, before the screen changes
+        // A bad name fails here, before the screen changes.
+        if let load, let initial { _ = try initial.loadDataset(path: load) } else { _ = try Dataset.named(dataset) }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
-        let log = try eventLog.map { try EventLog(path: $0) }
+        let inputs = [load, dataset.hasSuffix(".csv") ? dataset : nil].compactMap { $0 }
+        let log = try eventLog.map { try EventLog(path: $0, inputs: inputs) }
         let environment = ProcessInfo.processInfo.environment
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw ValidationError("the UI needs a terminal; use train, eval or render without one")
@@ -55,6 +58,7 @@ struct TuiCommand: ParsableCommand {
         let useASCII = ascii || !localeIsUTF8(environment)
         var settings = WorkerSettings(method: method, dataset: dataset, seed: seed, initial: initial)
         settings.learningRate = lr
+        settings.inputs = inputs
         let worker = TrainingWorker(settings: settings)
         worker.start()
         var state = AppState(
@@ -63,5 +67,6 @@ struct TuiCommand: ParsableCommand {
         RunLoop(log: log).run(state, device: device, link: worker)
         device.shutdown()
         worker.stop()
+        if let failure = log?.failure { Console.error("flow-explorer: \(failure)\n") }
     }
 }

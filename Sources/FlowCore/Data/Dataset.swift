@@ -1,3 +1,5 @@
+import Foundation
+
 /// A source of data points: one of the toy distributions, or a fixed set of points loaded from a
 /// CSV file (sampled uniformly with replacement).
 public enum Dataset: Sendable {
@@ -7,7 +9,8 @@ public enum Dataset: Sendable {
     /// the points as a flat [N, 2] array (x and y of each point in turn).
     case points(name: String, values: [Float])
 
-    /// The name stored in checkpoints: the toy name, or the CSV file's path.
+    /// The name stored in checkpoints: the toy name, or the CSV file's absolute path (so that a
+    /// checkpoint can be evaluated from any folder).
     public var name: String {
         switch self {
         case .toy(let toy): toy.rawValue
@@ -15,12 +18,32 @@ public enum Dataset: Sendable {
         }
     }
 
-    /// A toy dataset by name, or else the points of the CSV file at that path.
+    /// A toy dataset by name, or else the points of the CSV file at that path (a relative path is
+    /// made absolute against the current folder).
     public static func named(_ name: String) throws -> Dataset {
         if let toy = ToyDataset(rawValue: name) { return .toy(toy) }
-        if name.hasSuffix(".csv") { return .points(name: name, values: try PointsCSV.read(path: name)) }
+        if name.hasSuffix(".csv") {
+            let values = try PointsCSV.read(path: name)
+            return .points(name: URL(fileURLWithPath: name).standardizedFileURL.path, values: values)
+        }
         let names = ToyDataset.allCases.map(\.rawValue).joined(separator: ", ")
-        throw FlowError.badInput("unknown dataset '\(name)': use one of \(names), or a .csv file of points")
+        throw FlowError.badInput("unknown dataset '\(SafeText.escaped(name))': use one of \(names), or a .csv file of points")
+    }
+
+    /// Whether `name` can name a dataset: a toy name, or a path ending in `.csv` without control
+    /// characters (checkpoints are checked with this when they are read).
+    public static func isValidName(_ name: String) -> Bool {
+        if ToyDataset(rawValue: name) != nil { return true }
+        return name.hasSuffix(".csv") && name.utf8.count <= 4096 && !SafeText.hasControlCharacters(name)
+    }
+
+    /// The largest coordinate magnitude of the data: the points' largest |x| or |y|, or 5 for a
+    /// toy dataset (they lie within about [-5, 5]^2).
+    public var magnitude: Float {
+        switch self {
+        case .toy: 5
+        case .points(_, let values): values.reduce(0) { max($0, abs($1)) }
+        }
     }
 
     /// Draws `count` points into `out` as [count, 2] (`out` must have room for `2 * count` Floats).

@@ -55,26 +55,78 @@ public struct Checkpoint: Sendable {
         return Safetensors.encode(tensors: tensors, metadata: metadata)
     }
 
-    /// Writes to a temporary file and renames it into place.
-    public func write(to path: String) throws {
-        try AtomicFile.write(encoded(), to: path)
+    /// Writes to a temporary file and renames it into place (see `AtomicFile`); `inputs` are the
+    /// files the command reads, which the checkpoint must not replace.
+    public func write(to path: String, inputs: [String] = []) throws {
+        try AtomicFile.write(encoded(), to: path, inputs: inputs)
     }
 
-    public static func read(path: String) throws -> Checkpoint {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FlowError.badInput("\(path): cannot read the file")
+    /// The checkpoint's dataset, loaded; an error names the checkpoint (read from `path`) too, since
+    /// a CSV dataset may have moved since training.
+    public func loadDataset(path: String) throws -> Dataset {
+        do {
+            return try Dataset.named(dataset)
+        } catch let error as FlowError {
+            throw FlowError.badInput("\(SafeText.escaped(path, limit: 240)): its dataset: \(error.description)")
         }
-        return try decode(data, name: path)
+    }
+
+    /// The longest header a checkpoint may have (its JSON: tensor names, shapes and metadata).
+    public static let maximumHeaderLength = 1 << 20
+    /// The largest file a checkpoint can be: the header and the online and EMA weights of the
+    /// largest network (`NetworkShape.maximumParameterCount`).
+    public static let maximumFileSize = 8 + maximumHeaderLength + 2 * 4 * NetworkShape.maximumParameterCount
+    /// The largest weight magnitude a checkpoint may hold: trained networks stay far below it, and
+    /// larger weights overflow Float32 in a forward pass (3e38 gives NaN samples).
+    public static let maximumWeightMagnitude: Float = 1e6
+
+    /// Reads and validates the checkpoint at `path` (see `decode`). The size is checked before
+    /// anything is read: a file larger than `maximumFileSize` (or not a regular file) is refused
+    /// without reading it.
+    public static func read(path: String) throws -> Checkpoint {
+        let shown = SafeText.escaped(path, limit: 240)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        func cannotRead(_ code: Int32) -> FlowError {
+            .badInput("\(shown): cannot read the file (\(DescriptorWriter.message(code)))")
+        }
+        guard descriptor >= 0 else { throw cannotRead(errno) }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw FlowError.badInput("\(shown): not a regular file")
+        }
+        let size = Int(info.st_size)
+        guard size <= maximumFileSize else {
+            throw FlowError.badInput("\(shown): not a flow-explorer checkpoint: "
+                                     + "the file has \(size) bytes, more than any checkpoint (\(maximumFileSize))")
+        }
+        var data = Data(count: size)
+        var done = 0
+        let failure: Int32 = data.withUnsafeMutableBytes { buffer in
+            while done < size {
+                let n = Foundation.read(descriptor, buffer.baseAddress! + done, size - done)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { return errno }
+                if n == 0 { break }
+                done += n
+            }
+            return 0
+        }
+        guard failure == 0 else { throw cannotRead(failure) }
+        return try decode(data.prefix(done), name: path)
     }
 
     /// Validates a file fully: the format, the metadata, every tensor's name and shape, and that
     /// every weight is finite.
     public static func decode(_ data: Data, name: String) throws -> Checkpoint {
         let (tensors, meta) = try Safetensors.decode(data, name: name)
-        func fail(_ why: String) -> FlowError { .badInput("\(name): not a flow-explorer checkpoint: \(why)") }
+        func fail(_ why: String) -> FlowError {
+            .badInput("\(SafeText.escaped(name, limit: 240)): not a flow-explorer checkpoint: \(why)")
+        }
         guard meta["format"] == "flow-explorer" else { throw fail("no flow-explorer metadata") }
         guard let methodName = meta["method"], let method = Method(rawValue: methodName) else { throw fail("unknown method") }
         guard let dataset = meta["dataset"], !dataset.isEmpty else { throw fail("no dataset") }
+        guard Dataset.isValidName(dataset) else { throw fail("bad dataset name '\(SafeText.escaped(dataset))'") }
         guard let seed = meta["seed"].flatMap({ UInt64($0) }) else { throw fail("bad seed") }
         guard let iterations = meta["iterations"].flatMap({ Int($0) }), iterations >= 0 else { throw fail("bad iteration count") }
         guard let width = meta["width"].flatMap({ Int($0) }), let depth = meta["depth"].flatMap({ Int($0) }),
@@ -96,14 +148,20 @@ public struct Checkpoint: Sendable {
                     let key = "\(prefix)layers.\(l).\(suffix)"
                     expectedNames.insert(key)
                     guard let t = tensors[key] else { throw fail("tensor \(key) is missing") }
-                    guard t.shape == tensorShape else { throw fail("tensor \(key) has shape \(t.shape), expected \(tensorShape)") }
+                    guard t.shape == tensorShape else {
+                        let shown = t.shape.count <= 4 ? "\(t.shape)" : "\(t.shape.count) dimensions"
+                        throw fail("tensor \(key) has shape \(shown), expected \(tensorShape)")
+                    }
                     guard t.values.allSatisfy(\.isFinite) else { throw fail("tensor \(key) holds NaN or infinite values") }
+                    if let big = t.values.first(where: { abs($0) > maximumWeightMagnitude }) {
+                        throw fail("tensor \(key) holds the weight \(big), beyond the largest allowed magnitude 1e6")
+                    }
                     if prefix.isEmpty { parameters += t.values } else { ema += t.values }
                 }
             }
         }
         if let unexpected = Set(tensors.keys).subtracting(expectedNames).sorted().first {
-            throw fail("unexpected tensor \(unexpected)")
+            throw fail("unexpected tensor \(SafeText.escaped(unexpected))")
         }
         var extra = meta
         for key in ["format", "format_version", "method", "dataset", "seed", "iterations", "width", "depth", "embedding_size", "step_conditioned"] {

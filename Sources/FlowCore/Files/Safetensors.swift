@@ -52,16 +52,25 @@ public enum Safetensors {
     /// Parses and validates a file: every offset and size is checked before any data is read.
     /// `name` (the path) prefixes every error message.
     public static func decode(_ data: Data, name: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
-        func fail(_ why: String) -> FlowError { .badInput("\(name): not a valid safetensors file: \(why)") }
+        func fail(_ why: String) -> FlowError {
+            .badInput("\(SafeText.escaped(name, limit: 240)): not a valid safetensors file: \(why)")
+        }
         guard data.count >= 8 else { throw fail("shorter than its 8-byte header length") }
-        let bytes = [UInt8](data)
+        return try data.withUnsafeBytes { try decode(bytes: $0, fail: fail) }
+    }
+
+    /// `decode(_:name:)` on the file's bytes, without copying them.
+    private static func decode(
+        bytes: UnsafeRawBufferPointer, fail: (String) -> FlowError
+    ) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
         var n: UInt64 = 0
         for i in 0..<8 { n |= UInt64(bytes[i]) << (8 * UInt64(i)) }
         guard n <= UInt64(maximumHeaderLength) else { throw fail("header length \(n) is too large") }
         let headerLength = Int(n)
         guard 8 + headerLength <= bytes.count else { throw fail("header length \(n) runs past the end of the file") }
         guard headerLength >= 2, bytes[8] == UInt8(ascii: "{") else { throw fail("the header is not a JSON object") }
-        guard let json = try? JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + headerLength)])),
+        let header = Data(UnsafeRawBufferPointer(rebasing: bytes[8..<(8 + headerLength)]))
+        guard let json = try? JSONSerialization.jsonObject(with: header),
               let object = json as? [String: Any]
         else { throw fail("the header is not valid JSON") }
 
@@ -71,26 +80,32 @@ public enum Safetensors {
             if key == "__metadata__" {
                 guard let map = value as? [String: Any] else { throw fail("__metadata__ is not a map") }
                 for (k, v) in map {
-                    guard let s = v as? String else { throw fail("metadata value for '\(k)' is not a string") }
+                    guard let s = v as? String else { throw fail("metadata value for '\(SafeText.escaped(k))' is not a string") }
                     metadata[k] = s
                 }
                 continue
             }
-            guard let info = value as? [String: Any] else { throw fail("tensor '\(key)' is not described by an object") }
-            guard let dtype = info["dtype"] as? String else { throw fail("tensor '\(key)' has no dtype") }
-            guard dtype == "F32" else { throw fail("tensor '\(key)' has dtype \(dtype), expected F32") }
+            guard let info = value as? [String: Any] else {
+                throw fail("tensor '\(SafeText.escaped(key))' is not described by an object")
+            }
+            guard let dtype = info["dtype"] as? String else { throw fail("tensor '\(SafeText.escaped(key))' has no dtype") }
+            guard dtype == "F32" else {
+                throw fail("tensor '\(SafeText.escaped(key))' has dtype \(SafeText.escaped(dtype)), expected F32")
+            }
             guard let shapeAny = info["shape"] as? [Any], let shape = integers(shapeAny), shape.allSatisfy({ $0 >= 0 && $0 <= 1 << 31 })
-            else { throw fail("tensor '\(key)' has a bad shape") }
+            else { throw fail("tensor '\(SafeText.escaped(key))' has a bad shape") }
             guard let offsetsAny = info["data_offsets"] as? [Any], let offsets = integers(offsetsAny), offsets.count == 2,
                   offsets[0] >= 0, offsets[0] <= offsets[1]
-            else { throw fail("tensor '\(key)' has bad data_offsets") }
+            else { throw fail("tensor '\(SafeText.escaped(key))' has bad data_offsets") }
             var count = 1
             for d in shape {
                 let (product, overflow) = count.multipliedReportingOverflow(by: d)
-                guard !overflow, product <= Int(Int32.max) else { throw fail("tensor '\(key)' is too large") }
+                guard !overflow, product <= Int(Int32.max) else { throw fail("tensor '\(SafeText.escaped(key))' is too large") }
                 count = product
             }
-            guard offsets[1] - offsets[0] == 4 * count else { throw fail("tensor '\(key)': data size does not match its shape") }
+            guard offsets[1] - offsets[0] == 4 * count else {
+                throw fail("tensor '\(SafeText.escaped(key))': data size does not match its shape")
+            }
             spans.append((key, offsets[0], offsets[1], shape))
         }
         spans.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
@@ -98,7 +113,9 @@ public enum Safetensors {
         var expected = 0
         for span in spans {
             guard span.begin == expected else {
-                throw fail(span.begin < expected ? "tensor '\(span.name)' overlaps another" : "there is a hole before tensor '\(span.name)'")
+                let shown = SafeText.escaped(span.name)
+                throw fail(span.begin < expected
+                    ? "tensor '\(shown)' overlaps another" : "there is a hole before tensor '\(shown)'")
             }
             expected = span.end
         }

@@ -41,12 +41,20 @@ public struct NetworkShape: Sendable, Equatable, Codable {
     /// The length of the flat parameter buffer: the sum over layers of fan_in x fan_out + fan_out.
     public var parameterCount: Int { weightOffset(layerCount) }
 
+    /// The most parameters a network may have (2^24, 64 MB of Float32 weights; width 2048 at
+    /// depth 4 has 12.7 million): this bounds a checkpoint's size, and so what a reader accepts.
+    public static let maximumParameterCount = 1 << 24
+
     /// A readable error if the shape cannot be built, else nil.
     public var problem: String? {
         if width < 1 || width > 4096 { return "width must be between 1 and 4096" }
         if depth < 1 || depth > 16 { return "depth must be between 1 and 16" }
         if embeddingSize < 2 || embeddingSize > 512 || embeddingSize % 2 != 0 {
             return "embedding size must be an even number between 2 and 512"
+        }
+        if parameterCount > Self.maximumParameterCount {
+            return "the network would have \(parameterCount) parameters, "
+                + "more than \(Self.maximumParameterCount): lower the width or depth"
         }
         return nil
     }

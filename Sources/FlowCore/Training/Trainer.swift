@@ -61,6 +61,10 @@ public final class Trainer {
             }
         }
         if let initial {
+            guard initial.method == config.method else {
+                throw FlowError.badInput("the initial checkpoint (--init) is a \(initial.method.rawValue) model and this run "
+                                         + "trains \(config.method.rawValue): the methods must match")
+            }
             guard initial.shape == shape else { throw FlowError.badInput("the initial checkpoint's network shape differs from this run's") }
             parameters = initial.ema
         }
@@ -128,6 +132,20 @@ public final class Trainer {
         }
         return nil
     }
+
+    /// What to change after a divergence: when the data reach a large magnitude (over
+    /// `largeDataMagnitude`; the noise is N(0, I)), their scale is the problem; otherwise the
+    /// learning rate.
+    public var divergenceAdvice: String {
+        let magnitude = dataset.magnitude
+        if magnitude > Self.largeDataMagnitude {
+            return "the data reach magnitude \(magnitude): scale them to about unit size, like the N(0, I) noise"
+        }
+        return "try a lower --lr"
+    }
+
+    /// Data coordinates beyond this magnitude are named as the likely cause of a divergence.
+    public static let largeDataMagnitude: Float = 1000
 
     /// The current state as a checkpoint.
     public func checkpoint(extra: [String: String] = [:]) -> Checkpoint {
