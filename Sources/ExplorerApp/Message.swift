@@ -1,3 +1,4 @@
+import FlowCore
 import TerminalCanvas
 
 /// Something that happened: the input of `update`.
@@ -23,7 +24,7 @@ public enum WorkerCommand: Equatable, Sendable {
     /// Restart training from scratch with the same seed.
     case reset
     /// Start a new run with this method and dataset (same seed).
-    case configure(method: String, dataset: String)
+    case configure(method: Method, dataset: String)
     /// Use K sampling steps for the pictures.
     case setSteps(Int)
     /// Write a checkpoint of the current weights to this path.

@@ -31,11 +31,12 @@ public struct RunRecipe: Sendable, Equatable {
         let file = state.checkpointFileName
         var lines: [String] = []
         var teacher = ""
-        if state.method == .cd {
-            var fm = state
-            fm.method = .fm
-            let teacherFile = fm.checkpointFileName
-            lines.append("flow-explorer train --method fm \(dataset) \(seed) --iterations \(WorkerSettings.defaultTeacherIterations) --out \(teacherFile)")
+        if let teacherMethod = state.method.definition.teacher {
+            var teacherState = state
+            teacherState.method = teacherMethod
+            let teacherFile = teacherState.checkpointFileName
+            lines.append(
+                "flow-explorer train --method \(teacherMethod.rawValue) \(dataset) \(seed) --iterations \(WorkerSettings.defaultTeacherIterations) --out \(teacherFile)")
             teacher = " --teacher \(teacherFile)"
         }
         lines.append(

@@ -83,7 +83,7 @@ public enum SVGExport {
         w.budget(circles: [data.count / 2, model.count / 2])
         let plot = w.axes(v.bounds, originX: 0)
         w.legend(
-            [(0, state.tIndex == AppState.tDivisions ? "data" : "data x_t"), (1, "model (\(v.sampler.rawValue) K=\(v.steps))")],
+            [(0, state.tIndex == AppState.tDivisions ? "data" : "data x_t"), (1, "model (\(v.sampler.name) K=\(v.steps))")],
             x: leftMargin)
         w.circles(id: "data", series: 0, data, plot)
         w.circles(id: "model", series: 1, model, plot)
@@ -92,7 +92,7 @@ public enum SVGExport {
     private static func trajectories(_ v: Visuals, _ w: inout Writer) {
         let plot = w.axes(v.bounds, originX: 0)
         w.budget(circles: [v.paths.count])
-        w.legend([(0, "fine path"), (1, "\(v.sampler.rawValue) K=\(v.steps) jumps"), (2, "noise start")], x: leftMargin)
+        w.legend([(0, "fine path"), (1, "\(v.sampler.name) K=\(v.steps) jumps"), (2, "noise start")], x: leftMargin)
         w.polylines(id: "paths", series: 0, v.paths, plot, width: 0.8)
         w.polylines(id: "jumps", series: 1, v.jumps, plot, width: 1.2)
         w.circles(id: "starts", series: 2, v.paths.filter { $0.count >= 2 }.flatMap { $0.prefix(2) }, plot)

@@ -176,14 +176,14 @@ private final class WorkerLoop {
             config.seed = settings.seed
             if let lr = settings.learningRate { config.learningRate = lr }
             let initial = settings.initial.flatMap { $0.method == method && $0.dataset == datasetName ? $0 : nil }
-            if method == .cd {
-                if let teacher = teacherCheckpoint() {
+            if let teacherMethod = method.definition.teacher {
+                if let teacher = teacherCheckpoint(teacherMethod) {
                     trainer = try Trainer(config: config, dataset: dataset, teacher: teacher, initial: initial)
                 } else {
-                    var teacherConfig = TrainingConfig(method: .fm)
+                    var teacherConfig = TrainingConfig(method: teacherMethod)
                     teacherConfig.seed = settings.seed
                     teacherTrainer = try Trainer(config: teacherConfig, dataset: dataset)
-                    snapshot.phase = "cd: training an fm teacher 0/\(settings.teacherIterations)"
+                    snapshot.phase = teacherPhase(0)
                 }
             } else {
                 trainer = try Trainer(config: config, dataset: dataset, initial: initial)
@@ -195,10 +195,15 @@ private final class WorkerLoop {
         maybePublish(force: true)
     }
 
-    /// A flow-matching teacher for cd on this dataset: `--load`ed, or trained here earlier.
-    func teacherCheckpoint() -> Checkpoint? {
-        if let loaded = settings.initial, loaded.method == .fm, loaded.dataset == datasetName { return loaded }
+    /// A teacher of `teacherMethod` on this dataset: `--load`ed, or trained here earlier.
+    func teacherCheckpoint(_ teacherMethod: Method) -> Checkpoint? {
+        if let loaded = settings.initial, loaded.method == teacherMethod, loaded.dataset == datasetName { return loaded }
         return teachers[datasetName]
+    }
+
+    /// The status line while the teacher trains.
+    func teacherPhase(_ iteration: Int) -> String {
+        "\(method.rawValue): training a \(method.definition.teacher?.rawValue ?? "") teacher \(iteration)/\(settings.teacherIterations)"
     }
 
     func trainOneStep() {
@@ -206,7 +211,7 @@ private final class WorkerLoop {
             teacher.step()
             rateSteps += 1
             if teacher.iteration % 50 == 0 {
-                snapshot.phase = "cd: training an fm teacher \(teacher.iteration)/\(settings.teacherIterations)"
+                snapshot.phase = teacherPhase(teacher.iteration)
             }
             if teacher.iteration >= settings.teacherIterations {
                 teachers[datasetName] = teacher.checkpoint()
@@ -221,7 +226,7 @@ private final class WorkerLoop {
         if let reason = trainer.divergence(report) { return diverge(at: trainer.iteration, reason: reason) }
         chunk.total += report.loss
         chunk.count += 1
-        if let fm = report.flowMatchingLoss ?? (method == .fm ? report.loss : nil) {
+        if let fm = report.flowMatchingLoss {
             chunk.fm += fm
             chunk.fmCount += 1
         }
@@ -277,10 +282,7 @@ private final class WorkerLoop {
         let model: Model
         if let trainer {
             guard allFinite(trainer.ema) else { return diverge(at: trainer.iteration, reason: "EMA weights not finite") }
-            model = Model(method: method, shape: trainer.config.shape, parameters: trainer.ema)
-        } else if let teacher = teacherTrainer {
-            model = Model(method: .fm, shape: teacher.config.shape, parameters: teacher.ema)
-            guard method != .cd else { return }
+            model = Model(trainer: trainer)
         } else {
             return
         }
@@ -328,7 +330,7 @@ private final class WorkerLoop {
             }
             restart()
         case .configure(let newMethod, let dataset):
-            method = Method(rawValue: newMethod) ?? method
+            method = newMethod
             datasetName = dataset
             restart()
         case .setSteps(let k):

@@ -99,5 +99,5 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
 private func restart(_ state: inout AppState) -> [Effect] {
     state.snapshot = nil
     state.notice = nil
-    return [.worker(.configure(method: state.method.rawValue, dataset: state.dataset))]
+    return [.worker(.configure(method: state.method, dataset: state.dataset))]
 }

@@ -98,15 +98,10 @@ private func drawLosses(_ state: AppState, into buffer: inout CellBuffer, in rec
     .render(into: &buffer, in: rect)
     guard !inner.isEmpty else { return }
     let snap = state.snapshot
-    var rows: [(String, [Float])] = []
-    switch state.method {
-    case .fm:
-        rows = [("flow matching", snap?.flowMatchingLosses ?? [])]
-    case .shortcut:
-        rows = [("flow matching", snap?.flowMatchingLosses ?? []), ("bootstrap", snap?.bootstrapLosses ?? [])]
-    case .cd, .ct:
-        rows = [("consistency", snap?.losses ?? [])]
-    }
+    let definition = state.method.definition
+    let rows: [(String, [Float])] =
+        definition.lossParts.map { [($0.first, snap?.flowMatchingLosses ?? []), ($0.second, snap?.bootstrapLosses ?? [])] }
+        ?? [(definition.title, snap?.losses ?? [])]
     for (i, (name, values)) in rows.prefix(inner.height).enumerated() {
         let row = Rect(x: inner.x, y: inner.y + i, width: inner.width, height: 1)
         let last = values.last.map { format(Double($0), 5) } ?? "-"
@@ -134,7 +129,7 @@ public let keyHelp: [(keys: String, action: String)] = [
     ("+  -", "double / halve K (1..128)"),
     ("[  ]", "scrub t (samples view shows x_t)"),
     ("d", "next dataset"),
-    ("m", "next method (fm, shortcut, cd, ct)"),
+    ("m", "next method (\(Method.allCases.count) of them)"),
     ("r", "reset with the same seed"),
     ("s", "save a checkpoint"),
     ("e", "export this view as SVG"),

@@ -17,8 +17,8 @@ struct ViewRenderer {
         case .consistency: "Consistency: x_t -> f(x_t, t)"
         case .compare:
             "Compare: "
-                + VisualsBuilder.comparePair(state.method, steps: state.steps)
-                .map { "\($0.0.rawValue) K=\($0.1)" }.joined(separator: " vs ")
+                + state.method.definition.comparePair(steps: state.steps)
+                .map { "\($0.sampler.name) K=\($0.steps)" }.joined(separator: " vs ")
         }
     }
 
@@ -82,14 +82,14 @@ struct ViewRenderer {
         let n = v.data.count / 2
         if state.tIndex == AppState.tDivisions {
             return
-                "\(n) data points vs \(n) samples of the model after K=\(v.steps) \(v.sampler.rawValue) steps from noise (it \(v.iteration))"
+                "\(n) data points vs \(n) samples of the model after K=\(v.steps) \(v.sampler.name) steps from noise (it \(v.iteration))"
         }
         return
-            "t=\(format(state.t, 2)): data x_t=(1-t)x0+t*x1 vs the model's \(v.sampler.rawValue) state at t=\(format(modelT, 2)) (K=\(v.steps))"
+            "t=\(format(state.t, 2)): data x_t=(1-t)x0+t*x1 vs the model's \(v.sampler.name) state at t=\(format(modelT, 2)) (K=\(v.steps))"
     }
 
     private func trajectories(_ v: Visuals, _ buffer: inout CellBuffer, _ rect: Rect) -> String {
-        let jumps = v.sampler == .euler ? "Euler" : v.sampler.rawValue
+        let jumps = v.sampler == .euler ? "Euler" : v.sampler.name
         let area = legend([(0, "fine path"), (1, "\(jumps) K=\(v.steps) jumps"), (2, "noise start")], &buffer, rect)
         plot(&buffer, area, v.bounds) { canvas in
             for path in v.paths { canvas.polyline(points: path, series: 0) }
@@ -97,7 +97,7 @@ struct ViewRenderer {
             for path in v.paths where path.count >= 2 { canvas.plot(x: path[0], y: path[1], series: 2) }
         }
         return
-            "\(v.paths.count) paths of \(v.pathsSource); straight segments: the \(v.sampler.rawValue) sampler's K=\(v.steps) steps"
+            "\(v.paths.count) paths of \(v.pathsSource); straight segments: the \(v.sampler.name) sampler's K=\(v.steps) steps"
     }
 
     private func consistency(_ v: Visuals, _ buffer: inout CellBuffer, _ rect: Rect) -> String {
@@ -114,11 +114,14 @@ struct ViewRenderer {
             canvas.plot(points: c.points, series: 2)
         }
         let error = format(c.error, 3)
-        if state.method.isConsistency {
+        switch state.method.definition.jumpToEnd {
+        case .consistencyFunction:
             return "self-consistency error mean|f(x_t,t)-x_1| = \(error); a perfect model maps every x_t on a path to its end"
+        case .interval:
+            return "one jump to the end x+(1-t)u(x,t,1-t) from every x_t; error mean|jump-x_1| = \(error)"
+        case .eulerStep:
+            return "\(state.method.rawValue) has no f(x_t,t): shown is the one-step jump x+(1-t)v, error \(error); press m for cd or ct"
         }
-        return
-            "\(state.method.rawValue) has no f(x_t,t): shown is the one-step jump x+(1-t)v, error \(error); press m for cd or ct"
     }
 
     private func compare(_ v: Visuals, _ buffer: inout CellBuffer, _ rect: Rect) -> String {
@@ -135,12 +138,7 @@ struct ViewRenderer {
                 canvas.plot(points: panel.points, series: i + 1)
             }
         }
-        let note: String
-        switch state.method {
-        case .shortcut: note = "same noise; the shortcut model takes jumps of d=1/K"
-        case .fm: note = "fm has no shortcut: Euler vs Heun (press m for a shortcut model)"
-        case .cd, .ct: note = "consistency: 1 step vs K steps with re-noising"
-        }
+        let note = state.method.definition.compareNote
         return "model samples only (view 1 shows the data); SW2 to the data, lower is better; \(note)"
     }
 }

@@ -35,19 +35,9 @@ public struct VisualsBuilder: Sendable {
         self.seed = seed
     }
 
-    /// The samplers the compare view puts side by side for a method: Euler vs shortcut for a
-    /// shortcut model, Euler vs Heun for flow matching, 1 vs K consistency steps otherwise.
-    public static func comparePair(_ method: Method, steps: Int) -> [(Sampler, Int)] {
-        switch method {
-        case .shortcut: [(.euler, steps), (.shortcut, steps)]
-        case .fm: [(.euler, steps), (.heun, steps)]
-        case .cd, .ct: [(.consistency, 1), (.consistency, steps)]
-        }
-    }
-
     /// Runs every sampler the views need at `steps` = K on `model` (its EMA weights).
     public func build(model: Model, method: Method, steps: Int, iteration: Int) -> Visuals {
-        let sampler = Sampler.supported(by: method)[0]
+        let sampler = method.definition.mainSampler
         var rng = SplitMix64.stream(seed: seed, 24)
         let frames = sampler.run(model: model, noise: noise, steps: steps, trajectory: true, rng: &rng)
         let n = noise.count / 2
@@ -58,7 +48,7 @@ public struct VisualsBuilder: Sendable {
         let pathsSource: String
         let reference = Array(data.prefix(2 * 512))
         let exact = EmpiricalFlow(reference: reference)
-        if method.isConsistency {
+        if method.definition.jumpToEnd == .consistencyFunction {
             var unused = SplitMix64(seed: 0)
             paths = Self.paths(
                 from: Sampler.rk4.run(model: exact, noise: starts, steps: 32, trajectory: true, rng: &unused), count: pathCount)
@@ -72,7 +62,7 @@ public struct VisualsBuilder: Sendable {
 
         let metric = SlicedWasserstein(directionCount: 64)
         var compare: [Visuals.ComparePanel] = []
-        for (other, k) in Self.comparePair(method, steps: steps) {
+        for (other, k) in method.definition.comparePair(steps: steps) {
             let points: [Float]
             if other == sampler && k == steps {
                 points = frames[frames.count - 1]
@@ -80,7 +70,7 @@ public struct VisualsBuilder: Sendable {
                 var renoise = SplitMix64.stream(seed: seed, 24)
                 points = other.sample(model: model, noise: noise, steps: k, rng: &renoise)
             }
-            compare.append(.init(label: "\(other.rawValue) K=\(k)", points: points, sw2: metric.distance(points, data)))
+            compare.append(.init(label: "\(other.name) K=\(k)", points: points, sw2: metric.distance(points, data)))
         }
 
         // Consistency: x_t on exact paths at t = i/8, joined to f(x_t, t). The starts follow the

@@ -3,9 +3,20 @@ import ArgumentParser
 import FlowCore
 
 extension Method: ExpressibleByArgument {}
-extension Sampler: ExpressibleByArgument {}
 extension TrainingConfig.TargetWeights: ExpressibleByArgument {}
 extension TrainingConfig.TeacherStep: ExpressibleByArgument {}
+
+/// The samplers named in `text` (comma-separated), each one the checkpoint's method has.
+func parseSamplers(_ text: String, for method: Method) throws -> [Sampler] {
+    let available = method.definition.samplers
+    return try text.split(separator: ",").map { name in
+        guard let sampler = available.first(where: { $0.name == name }) else {
+            let names = available.map(\.name).joined(separator: ", ")
+            throw ValidationError("sampler '\(name)' does not fit a \(method.rawValue) checkpoint (it has \(names))")
+        }
+        return sampler
+    }
+}
 
 /// Parses "1,2,4,128" into step counts, each between 1 and 4096.
 func parseSteps(_ text: String) throws -> [Int] {

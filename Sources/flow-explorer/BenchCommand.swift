@@ -21,7 +21,7 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "Seconds per measurement.") var seconds = 1.0
     @Option(help: "Measurements per method; the median is reported.") var repeats = 3
-    @Option(help: "Only these methods (comma-separated).") var methods = "fm,shortcut,cd,ct"
+    @Option(help: "Only these methods (comma-separated).") var methods = Method.allCases.map(\.rawValue).joined(separator: ",")
     @Flag(help: "Print one JSON object.") var json = false
 
     struct Row {
@@ -82,7 +82,9 @@ struct BenchCommand: ParsableCommand {
         var config = TrainingConfig(method: method)
         config.iterations = 1_000_000
         var teacher: Checkpoint?
-        if method == .cd { teacher = try Trainer(config: TrainingConfig(method: .fm), dataset: .toy(.eightGaussians)).checkpoint() }
+        if let teacherMethod = method.definition.teacher {
+            teacher = try Trainer(config: TrainingConfig(method: teacherMethod), dataset: .toy(.eightGaussians)).checkpoint()
+        }
         return try Trainer(config: config, dataset: .toy(.eightGaussians), teacher: teacher)
     }
 

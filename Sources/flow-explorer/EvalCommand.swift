@@ -7,11 +7,17 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Print the quality table of a checkpoint: SW2 and energy distance per sampler and step count.",
         discussion: """
-            Samples from the EMA weights with every sampler the checkpoint supports (flow matching: \
-            euler, heun, rk4; shortcut: shortcut and euler at the finest d; consistency models: \
-            consistency) and compares them with fresh data. The noise floor is the same metric \
-            between two independent data sets: differences below it are not measurable.
+            Samples from the EMA weights with every sampler the checkpoint supports (\(samplerList)) \
+            and compares them with fresh data. The noise floor is the same metric between two \
+            independent data sets: differences below it are not measurable. A step-conditioned \
+            network's euler rows query it as a velocity (shortcut: at its finest d; meanflow: at h = 0).
             """)
+
+    /// "fm: euler, heun, rk4; shortcut: shortcut, euler; ..."
+    static var samplerList: String {
+        Method.allCases.map { "\($0.rawValue): \($0.definition.samplers.map(\.name).joined(separator: ", "))" }
+            .joined(separator: "; ")
+    }
 
     @Argument(help: "A checkpoint written by `flow-explorer train`.") var file: String
     @Option(help: "Comma-separated step counts K.") var steps = "1,2,4,8,16,32,64,128"
@@ -19,7 +25,10 @@ struct EvalCommand: ParsableCommand {
     var samples = 4096
     @Option(help: "Seed of the noise and the data.") var seed: UInt64 = 0
     @Option(help: "Only these samplers (comma-separated).") var sampler: String?
-    @Option(help: "A flow-matching checkpoint whose RK4 trajectories (128 steps) measure a consistency model's self-consistency error.")
+    @Option(help: """
+        A flow-matching checkpoint whose RK4 trajectories (128 steps) measure the self-consistency error: \
+        how far one jump to the end from each x_t lands from its path's end.
+        """)
     var teacher: String?
     @Flag(help: "Print one JSON object.") var json = false
 
@@ -27,20 +36,12 @@ struct EvalCommand: ParsableCommand {
         let stepList = try parseSteps(steps)
         guard (16...1_000_000).contains(samples) else { throw ValidationError("--samples must be between 16 and 1000000") }
         let checkpoint = try Checkpoint.read(path: file)
-        let samplers = try sampler.map { text in
-            try text.split(separator: ",").map { name -> Sampler in
-                guard let s = Sampler(rawValue: String(name)), Sampler.supported(by: checkpoint.method).contains(s) else {
-                    throw ValidationError("sampler '\(name)' does not fit a \(checkpoint.method.rawValue) checkpoint")
-                }
-                return s
-            }
-        }
+        let samplers = try sampler.map { try parseSamplers($0, for: checkpoint.method) }
         // Every input is loaded and checked before the evaluation starts.
         let teacherCheckpoint = try teacher.map { try Checkpoint.read(path: $0) }
         if let teacherCheckpoint {
-            guard teacherCheckpoint.method == .fm else { throw ValidationError("--teacher must be a flow-matching checkpoint") }
-            guard checkpoint.method.isConsistency else {
-                throw ValidationError("--teacher measures consistency models (cd, ct) only")
+            guard teacherCheckpoint.method.definition.isVelocityField else {
+                throw ValidationError("--teacher must be a flow-matching checkpoint")
             }
         }
         let dataset = try checkpoint.loadDataset(path: file)
@@ -55,7 +56,7 @@ struct EvalCommand: ParsableCommand {
         }
         if json {
             let rows = result.rows.map { row in
-                JSON.object([("sampler", .string(row.sampler.rawValue)), ("steps", .integer(row.steps)),
+                JSON.object([("sampler", .string(row.sampler.name)), ("steps", .integer(row.steps)),
                              ("sw2", .number(row.sw2)), ("energy", .number(row.energy))])
             }
             try Console.line(JSON.object([
@@ -80,7 +81,7 @@ enum EvalTable {
         var lines = ["\(checkpoint.method.title) on \(dataset), \(checkpoint.iterations) iterations, seed \(checkpoint.seed); \(samples) samples",
                      "sampler       steps      SW2   energy"]
         for row in result.rows {
-            lines.append(row.sampler.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+            lines.append(row.sampler.name.padding(toLength: 12, withPad: " ", startingAt: 0)
                          + String(format: "%6d %8.4f %8.4f", row.steps, row.sw2, row.energy))
         }
         lines.append("noise floor" + String(format: "        %8.4f %8.4f", result.floorSW2, result.floorEnergy))

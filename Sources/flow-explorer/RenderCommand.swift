@@ -66,7 +66,7 @@ struct RenderCommand: ParsableCommand {
                 }(), dataset: data)
             method = .fm
             datasetName = dataset
-            model = Model(method: .fm, shape: trainer.config.shape, parameters: trainer.ema)
+            model = Model(trainer: trainer)
             iteration = 0
         } else {
             throw ValidationError("give a checkpoint FILE or --dataset NAME")

@@ -17,7 +17,7 @@ struct TuiCommand: ParsableCommand {
 
     @Option(help: "Dataset: a toy name (see `flow-explorer datasets`) or a CSV file of points.")
     var dataset = "8gaussians"
-    @Option(help: "Method: fm, shortcut, cd or ct.") var method: Method = .fm
+    @Option(help: "Method: \(Method.names).") var method: Method = .fm
     @Option(help: "Training seed.") var seed: UInt64 = 0
     @Option(help: "A checkpoint to start from (its method and dataset are used).") var load: String?
     @Flag(help: "Draw with ASCII characters only.") var ascii = false

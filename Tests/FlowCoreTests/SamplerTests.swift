@@ -61,7 +61,7 @@ final class SpiralField: VelocityField {
         }
         let echo = StepEcho()
         var rng = SplitMix64(seed: 0)
-        _ = Sampler.shortcut.sample(model: echo, noise: [0, 0], steps: 4, rng: &rng)
+        _ = ShortcutMethod.sampler.sample(model: echo, noise: [0, 0], steps: 4, rng: &rng)
         _ = Sampler.euler.sample(model: echo, noise: [0, 0], steps: 2, rng: &rng)
         #expect(echo.seen == [0.25, 0.25, 0.25, 0.25, nil, nil])
     }

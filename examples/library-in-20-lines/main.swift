@@ -11,7 +11,7 @@ for _ in 0..<config.iterations { trainer.step() }
 let model = Model(checkpoint: trainer.checkpoint())  // samples with the EMA weights
 var rng = SplitMix64(seed: 0)
 let noise = (0..<(2 * 2048)).map { _ in rng.gaussian() }  // x0 ~ N(0, I), rows [2048, 2]
-let samples = Sampler.shortcut.sample(model: model, noise: noise, steps: 1, rng: &rng)
+let samples = ShortcutMethod.sampler.sample(model: model, noise: noise, steps: 1, rng: &rng)
 let data = trainer.dataset.sample(count: 2048, rng: &rng)
 let other = trainer.dataset.sample(count: 2048, rng: &rng)
 let sw2 = SlicedWasserstein()

@@ -167,7 +167,13 @@ public struct Checkpoint: Sendable {
         for key in ["format", "format_version", "method", "dataset", "seed", "iterations", "width", "depth", "embedding_size", "step_conditioned"] {
             extra[key] = nil
         }
-        return Checkpoint(method: method, dataset: dataset, seed: seed, iterations: iterations, shape: shape,
-                          parameters: parameters, ema: ema, extra: extra)
+        let checkpoint = Checkpoint(method: method, dataset: dataset, seed: seed, iterations: iterations, shape: shape,
+                                    parameters: parameters, ema: ema, extra: extra)
+        do {
+            _ = try TrainingConfig(checkpoint: checkpoint)
+        } catch let error as FlowError {
+            throw fail(error.description)
+        }
+        return checkpoint
     }
 }

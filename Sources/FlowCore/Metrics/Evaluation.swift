@@ -51,7 +51,7 @@ public struct Evaluation: Sendable {
         func energy(_ a: [Float]) -> Double { EnergyDistance.distance(Array(a[0..<(2 * m)]), Array(reference[0..<(2 * m)])) }
 
         var rows: [Row] = []
-        for sampler in samplers ?? Sampler.supported(by: model.method) {
+        for sampler in samplers ?? model.method.definition.samplers {
             for k in steps {
                 var rng = SplitMix64.stream(seed: seed, 12)
                 let x = sampler.sample(model: model, noise: noise, steps: k, rng: &rng)

@@ -1,5 +1,7 @@
-/// The self-consistency error of a consistency model (DESIGN.md section 3.3): how far f(x_t, t)
-/// lands from the data end of the true PF-ODE trajectory through x_t.
+/// The self-consistency error (DESIGN.md section 3.3): how far one jump to the end from x_t
+/// (`VelocityField.jumpToEnd`: f(x_t, t) for a consistency model, x_t + (1 - t) u(x_t, t, 1 - t)
+/// for a network that jumps over intervals, one Euler step for a velocity) lands from the data end
+/// of the true PF-ODE trajectory through x_t.
 ///
 /// True trajectories: the teacher's (a flow-matching model's) PF-ODE, integrated with RK4 in
 /// `steps` steps (at least 128) from `trajectories` noise points. On each, the states x_t at the
@@ -41,7 +43,7 @@ public enum SelfConsistency {
             let t = Float(i) / Float(points)
             let xt = frames[i * steps / points]
             var f = [Float](repeating: 0, count: xt.count)
-            model.consistency(xt, t: t, rows: rows, into: &f)
+            model.jumpToEnd(xt, t: t, rows: rows, into: &f)
             var total = 0.0
             for r in 0..<rows {
                 let dx = Double(f[2 * r] - end[2 * r]), dy = Double(f[2 * r + 1] - end[2 * r + 1])

@@ -1,7 +1,8 @@
 /// A network with a fixed set of weights, as the samplers see it: a velocity field F(x, t, d).
 ///
-/// For a step-conditioned network (a shortcut model) d is the step size; other networks ignore
-/// it. For a consistency model F is the inner network of f(x, t) = x + (1 - t) F(x, t).
+/// For a step-conditioned network (a shortcut model, MeanFlow) d is the step size or interval;
+/// other networks ignore it. For a consistency model F is the inner network of
+/// f(x, t) = x + (1 - t) F(x, t).
 public final class Model: VelocityField {
     /// The method the weights were trained with (it decides which samplers apply).
     public let method: Method
@@ -9,9 +10,10 @@ public final class Model: VelocityField {
     public let network: Network
     /// A copy of the weights, `network.shape.parameterCount` Floats.
     public let parameters: FloatBuffer
-    /// The finest step size 1/M, used as d when a step-conditioned network is queried as a plain
-    /// velocity field ("shortcut as Euler").
-    public let finestStep: Float
+    /// The d at which a step-conditioned network is queried as a plain velocity field: the finest
+    /// step size 1/M of a shortcut model ("shortcut as Euler"), 0 for MeanFlow
+    /// (``MethodDefinition/velocityStep(_:)``).
+    public let velocityStep: Float
     let workspace: Workspace
     let tBuffer: FloatBuffer
     let dBuffer: FloatBuffer
@@ -20,36 +22,58 @@ public final class Model: VelocityField {
     /// so a model is not safe to share between threads.
     public static let chunk = 256
 
-    /// A model with a copy of `parameters`, which must hold `shape.parameterCount` values; `finestStep` is
-    /// 1/M, the d a step-conditioned network gets when none is given (default 1/128).
-    public init(method: Method, shape: NetworkShape, parameters: [Float], finestStep: Float = 1.0 / 128) {
+    /// A model of `method` with a copy of `parameters`, which must hold `shape.parameterCount` values.
+    public init(method: Method, shape: NetworkShape, parameters: [Float], velocityStep: Float) {
         precondition(parameters.count == shape.parameterCount)
         self.method = method
         network = Network(shape: shape)
         self.parameters = FloatBuffer(parameters)
-        self.finestStep = finestStep
+        self.velocityStep = velocityStep
         workspace = Workspace(shape: shape, capacity: Self.chunk)
         tBuffer = FloatBuffer(Self.chunk)
         dBuffer = FloatBuffer(Self.chunk)
     }
 
-    /// The EMA weights of a checkpoint (what every sampler uses).
-    public convenience init(checkpoint: Checkpoint, useEMA: Bool = true) {
-        self.init(method: checkpoint.method, shape: checkpoint.shape,
-                  parameters: useEMA ? checkpoint.ema : checkpoint.parameters)
+    /// A model of the default settings of `method` (its velocity step) with these weights.
+    public convenience init(method: Method, shape: NetworkShape, parameters: [Float]) {
+        self.init(method: method, shape: shape, parameters: parameters,
+                  velocityStep: method.definition.velocityStep(TrainingConfig(method: method)))
     }
 
-    /// out[rows, 2] = F(x, t, d) with the same t and d for every row (d = nil: the finest step).
+    /// The EMA weights of a checkpoint (what every sampler uses), with the settings sampling needs
+    /// read from its metadata (`Checkpoint.decode` has checked them).
+    public convenience init(checkpoint: Checkpoint, useEMA: Bool = true) {
+        let config = (try? TrainingConfig(checkpoint: checkpoint)) ?? TrainingConfig(method: checkpoint.method)
+        self.init(method: checkpoint.method, shape: checkpoint.shape, parameters: useEMA ? checkpoint.ema : checkpoint.parameters,
+                  velocityStep: checkpoint.method.definition.velocityStep(config))
+    }
+
+    /// The model a trainer's EMA weights make now.
+    public convenience init(trainer: Trainer) {
+        self.init(method: trainer.config.method, shape: trainer.config.shape, parameters: trainer.ema,
+                  velocityStep: trainer.config.method.definition.velocityStep(trainer.config))
+    }
+
+    /// out[rows, 2] = F(x, t, d) with the same t and d for every row (d = nil: the velocity step).
     public func velocity(_ x: UnsafePointer<Float>, t: Float, d: Float?, rows: Int, into out: UnsafeMutablePointer<Float>) {
         tBuffer.p.update(repeating: t, count: Self.chunk)
-        dBuffer.p.update(repeating: d ?? finestStep, count: Self.chunk)
+        dBuffer.p.update(repeating: d ?? velocityStep, count: Self.chunk)
         forwardInChunks(x, rows: rows, into: out) { _ in UnsafePointer(tBuffer.p) }
     }
 
     /// out[rows, 2] = F(x_r, t_r) with a time per row (d: the finest step).
     public func velocity(_ x: UnsafePointer<Float>, times: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) {
-        dBuffer.p.update(repeating: finestStep, count: Self.chunk)
+        dBuffer.p.update(repeating: velocityStep, count: Self.chunk)
         forwardInChunks(x, rows: rows, into: out) { times + $0 }
+    }
+
+    /// Where one jump from (x, t) lands at t = 1, the map the consistency view draws
+    /// (``MethodDefinition/jumpToEnd``): x + (1 - t) F(x, t, d), with d = 1 - t for a network
+    /// that jumps over intervals and the velocity step otherwise. For a consistency model this is
+    /// f(x, t); for flow matching one Euler step to the end.
+    public func jumpToEnd(_ x: UnsafePointer<Float>, t: Float, rows: Int, into out: UnsafeMutablePointer<Float>) {
+        velocity(x, t: t, d: method.definition.jumpToEnd == .interval ? 1 - t : nil, rows: rows, into: out)
+        for i in 0..<(2 * rows) { out[i] = x[i] + (1 - t) * out[i] }
     }
 
     /// The network over `rows` rows, `chunk` at a time; `times(start)` points at the times of the

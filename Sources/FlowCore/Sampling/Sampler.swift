@@ -1,25 +1,43 @@
-/// Ways to turn noise x0 ~ N(0, I) at t = 0 into samples at t = 1 with K steps.
-public enum Sampler: String, CaseIterable, Sendable {
-    /// x <- x + h F(x, t), h = 1/K (for a shortcut network: F at the finest d, "shortcut as Euler").
-    case euler
-    /// Heun's second-order method (explicit trapezoid), h = 1/K.
-    case heun
-    /// The classical fourth-order Runge-Kutta method, h = 1/K.
-    case rk4
-    /// Shortcut sampling (Frans et al. 2024): d = 1/K, x <- x + d s(x, i/K, d).
-    case shortcut
-    /// Consistency sampling (Song et al. 2023): x^1 = f(x, tau_i), then re-noise to tau_{i+1}
-    /// with fresh noise, x = (1 - tau_{i+1}) eps + tau_{i+1} x^1, with tau_i = i/K; finish with f.
-    case consistency
-
-    /// The samplers that make sense for a method, the main one first.
-    public static func supported(by method: Method) -> [Sampler] {
-        switch method {
-        case .fm: [.euler, .heun, .rk4]
-        case .shortcut: [.shortcut, .euler]
-        case .cd, .ct: [.consistency]
-        }
+/// A way to turn noise x0 ~ N(0, I) at t = 0 into samples at t = 1 with K steps: a name (the row
+/// label of `eval` and `--sampler`) and the rule it applies. Each method lists its own samplers in
+/// its ``MethodDefinition``; the common ones are here.
+public struct Sampler: Hashable, Sendable, CustomStringConvertible {
+    /// How a sampler moves x from t = i/K to t = (i+1)/K.
+    public enum Rule: Hashable, Sendable {
+        /// x <- x + h F(x, t), h = 1/K (a step-conditioned network is queried at its velocity step).
+        case euler
+        /// Heun's second-order method (explicit trapezoid), h = 1/K.
+        case heun
+        /// The classical fourth-order Runge-Kutta method, h = 1/K.
+        case rk4
+        /// One jump over the whole step with a step-conditioned network: x <- x + h F(x, t, h).
+        case jump
+        /// Consistency sampling (Song et al. 2023): x^1 = f(x, tau_i), then re-noise to tau_{i+1}
+        /// with fresh noise, x = (1 - tau_{i+1}) eps + tau_{i+1} x^1, with tau_i = i/K; finish with f.
+        case consistency
     }
+
+    /// The sampler's name, as `eval` prints it and `--sampler` takes it.
+    public let name: String
+    /// What one step does.
+    public let rule: Rule
+
+    /// A sampler named `name` that applies `rule`.
+    public init(name: String, rule: Rule) {
+        self.name = name
+        self.rule = rule
+    }
+
+    public var description: String { name }
+
+    /// Euler steps (for a shortcut network: at the finest d, "shortcut as Euler").
+    public static let euler = Sampler(name: "euler", rule: .euler)
+    /// Heun steps.
+    public static let heun = Sampler(name: "heun", rule: .heun)
+    /// Classical Runge-Kutta steps.
+    public static let rk4 = Sampler(name: "rk4", rule: .rk4)
+    /// Consistency sampling.
+    public static let consistency = Sampler(name: "consistency", rule: .consistency)
 
     /// Runs K steps from `noise` [N, 2]. Returns the K + 1 states [N, 2] from t = 0 to t = 1 when
     /// `trajectory` is true, else only the final one. `rng` draws the re-noising of multistep
@@ -35,11 +53,11 @@ public enum Sampler: String, CaseIterable, Sendable {
         var frames: [[Float]] = trajectory ? [noise] : []
         for i in 0..<steps {
             let t = Float(i) / Float(steps)
-            switch self {
+            switch rule {
             case .euler:
                 model.velocity(x.p, t: t, d: nil, rows: rows, into: k1.p)
                 for j in 0..<n { x.p[j] += h * k1.p[j] }
-            case .shortcut:
+            case .jump:
                 model.velocity(x.p, t: t, d: h, rows: rows, into: k1.p)
                 for j in 0..<n { x.p[j] += h * k1.p[j] }
             case .heun:

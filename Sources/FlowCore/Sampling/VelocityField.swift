@@ -4,6 +4,10 @@ public protocol VelocityField: AnyObject {
     /// out[rows, 2] = F(x, t, d) with the same t for every row; d is the step size for
     /// step-conditioned fields (nil: the finest step), ignored by others.
     func velocity(_ x: UnsafePointer<Float>, t: Float, d: Float?, rows: Int, into out: UnsafeMutablePointer<Float>)
+
+    /// Where one jump from (x, t) lands at t = 1 (the map of the consistency view and of the
+    /// self-consistency error); out[rows, 2]. By default the consistency function.
+    func jumpToEnd(_ x: UnsafePointer<Float>, t: Float, rows: Int, into out: UnsafeMutablePointer<Float>)
 }
 
 extension VelocityField {
@@ -13,5 +17,9 @@ extension VelocityField {
         velocity(x, t: t, d: nil, rows: rows, into: out)
         let scale = 1 - t
         for i in 0..<(2 * rows) { out[i] = x[i] + scale * out[i] }
+    }
+
+    public func jumpToEnd(_ x: UnsafePointer<Float>, t: Float, rows: Int, into out: UnsafeMutablePointer<Float>) {
+        consistency(x, t: t, rows: rows, into: out)
     }
 }

@@ -25,7 +25,9 @@ public final class Trainer {
     var gradients: [Float]
     var adam: Adam
     var rng: SplitMix64
-    let objective: Objective
+    let objective: any Objective
+    /// The decay of the separate target EMA, or nil when targets use the sampling EMA.
+    let targetEMADecay: Float?
     let workspace: Workspace
     let batch: Batch
 
@@ -47,11 +49,15 @@ public final class Trainer {
         network = Network(shape: shape)
         var initRng = SplitMix64.stream(seed: config.seed, 1)
         parameters = network.initialParameters(rng: &initRng)
-        var configWarnings: [String] = []
+        let definition = config.method.definition
         var teacherModel: Model?
-        if config.method == .cd {
-            guard let teacher else { throw FlowError.badInput("consistency distillation needs a flow-matching teacher (--teacher FILE)") }
-            guard teacher.method == .fm else { throw FlowError.badInput("the teacher must be a flow-matching checkpoint, not \(teacher.method.rawValue)") }
+        if let teacherMethod = definition.teacher {
+            guard let teacher else {
+                throw FlowError.badInput("\(definition.title) needs a \(teacherMethod.title) teacher (--teacher FILE)")
+            }
+            guard teacher.method == teacherMethod else {
+                throw FlowError.badInput("the teacher must be a \(teacherMethod.title) checkpoint, not \(teacher.method.rawValue)")
+            }
             teacherModel = Model(checkpoint: teacher)
             if initial == nil {
                 guard teacher.shape == shape else {
@@ -73,25 +79,10 @@ public final class Trainer {
         gradients = [Float](repeating: 0, count: parameters.count)
         adam = Adam(count: parameters.count, learningRate: config.learningRate)
         rng = SplitMix64.stream(seed: config.seed, 2)
-        workspace = Workspace(shape: shape, capacity: config.batchSize)
+        workspace = Workspace(shape: shape, capacity: definition.workspaceRowsPerBatchRow * config.batchSize)
         batch = Batch(size: config.batchSize)
-        switch config.method {
-        case .fm:
-            objective = FlowMatchingObjective()
-        case .shortcut:
-            let s = ShortcutObjective(batchSize: config.batchSize, bootstrapFraction: config.bootstrapFraction, finestSteps: config.finestSteps)
-            if let w = s.warning { configWarnings.append(w) }
-            objective = s
-        case .cd:
-            let n = config.levels
-            objective = ConsistencyObjective(batchSize: config.batchSize, teacher: teacherModel, teacherStep: config.teacherStep,
-                                             huberC: config.huberC, levelsAt: { _ in n })
-        case .ct:
-            objective = ConsistencyObjective(
-                batchSize: config.batchSize, teacher: nil, teacherStep: config.teacherStep, huberC: config.huberC,
-                levelsAt: ConsistencyObjective.curriculum(start: config.curriculumStart, end: config.curriculumEnd, total: config.iterations))
-        }
-        warnings = configWarnings
+        (objective, warnings) = definition.objective(config, teacher: teacherModel)
+        targetEMADecay = definition.targetEMADecay(config)
     }
 
     /// One optimisation step.
@@ -99,7 +90,7 @@ public final class Trainer {
     public func step() -> StepReport {
         let useEMATarget = config.effectiveTargetWeights == .ema
         let report = parameters.withUnsafeBufferPointer { p in
-            let targets = useEMATarget ? (config.method == .shortcut ? ema : targetEMA) : parameters
+            let targets = useEMATarget ? (targetEMADecay == nil ? ema : targetEMA) : parameters
             return targets.withUnsafeBufferPointer { target in
                 let context = ObjectiveContext(network: network, parameters: p.baseAddress!, targetParameters: target.baseAddress!,
                                                dataset: dataset, workspace: workspace, batch: batch, iteration: iteration)
@@ -114,8 +105,8 @@ public final class Trainer {
         let warmup = config.warmupIterations > 0 ? min(1, Float(iteration + 1) / Float(config.warmupIterations)) : 1
         adam.update(&parameters, gradients: gradients, scale: warmup)
         EMA.update(&ema, toward: parameters, decay: config.emaDecay)
-        if config.method.isConsistency && useEMATarget {
-            EMA.update(&targetEMA, toward: parameters, decay: config.consistencyTargetDecay)
+        if let decay = targetEMADecay, useEMATarget {
+            EMA.update(&targetEMA, toward: parameters, decay: decay)
         }
         iteration += 1
         if firstLoss == nil { firstLoss = report.loss }
@@ -150,24 +141,8 @@ public final class Trainer {
     /// The current state as a checkpoint.
     public func checkpoint(extra: [String: String] = [:]) -> Checkpoint {
         Checkpoint(method: config.method, dataset: dataset.name, seed: config.seed, iterations: iteration,
-                   shape: config.shape, parameters: parameters, ema: ema, extra: extra)
+                   shape: config.shape, parameters: parameters, ema: ema, extra: config.metadata.merging(extra) { $1 })
     }
 
-    /// FLOPs of matrix products in one training step (forward and backward of every row, plus the
-    /// extra forward passes that compute targets), for the benchmark's GFLOP/s.
-    public var flopsPerStep: Int {
-        let shape = config.shape
-        let b = config.batchSize
-        let train = b * (shape.forwardFlopsPerRow + shape.backwardFlopsPerRow)
-        switch config.method {
-        case .fm: return train
-        case .shortcut:
-            let nb = (objective as! ShortcutObjective).bootstrapRows
-            return train + 2 * nb * shape.forwardFlopsPerRow
-        case .ct: return train + b * shape.forwardFlopsPerRow
-        case .cd:
-            let teacherPasses = config.teacherStep == .heun ? 2 : 1
-            return train + b * shape.forwardFlopsPerRow * (1 + teacherPasses)
-        }
-    }
+    public var flopsPerStep: Int { config.method.definition.flopsPerStep(config) }
 }

@@ -58,6 +58,18 @@ public struct TrainingConfig: Sendable {
     /// EMA decay of the consistency target weights when `targetWeights` is `.ema` (the original paper).
     public var consistencyTargetDecay: Float = 0.95
 
+    // MeanFlow (Geng et al. 2025).
+    /// The share of rows with h = 0 (plain flow matching; the paper uses 75% and 25%).
+    public var flowShare: Float = 0.25
+    /// The mean of the logit-normal law of the times (the paper's -0.4 mirrored to t = 0 noise).
+    public var timeMean: Float = 0.4
+    /// The standard deviation of the logit-normal law of the times.
+    public var timeStd: Float = 1
+    /// The power p of the adaptive loss weight `1 / (|error|^2 + eps)^p` (0: unweighted).
+    public var weightPower: Float = 1
+    /// The eps of the adaptive loss weight.
+    public var weightEpsilon: Float = 0.01
+
     /// The defaults of DESIGN.md section 3 for `method`.
     public init(method: Method) { self.method = method }
 
@@ -68,7 +80,7 @@ public struct TrainingConfig: Sendable {
 
     /// The target weights in force: the explicit choice, else the method's default.
     public var effectiveTargetWeights: TargetWeights {
-        targetWeights ?? (method == .shortcut ? .ema : .online)
+        targetWeights ?? method.definition.defaultTargetWeights
     }
 
     /// A one-line reason the configuration cannot run, or nil.
@@ -78,20 +90,40 @@ public struct TrainingConfig: Sendable {
         if !(learningRate > 0) || !learningRate.isFinite { return "learning rate must be a positive number" }
         if !(emaDecay >= 0 && emaDecay < 1) { return "EMA decay must be in [0, 1)" }
         if iterations < 0 { return "iterations must not be negative" }
-        if method == .shortcut {
-            if !(bootstrapFraction >= 0 && bootstrapFraction < 1) { return "bootstrap fraction must be in [0, 1)" }
-            if finestSteps < 2 || finestSteps > 1 << 16 || finestSteps & (finestSteps - 1) != 0 {
-                return "the number of finest steps must be a power of two, at least 2"
-            }
-        }
-        if method.isConsistency {
-            if levels < 1 || levels > 1 << 16 { return "levels must be between 1 and 65536" }
-            if curriculumStart < 1 || curriculumEnd < curriculumStart || curriculumEnd > 1 << 16 {
-                return "the curriculum must go from at least 1 level up to at most 65536"
-            }
-            if !(huberC >= 0) || !huberC.isFinite { return "the pseudo-Huber c must be a non-negative number" }
-            if !(consistencyTargetDecay >= 0 && consistencyTargetDecay < 1) { return "target decay must be in [0, 1)" }
-        }
-        return nil
+        if warmupIterations < 0 { return "warm-up iterations must not be negative" }
+        return method.definition.problem(self)
+    }
+
+    /// The whole configuration as checkpoint metadata: the settings every method has, then the
+    /// method's own (``MethodDefinition/metadata(_:)``). The method, seed, network shape and the
+    /// iterations done are the checkpoint's own fields.
+    public var metadata: [String: String] {
+        var settings = [
+            "batch_size": String(batchSize), "learning_rate": String(learningRate),
+            "warmup_iterations": String(warmupIterations), "ema_decay": String(emaDecay),
+            "planned_iterations": String(iterations), "target_weights": effectiveTargetWeights.rawValue,
+        ]
+        settings.merge(method.definition.metadata(self)) { $1 }
+        return settings
+    }
+
+    /// The configuration of a run from its checkpoint: the method, seed and shape from the
+    /// checkpoint's fields, every other setting from its metadata (defaults where a key is missing,
+    /// as in files written before the key existed).
+    public init(checkpoint: Checkpoint) throws {
+        self.init(method: checkpoint.method)
+        seed = checkpoint.seed
+        width = checkpoint.shape.width
+        depth = checkpoint.shape.depth
+        embeddingSize = checkpoint.shape.embeddingSize
+        let m = checkpoint.extra
+        try readSetting(m, "batch_size", &batchSize) { Int($0) }
+        try readSetting(m, "learning_rate", &learningRate) { Float($0) }
+        try readSetting(m, "warmup_iterations", &warmupIterations) { Int($0) }
+        try readSetting(m, "ema_decay", &emaDecay) { Float($0) }
+        try readSetting(m, "planned_iterations", &iterations) { Int($0) }
+        try readSetting(m, "target_weights", &targetWeights) { TargetWeights(rawValue: $0) }
+        try method.definition.read(m, into: &self)
+        if let problem { throw FlowError.badInput("the checkpoint's settings do not hold: \(problem)") }
     }
 }

@@ -1,0 +1,19 @@
+/// Flow matching (Lipman et al. 2023; Liu et al. 2023): the network learns the velocity
+/// E[x1 - x0 | x_t], the teacher and Euler baseline of DESIGN.md section 3.1.
+public struct FlowMatchingMethod: MethodDefinition {
+    public init() {}
+    public var title: String { "flow matching" }
+    public var summary: String { "flow matching: regress the velocity x1 - x0 at x_t (Lipman et al. 2023)" }
+    public var isStepConditioned: Bool { false }
+    public var samplers: [Sampler] { [.euler, .heun, .rk4] }
+    public func comparePair(steps: Int) -> [(sampler: Sampler, steps: Int)] { [(.euler, steps), (.heun, steps)] }
+    public var compareNote: String { "fm has no shortcut: Euler vs Heun (press m for a shortcut model)" }
+    public var jumpToEnd: JumpToEnd { .eulerStep }
+    public var isVelocityField: Bool { true }
+
+    public func objective(_ config: TrainingConfig, teacher: Model?) -> (objective: any Objective, warnings: [String]) {
+        (FlowMatchingObjective(), [])
+    }
+
+    public func flopsPerStep(_ config: TrainingConfig) -> Int { trainingFlops(config) }
+}

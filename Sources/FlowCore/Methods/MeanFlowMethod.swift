@@ -1,0 +1,55 @@
+/// MeanFlow (Geng, Deng, Bai, Kolter, He 2025), DESIGN.md section 3.5: the step-conditioned network
+/// read as u(z, s, h), the average velocity over [s, s + h], learnt from the identity
+/// u = v + h d/ds u (see ``MeanFlowObjective``). One jump from noise is x1 = x0 + u(x0, 0, 1).
+public struct MeanFlowMethod: MethodDefinition {
+    /// K jumps: x <- x + (1/K) u(x, k/K, 1/K).
+    public static let sampler = Sampler(name: "meanflow", rule: .jump)
+
+    public init() {}
+    public var title: String { "MeanFlow" }
+    public var summary: String { "MeanFlow: the average velocity over an interval from a derivative identity (Geng et al. 2025)" }
+    public var isStepConditioned: Bool { true }
+    public var samplers: [Sampler] { [Self.sampler, .euler] }
+    public func comparePair(steps: Int) -> [(sampler: Sampler, steps: Int)] { [(.euler, steps), (Self.sampler, steps)] }
+    public var compareNote: String { "same noise; Euler on u at h=0 vs MeanFlow jumps of h=1/K" }
+    public var jumpToEnd: JumpToEnd { .interval }
+    public var lossParts: (first: String, second: String)? { ("h=0 (flow matching)", "h>0 (mean flow)") }
+    public var workspaceRowsPerBatchRow: Int { 2 }
+
+    public func problem(_ config: TrainingConfig) -> String? {
+        if !(config.flowShare >= 0 && config.flowShare <= 1) { return "the share of h = 0 rows must be in [0, 1]" }
+        if !config.timeMean.isFinite || !(config.timeStd >= 0) || !config.timeStd.isFinite {
+            return "the time law needs a finite mean and a non-negative, finite standard deviation"
+        }
+        if !(config.weightPower >= 0) || !config.weightPower.isFinite || !(config.weightEpsilon > 0) || !config.weightEpsilon.isFinite {
+            return "the adaptive weight needs a power >= 0 and an eps > 0"
+        }
+        return nil
+    }
+
+    public func objective(_ config: TrainingConfig, teacher: Model?) -> (objective: any Objective, warnings: [String]) {
+        let objective = MeanFlowObjective(
+            batchSize: config.batchSize, flowShare: config.flowShare, timeMean: config.timeMean, timeStd: config.timeStd,
+            weightPower: config.weightPower, weightEpsilon: config.weightEpsilon)
+        return (objective, [])
+    }
+
+    /// The forward-mode pass is a forward pass of double height (the primal half is the training
+    /// forward pass), so one extra forward pass per row.
+    public func flopsPerStep(_ config: TrainingConfig) -> Int {
+        trainingFlops(config) + config.batchSize * config.shape.forwardFlopsPerRow
+    }
+
+    public func metadata(_ config: TrainingConfig) -> [String: String] {
+        ["flow_share": String(config.flowShare), "time_mean": String(config.timeMean), "time_std": String(config.timeStd),
+         "weight_power": String(config.weightPower), "weight_epsilon": String(config.weightEpsilon)]
+    }
+
+    public func read(_ metadata: [String: String], into config: inout TrainingConfig) throws {
+        try readSetting(metadata, "flow_share", &config.flowShare) { Float($0) }
+        try readSetting(metadata, "time_mean", &config.timeMean) { Float($0) }
+        try readSetting(metadata, "time_std", &config.timeStd) { Float($0) }
+        try readSetting(metadata, "weight_power", &config.weightPower) { Float($0) }
+        try readSetting(metadata, "weight_epsilon", &config.weightEpsilon) { Float($0) }
+    }
+}

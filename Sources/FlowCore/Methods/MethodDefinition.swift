@@ -1,0 +1,90 @@
+/// What one training method is, for every part of the program: its objective, samplers, the
+/// pictures that explain it, its cost, the validation of its settings and their checkpoint
+/// metadata. One type per method in `Methods/`; ``Method/definition`` names them.
+public protocol MethodDefinition: Sendable {
+    /// A short name for people ("shortcut model").
+    var title: String { get }
+    /// One line for help texts: what it is and where it comes from.
+    var summary: String { get }
+    /// Whether the network takes a second time-like input (the step size d, or an interval h).
+    var isStepConditioned: Bool { get }
+    /// The samplers that make sense for its network; the first is the main one (the samples view,
+    /// `sample` without `--sampler`, the UI's K steps).
+    var samplers: [Sampler] { get }
+    /// The two (sampler, K) panels of the compare view at the UI's K, from the same noise.
+    func comparePair(steps: Int) -> [(sampler: Sampler, steps: Int)]
+    /// The compare view's note on what the two panels show.
+    var compareNote: String { get }
+    /// Where the consistency view sends a point x_t in one jump to t = 1.
+    var jumpToEnd: JumpToEnd { get }
+    /// The names of the two loss parts the loss panel draws (`StepReport.flowMatchingLoss` and
+    /// `bootstrapLoss`), or nil when the method reports one loss.
+    var lossParts: (first: String, second: String)? { get }
+    /// Whether the network is a plain velocity field v(x, t): one that can serve as a PF-ODE
+    /// teacher (for distillation and the self-consistency error).
+    var isVelocityField: Bool { get }
+    /// The method of the teacher it distils from, if it needs one (its weights start from the
+    /// teacher's).
+    var teacher: Method? { get }
+    /// Where the targets' weights come from by default (`TrainingConfig.targetWeights` overrides).
+    var defaultTargetWeights: TrainingConfig.TargetWeights { get }
+    /// The decay of a separate EMA for targets when they use EMA weights, or nil to use the
+    /// sampling EMA (`TrainingConfig.emaDecay`).
+    func targetEMADecay(_ config: TrainingConfig) -> Float?
+    /// The workspace rows one batch row needs (2 for a forward-mode pass).
+    var workspaceRowsPerBatchRow: Int { get }
+    /// The step input d at which the network serves as a plain velocity field (the `euler`
+    /// sampler; ignored by networks without the input).
+    func velocityStep(_ config: TrainingConfig) -> Float
+    /// A problem with the method's own settings, as a sentence, or nil.
+    func problem(_ config: TrainingConfig) -> String?
+    /// The objective of a training run, and warnings about its settings.
+    func objective(_ config: TrainingConfig, teacher: Model?) -> (objective: any Objective, warnings: [String])
+    /// Matrix-product FLOPs of one training step (forward and backward of the batch plus the
+    /// passes that compute targets).
+    func flopsPerStep(_ config: TrainingConfig) -> Int
+    /// The method's own settings as checkpoint metadata (string values).
+    func metadata(_ config: TrainingConfig) -> [String: String]
+    /// Reads the method's own settings back from checkpoint metadata; keys that are missing
+    /// keep their defaults. Throws a sentence when a value is present but bad.
+    func read(_ metadata: [String: String], into config: inout TrainingConfig) throws
+}
+
+/// How the consistency view (and the jump error) sends a point x_t at time t to t = 1 in one jump.
+public enum JumpToEnd: Sendable {
+    /// The consistency function f(x, t) = x + (1 - t) F(x, t).
+    case consistencyFunction
+    /// One jump of a step-conditioned network over the rest of the way: x + (1 - t) F(x, t, 1 - t).
+    case interval
+    /// One Euler step of the velocity: x + (1 - t) v(x, t).
+    case eulerStep
+}
+
+extension MethodDefinition {
+    public var lossParts: (first: String, second: String)? { nil }
+    public var isVelocityField: Bool { false }
+    public var teacher: Method? { nil }
+    public var defaultTargetWeights: TrainingConfig.TargetWeights { .online }
+    public func targetEMADecay(_ config: TrainingConfig) -> Float? { nil }
+    public var workspaceRowsPerBatchRow: Int { 1 }
+    public func velocityStep(_ config: TrainingConfig) -> Float { 0 }
+    public func problem(_ config: TrainingConfig) -> String? { nil }
+    public func metadata(_ config: TrainingConfig) -> [String: String] { [:] }
+    public func read(_ metadata: [String: String], into config: inout TrainingConfig) throws {}
+
+    /// The main sampler: the first of `samplers`.
+    public var mainSampler: Sampler { samplers[0] }
+
+    /// The FLOPs of forward and backward over the batch, the part every method has.
+    public func trainingFlops(_ config: TrainingConfig) -> Int {
+        config.batchSize * (config.shape.forwardFlopsPerRow + config.shape.backwardFlopsPerRow)
+    }
+}
+
+/// Reading one setting back from metadata: the value under `key` parsed by `parse`, or the
+/// current value when the key is missing. A present but unparsable value is an error.
+func readSetting<T>(_ metadata: [String: String], _ key: String, _ value: inout T, _ parse: (String) -> T?) throws {
+    guard let text = metadata[key] else { return }
+    guard let parsed = parse(text) else { throw FlowError.badInput("bad value for \(key) in the metadata") }
+    value = parsed
+}

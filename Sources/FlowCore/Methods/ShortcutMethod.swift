@@ -1,0 +1,46 @@
+/// Shortcut models (Frans, Hafner, Levine, Abbeel 2024), DESIGN.md section 3.2: s(x, t, d) learns
+/// the average velocity over [t, t + d] from flow-matching rows at the finest d and bootstrap rows
+/// built from two half steps.
+public struct ShortcutMethod: MethodDefinition {
+    /// The jump sampler: d = 1/K, x <- x + d s(x, i/K, d).
+    public static let sampler = Sampler(name: "shortcut", rule: .jump)
+
+    public init() {}
+    public var title: String { "shortcut model" }
+    public var summary: String { "shortcut model: one network for every step size, trained from two half steps (Frans et al. 2024)" }
+    public var isStepConditioned: Bool { true }
+    public var samplers: [Sampler] { [Self.sampler, .euler] }
+    public func comparePair(steps: Int) -> [(sampler: Sampler, steps: Int)] { [(.euler, steps), (Self.sampler, steps)] }
+    public var compareNote: String { "same noise; the shortcut model takes jumps of d=1/K" }
+    public var jumpToEnd: JumpToEnd { .interval }
+    public var lossParts: (first: String, second: String)? { ("flow matching", "bootstrap") }
+    public var defaultTargetWeights: TrainingConfig.TargetWeights { .ema }
+    public func velocityStep(_ config: TrainingConfig) -> Float { 1 / Float(config.finestSteps) }
+
+    public func problem(_ config: TrainingConfig) -> String? {
+        if !(config.bootstrapFraction >= 0 && config.bootstrapFraction < 1) { return "bootstrap fraction must be in [0, 1)" }
+        let m = config.finestSteps
+        if m < 2 || m > 1 << 16 || m & (m - 1) != 0 { return "the number of finest steps must be a power of two, at least 2" }
+        return nil
+    }
+
+    public func objective(_ config: TrainingConfig, teacher: Model?) -> (objective: any Objective, warnings: [String]) {
+        let s = ShortcutObjective(batchSize: config.batchSize, bootstrapFraction: config.bootstrapFraction, finestSteps: config.finestSteps)
+        return (s, s.warning.map { [$0] } ?? [])
+    }
+
+    /// Two extra forward passes (the half steps) per bootstrap row.
+    public func flopsPerStep(_ config: TrainingConfig) -> Int {
+        let bootstrapRows = min(config.batchSize, Int((config.bootstrapFraction * Float(config.batchSize)).rounded(.down)))
+        return trainingFlops(config) + 2 * bootstrapRows * config.shape.forwardFlopsPerRow
+    }
+
+    public func metadata(_ config: TrainingConfig) -> [String: String] {
+        ["bootstrap_fraction": String(config.bootstrapFraction), "finest_steps": String(config.finestSteps)]
+    }
+
+    public func read(_ metadata: [String: String], into config: inout TrainingConfig) throws {
+        try readSetting(metadata, "bootstrap_fraction", &config.bootstrapFraction) { Float($0) }
+        try readSetting(metadata, "finest_steps", &config.finestSteps) { Int($0) }
+    }
+}
