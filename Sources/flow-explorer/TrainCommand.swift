@@ -12,6 +12,8 @@ struct TrainCommand: ParsableCommand {
 
     /// The defaults shown in the help (the options themselves default to the method's).
     static let defaults = TrainingConfig(method: .fm)
+    /// MeanFlow's own defaults, for its options' help.
+    static let meanFlow = TrainingConfig(method: .meanflow)
 
     @Option(help: "\(Method.names).") var method: Method = .fm
     @Option(parsing: .unconditional, help: "A dataset name (see `flow-explorer datasets`) or a CSV file of points.") var dataset = "8gaussians"
@@ -27,6 +29,10 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Hidden layer width (default \(defaults.width)).") var width: Int?
     @Option(parsing: .unconditional, help: "Number of hidden layers (default \(defaults.depth)).") var depth: Int?
     @Option(parsing: .unconditional, help: "Sinusoidal embedding size of t (and d) (default \(defaults.embeddingSize)).") var embeddingSize: Int?
+    @Option(
+        parsing: .unconditional,
+        help: "Scale c of the time features sin(c t f_k), cos(c t f_k) (default \(defaults.timeScale); meanflow \(meanFlow.timeScale)).")
+    var timeScale: Float?
     @Option(parsing: .unconditional, help: "Shortcut: fraction of each batch used for bootstrap rows (default \(defaults.bootstrapFraction)).")
     var bootstrapFraction: Float?
     @Option(parsing: .unconditional, help: "Shortcut: M, the number of finest steps (finest step size 1/M; default \(defaults.finestSteps)).")
@@ -43,7 +49,9 @@ struct TrainCommand: ParsableCommand {
     var flowShare: Float?
     @Option(parsing: .unconditional, help: "MeanFlow: mean of the logit-normal law of the times (default \(defaults.timeMean)).") var timeMean: Float?
     @Option(parsing: .unconditional, help: "MeanFlow: standard deviation of the logit-normal law (default \(defaults.timeStd)).") var timeStd: Float?
-    @Option(parsing: .unconditional, help: "MeanFlow: power p of the loss weight 1/(|error|^2 + eps)^p, 0 for none (default \(defaults.weightPower)).")
+    @Option(
+        parsing: .unconditional,
+        help: "MeanFlow: power p of the loss weight 1/(|error|^2 + eps)^p, 0 for none (default \(meanFlow.weightPower); the paper's 1).")
     var weightPower: Float?
     @Option(parsing: .unconditional, help: "MeanFlow: eps of the loss weight (default \(defaults.weightEpsilon)).") var weightEpsilon: Float?
     @Flag(help: "Print one JSON object.") var json = false
@@ -63,6 +71,7 @@ struct TrainCommand: ParsableCommand {
         set(width, \.width)
         set(depth, \.depth)
         set(embeddingSize, \.embeddingSize)
+        set(timeScale, \.timeScale)
         set(bootstrapFraction, \.bootstrapFraction)
         set(finestSteps, \.finestSteps)
         set(target, \.targetWeights)

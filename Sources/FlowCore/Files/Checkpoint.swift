@@ -52,6 +52,7 @@ public struct Checkpoint: Sendable {
         metadata["depth"] = String(shape.depth)
         metadata["embedding_size"] = String(shape.embeddingSize)
         metadata["step_conditioned"] = String(shape.stepConditioned)
+        metadata["time_scale"] = String(shape.timeScale)
         return Safetensors.encode(tensors: tensors, metadata: metadata)
     }
 
@@ -133,7 +134,10 @@ public struct Checkpoint: Sendable {
               let embeddingSize = meta["embedding_size"].flatMap({ Int($0) }),
               let stepConditioned = meta["step_conditioned"].flatMap({ Bool($0) })
         else { throw fail("bad network shape") }
-        let shape = NetworkShape(width: width, depth: depth, embeddingSize: embeddingSize, stepConditioned: stepConditioned)
+        // Files written before the time scale was a setting used 1000.
+        guard let timeScale = meta["time_scale"].map({ Float($0) }) ?? 1000 else { throw fail("bad network shape") }
+        let shape = NetworkShape(
+            width: width, depth: depth, embeddingSize: embeddingSize, stepConditioned: stepConditioned, timeScale: timeScale)
         if let problem = shape.problem { throw fail(problem) }
         guard stepConditioned == method.isStepConditioned else { throw fail("the network shape does not fit the method") }
 
@@ -164,7 +168,8 @@ public struct Checkpoint: Sendable {
             throw fail("unexpected tensor \(SafeText.escaped(unexpected))")
         }
         var extra = meta
-        for key in ["format", "format_version", "method", "dataset", "seed", "iterations", "width", "depth", "embedding_size", "step_conditioned"] {
+        for key in ["format", "format_version", "method", "dataset", "seed", "iterations", "width", "depth", "embedding_size", "step_conditioned",
+                    "time_scale"] {
             extra[key] = nil
         }
         let checkpoint = Checkpoint(method: method, dataset: dataset, seed: seed, iterations: iterations, shape: shape,

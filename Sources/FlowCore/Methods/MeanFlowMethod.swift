@@ -16,6 +16,15 @@ public struct MeanFlowMethod: MethodDefinition {
     public var lossParts: (first: String, second: String)? { ("h=0 (flow matching)", "h>0 (mean flow)") }
     public var workspaceRowsPerBatchRow: Int { 2 }
 
+    /// Time features of scale 1 (nearly linear in s and h: the target carries their derivative,
+    /// which at the shared scale of 1000 reaches 1000 per unit of time) and no adaptive weight
+    /// (with p = 1 the h = 0 rows learn a mode-seeking average instead of the velocity). Measured in
+    /// docs/recipes.md.
+    public func applyDefaults(to config: inout TrainingConfig) {
+        config.timeScale = 1
+        config.weightPower = 0
+    }
+
     public func problem(_ config: TrainingConfig) -> String? {
         if !(config.flowShare >= 0 && config.flowShare <= 1) { return "the share of h = 0 rows must be in [0, 1]" }
         if !config.timeMean.isFinite || !(config.timeStd >= 0) || !config.timeStd.isFinite {

@@ -31,6 +31,9 @@ public protocol MethodDefinition: Sendable {
     /// The decay of a separate EMA for targets when they use EMA weights, or nil to use the
     /// sampling EMA (`TrainingConfig.emaDecay`).
     func targetEMADecay(_ config: TrainingConfig) -> Float?
+    /// Sets the method's own defaults where they differ from the shared ones (called by
+    /// `TrainingConfig(method:)`; docs/recipes.md says how each was chosen).
+    func applyDefaults(to config: inout TrainingConfig)
     /// The workspace rows one batch row needs (2 for a forward-mode pass).
     var workspaceRowsPerBatchRow: Int { get }
     /// The step input d at which the network serves as a plain velocity field (the `euler`
@@ -67,6 +70,7 @@ extension MethodDefinition {
     public var defaultTargetWeights: TrainingConfig.TargetWeights { .online }
     public func targetEMADecay(_ config: TrainingConfig) -> Float? { nil }
     public var workspaceRowsPerBatchRow: Int { 1 }
+    public func applyDefaults(to config: inout TrainingConfig) {}
     public func velocityStep(_ config: TrainingConfig) -> Float { 0 }
     public func problem(_ config: TrainingConfig) -> String? { nil }
     public func metadata(_ config: TrainingConfig) -> [String: String] { [:] }

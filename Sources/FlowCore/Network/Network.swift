@@ -12,7 +12,7 @@ public struct Network: Sendable {
     /// A network of the given shape. It holds no weights: every pass takes them as an argument.
     public init(shape: NetworkShape) {
         self.shape = shape
-        embedding = SinusoidalEmbedding(size: shape.embeddingSize)
+        embedding = SinusoidalEmbedding(size: shape.embeddingSize, scale: shape.timeScale)
     }
 
     /// Parameters initialised like PyTorch's `nn.Linear`: W and b uniform in +-1/sqrt(fan_in).

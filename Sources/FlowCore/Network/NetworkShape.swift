@@ -12,13 +12,17 @@ public struct NetworkShape: Sendable, Equatable, Codable {
     public var embeddingSize: Int
     /// Whether the network takes the step size d (shortcut models) as an input.
     public var stepConditioned: Bool
+    /// The scale of the sinusoidal features: emb(s) = [sin(scale s f_k), cos(scale s f_k)]
+    /// (DESIGN.md section 4: 1000; a gentler scale keeps the features' derivative in s small).
+    public var timeScale: Float
 
     /// A shape; the defaults are DESIGN.md section 4's: 3 hidden layers of 128 units and 32 features of t.
-    public init(width: Int = 128, depth: Int = 3, embeddingSize: Int = 32, stepConditioned: Bool = false) {
+    public init(width: Int = 128, depth: Int = 3, embeddingSize: Int = 32, stepConditioned: Bool = false, timeScale: Float = 1000) {
         self.width = width
         self.depth = depth
         self.embeddingSize = embeddingSize
         self.stepConditioned = stepConditioned
+        self.timeScale = timeScale
     }
 
     /// 2 + E (+ E when step-conditioned).
@@ -49,6 +53,7 @@ public struct NetworkShape: Sendable, Equatable, Codable {
     public var problem: String? {
         if width < 1 || width > 4096 { return "width must be between 1 and 4096" }
         if depth < 1 || depth > 16 { return "depth must be between 1 and 16" }
+        if !(timeScale > 0 && timeScale <= 100_000) { return "the time scale of the features must be in (0, 100000]" }
         if embeddingSize < 2 || embeddingSize > 512 || embeddingSize % 2 != 0 {
             return "embedding size must be an even number between 2 and 512"
         }

@@ -1,20 +1,21 @@
 import Foundation
 
 /// The sinusoidal features of a scalar s in [0, 1] (DESIGN.md section 4):
-/// `emb(s) = [sin(1000 s f_k) for k < h] ++ [cos(1000 s f_k) for k < h]`, `f_k = 10000^(-k/h)`,
-/// with h = size / 2 (size 32 gives h = 16). The same features serve t and the step size d.
+/// `emb(s) = [sin(c s f_k) for k < h] ++ [cos(c s f_k) for k < h]`, `f_k = 10000^(-k/h)`,
+/// with h = size / 2 (size 32 gives h = 16) and the scale c = 1000 by default. The same features
+/// serve t and the step size d.
 public struct SinusoidalEmbedding: Sendable, Equatable {
     /// The number of features per scalar: `size / 2` sines, then `size / 2` cosines.
     public let size: Int
-    /// 1000 * f_k, k = 0..<size/2, in Double so the argument 1000 s f_k is exact enough.
+    /// c * f_k, k = 0..<size/2, in Double so the argument c s f_k is exact enough.
     let scaledFrequencies: [Double]
 
-    /// Features of the given size, which must be even and at least 2.
-    public init(size: Int) {
+    /// Features of the given size, which must be even and at least 2, at the scale c.
+    public init(size: Int, scale: Float = 1000) {
         precondition(size >= 2 && size % 2 == 0, "embedding size must be even and at least 2")
         self.size = size
         let half = size / 2
-        scaledFrequencies = (0..<half).map { 1000 * Foundation.pow(10000, -Double($0) / Double(half)) }
+        scaledFrequencies = (0..<half).map { Double(scale) * Foundation.pow(10000, -Double($0) / Double(half)) }
     }
 
     /// Writes emb(values[r]) into row r of `out` at column `column` (row stride `stride`).

@@ -12,10 +12,13 @@ import Foundation
 /// matching.
 ///
 /// Rows `0..<meanRows` have h > 0 (two logit-normal draws, sorted into s <= t); the rest have
-/// h = 0 and one logit-normal draw for s. The squared error of each row is weighted by
-/// `1 / (|error|^2 + eps)^p` (not differentiated; p = 0 turns it off). The reported losses are
-/// the unweighted mean squared errors: `bootstrapLoss` for the h > 0 rows, `flowMatchingLoss` for
-/// the h = 0 rows.
+/// h = 0 and s ~ U[0, 1], as in flow matching. (With a logit-normal s as well, few h = 0 rows sit
+/// near s = 0, so u(x, 0, 0) stays untrained and the network is a poor velocity field there: its
+/// one Euler step does not collapse onto the data mean as a velocity's does.) The squared error of each row is weighted by
+/// `1 / (|error|^2 + eps)^p` (not differentiated; p = 0 turns it off). The reported `loss` is the
+/// weighted loss that is minimised (with p = 1 each row's share is below 1, however large the
+/// target); the parts are the unweighted mean squared errors: `bootstrapLoss` for the h > 0 rows,
+/// `flowMatchingLoss` for the h = 0 rows.
 public final class MeanFlowObjective: Objective {
     /// The number of rows with h > 0 in each batch.
     public let meanRows: Int
@@ -78,13 +81,12 @@ public final class MeanFlowObjective: Objective {
         let b = c.batch
         b.drawEndpoints(c.dataset, rng: &rng)
         for r in 0..<b.size {
-            let first = logitNormal(&rng)
             if r < meanRows {
-                let second = logitNormal(&rng)
+                let first = logitNormal(&rng), second = logitNormal(&rng)
                 s.p[r] = min(first, second)
                 h.p[r] = max(first, second) - s.p[r]
             } else {
-                s.p[r] = first
+                s.p[r] = rng.uniform()
                 h.p[r] = 0
             }
             b.t.p[r] = s.p[r]
@@ -103,19 +105,20 @@ public final class MeanFlowObjective: Objective {
     /// The weighted squared error and its gradient (into `batch.outputGradient`), with the
     /// unweighted parts reported.
     func loss(_ u: UnsafePointer<Float>, batch b: Batch) -> StepReport {
-        var meanError: Float = 0, flowError: Float = 0
+        var meanError: Float = 0, flowError: Float = 0, weighted: Float = 0
         let scale = 2 / Float(2 * b.size)
         for r in 0..<b.size {
             let e0 = u[2 * r] - b.target.p[2 * r], e1 = u[2 * r + 1] - b.target.p[2 * r + 1]
             let squared = e0 * e0 + e1 * e1
             if r < meanRows { meanError += squared } else { flowError += squared }
             let weight = weightPower == 0 ? 1 : 1 / Foundation.pow(squared + weightEpsilon, weightPower)
+            weighted += weight * squared
             b.outputGradient.p[2 * r] = scale * weight * e0
             b.outputGradient.p[2 * r + 1] = scale * weight * e1
         }
         let flowRows = b.size - meanRows
         return StepReport(
-            loss: (meanError + flowError) / Float(2 * b.size),
+            loss: weighted / Float(2 * b.size),
             flowMatchingLoss: flowRows > 0 ? flowError / Float(2 * flowRows) : 0,
             bootstrapLoss: meanRows > 0 ? meanError / Float(2 * meanRows) : 0)
     }

@@ -33,6 +33,8 @@ public struct TrainingConfig: Sendable {
     public var depth = 3
     /// Sinusoidal features per scalar input (t, and d for shortcut models).
     public var embeddingSize = 32
+    /// The scale c of the sinusoidal features sin(c s f_k), cos(c s f_k) (DESIGN.md section 4: 1000).
+    public var timeScale: Float = 1000
     /// The planned length of the run (the CT curriculum is laid out over it).
     public var iterations = 20_000
 
@@ -71,11 +73,15 @@ public struct TrainingConfig: Sendable {
     public var weightEpsilon: Float = 0.01
 
     /// The defaults of DESIGN.md section 3 for `method`.
-    public init(method: Method) { self.method = method }
+    public init(method: Method) {
+        self.method = method
+        method.definition.applyDefaults(to: &self)
+    }
 
     /// The network shape of the run; step-conditioned for shortcut models.
     public var shape: NetworkShape {
-        NetworkShape(width: width, depth: depth, embeddingSize: embeddingSize, stepConditioned: method.isStepConditioned)
+        NetworkShape(
+            width: width, depth: depth, embeddingSize: embeddingSize, stepConditioned: method.isStepConditioned, timeScale: timeScale)
     }
 
     /// The target weights in force: the explicit choice, else the method's default.
@@ -116,6 +122,7 @@ public struct TrainingConfig: Sendable {
         width = checkpoint.shape.width
         depth = checkpoint.shape.depth
         embeddingSize = checkpoint.shape.embeddingSize
+        timeScale = checkpoint.shape.timeScale
         let m = checkpoint.extra
         try readSetting(m, "batch_size", &batchSize) { Int($0) }
         try readSetting(m, "learning_rate", &learningRate) { Float($0) }

@@ -1,0 +1,52 @@
+import ExplorerApp
+import FlowCore
+import Foundation
+import Testing
+
+/// A checkpoint carries its whole training configuration, whoever wrote it, and sampling reads
+/// back what it needs.
+@Suite struct MethodMetadataTests {
+    let cli = CommandLineTests()
+
+    @Test("a shortcut model trained with --finest-steps 64 is queried as a velocity at d = 1/64")
+    func finestStepsComeBackFromTheCheckpoint() throws {
+        let file = cli.path("shortcut-m64.safetensors")
+        let r = try cli.run(["train", "--method", "shortcut", "--dataset", "moons", "--iterations", "20", "--width", "16",
+                             "--finest-steps", "64", "--out", file])
+        #expect(r.status == 0, "\(r.stderr)")
+        let checkpoint = try Checkpoint.read(path: file)
+        #expect(checkpoint.extra["finest_steps"] == "64")
+        #expect(try TrainingConfig(checkpoint: checkpoint).finestSteps == 64)
+        #expect(Model(checkpoint: checkpoint).velocityStep == 1.0 / 64)
+        // The default is 1/128, so the two differ where it matters.
+        #expect(Model(method: .shortcut, shape: checkpoint.shape, parameters: checkpoint.ema).velocityStep == 1.0 / 128)
+    }
+
+    @Test("the UI's s and train write the same settings for the same run", arguments: [Method.shortcut, .meanflow, .ct])
+    func theUIAndTrainWriteTheSameMetadata(method: Method) throws {
+        let fromUI = cli.path("ui-\(method.rawValue).safetensors"), fromTrain = cli.path("train-\(method.rawValue).safetensors")
+        var settings = WorkerSettings(method: method, dataset: "moons", seed: 5)
+        settings.pictureCount = 128
+        let worker = TrainingWorker(settings: settings)
+        worker.start()
+        defer { worker.stop() }
+        let deadline = Date().addingTimeInterval(30)
+        while (worker.takeSnapshot()?.iteration ?? 0) < 20 && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        worker.send(.save(path: fromUI))
+        while !FileManager.default.fileExists(atPath: fromUI) && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        let r = try cli.run(["train", "--method", method.rawValue, "--dataset", "moons", "--seed", "5", "--iterations", "20",
+                             "--out", fromTrain])
+        #expect(r.status == 0, "\(r.stderr)")
+        let ui = try Checkpoint.read(path: fromUI), train = try Checkpoint.read(path: fromTrain)
+        #expect(ui.method == train.method && ui.seed == train.seed && ui.shape == train.shape)
+        // train adds its results and sources; the UI runs without a planned length (its default).
+        var trainSettings = train.extra
+        for key in ["final_loss", "teacher"] { trainSettings[key] = nil }
+        let uiSettings = ui.extra
+        #expect(Set(uiSettings.keys) == Set(trainSettings.keys))
+        for (key, value) in uiSettings where key != "planned_iterations" {
+            #expect(trainSettings[key] == value, "\(key)")
+        }
+        #expect(uiSettings["planned_iterations"] == String(TrainingConfig(method: method).iterations))
+    }
+}
