@@ -10,10 +10,11 @@ network shape as strings), then the data. Weights are stored as [fan_in, fan_out
 the EMA copy (used for sampling) under "ema.layers.L.*".
 
 The network F(x, t[, d]) is an MLP on [x, emb(t)] (plus emb(d) for shortcut models), with
-emb(s) = [sin(1000 s f_k) for k < 16] + [cos(1000 s f_k) for k < 16], f_k = 10000^(-k/16),
+emb(s) = [sin(c s f_k) for k < 16] + [cos(c s f_k) for k < 16], f_k = 10000^(-k/16), c = time_scale
+(1000 unless the metadata says otherwise),
 SiLU hidden layers and a linear output of 2. Sampling runs from t = 0 (noise) to t = 1 (data):
   fm        Euler, K steps of h = 1/K:       x <- x + h F(x, t)
-  shortcut  K jumps of d = 1/K:              x <- x + d F(x, t, d)
+  shortcut, meanflow  K jumps of d = 1/K:    x <- x + d F(x, t, d)
   cd, ct    one consistency step:            f(x0, 0) = x0 + F(x0, 0)
 It prints the metadata and the mean and standard deviation of the samples (compare them with
 `flow-explorer sample CHECKPOINT --steps K --out s.npy`). With --write it also writes the tensors
@@ -91,10 +92,10 @@ def write_safetensors(path, tensors, metadata, source):
         raise
 
 
-def embed(s, size):
-    """emb(s) for a column of values s [B]: [sin(1000 s f_k)] + [cos(1000 s f_k)], [B, size]."""
+def embed(s, size, scale=1000.0):
+    """emb(s) for a column of values s [B]: [sin(c s f_k)] + [cos(c s f_k)], [B, size], c = scale."""
     half = size // 2
-    f = 1000.0 * 10000.0 ** (-np.arange(half) / half)
+    f = scale * 10000.0 ** (-np.arange(half) / half)
     a = s[:, None].astype(np.float64) * f[None, :]
     return np.concatenate([np.sin(a), np.cos(a)], axis=1).astype(np.float32)
 
@@ -102,12 +103,13 @@ def embed(s, size):
 def make_network(tensors, metadata, prefix="ema."):
     depth = int(metadata["depth"])
     size = int(metadata["embedding_size"])
+    scale = float(metadata.get("time_scale", "1000"))  # files written before the setting used 1000
     layers = [(tensors[f"{prefix}layers.{l}.weight"], tensors[f"{prefix}layers.{l}.bias"]) for l in range(depth + 1)]
 
     def F(x, t, d=None):
-        parts = [x, embed(np.full(len(x), t, np.float32), size)]
+        parts = [x, embed(np.full(len(x), t, np.float32), size, scale)]
         if d is not None:
-            parts.append(embed(np.full(len(x), d, np.float32), size))
+            parts.append(embed(np.full(len(x), d, np.float32), size, scale))
         h = np.concatenate(parts, axis=1)
         for i, (w, b) in enumerate(layers):
             h = h @ w + b
@@ -146,10 +148,10 @@ def main():
         for i in range(K):
             x = x + (1.0 / K) * F(x, i / K)
         how = f"Euler, K = {K}"
-    elif method == "shortcut":
+    elif method in ("shortcut", "meanflow"):
         for i in range(K):
             x = x + (1.0 / K) * F(x, i / K, 1.0 / K)
-        how = f"shortcut jumps, K = {K}"
+        how = f"{method} jumps, K = {K}"
     else:
         x = x + F(x, 0.0)
         how = "one consistency step"

@@ -3,16 +3,18 @@
 Every dataset: one Euler step of flow matching is at least 10 times worse than 128 steps (the
 collapse onto the data mean); one shortcut step is at least 5 times better than the same network
 used as a one-step Euler sampler, and 4 shortcut steps are no worse than 1 (within 10%); one
-consistency step (cd and ct) is within 3 times the SW2 of 128 flow-matching Euler steps.
-8gaussians, moons and checkerboard also have the issues' upper bounds.
+consistency step (cd and ct) is within 3 times the SW2 of 128 flow-matching Euler steps; one
+MeanFlow step is at least 5 times better than the same network's Euler step at h = 0, and 2 and
+4 MeanFlow steps are no worse than 1 (within 10%). 8gaussians, moons and checkerboard also have
+the issues' upper bounds.
 """
 import json
 import sys
 
-BOUNDS = {  # issue 2 (fm euler K=128) and issue 3 (shortcut K=1, K=4, cd K=1, ct K=1)
-    "8gaussians": {"fm128": 0.09, "sc1": 0.16, "sc4": 0.11, "cd1": 0.10, "ct1": 0.12},
-    "moons": {"fm128": 0.05, "sc1": 0.14, "sc4": 0.09, "cd1": 0.10, "ct1": 0.09},
-    "checkerboard": {"fm128": 0.11, "sc1": 0.18, "sc4": 0.14, "cd1": 0.13, "ct1": 0.16},
+BOUNDS = {  # issue 2 (fm euler K=128), issue 3 (shortcut K=1, K=4, cd K=1, ct K=1), issue 9 (meanflow K=1)
+    "8gaussians": {"fm128": 0.09, "sc1": 0.16, "sc4": 0.11, "cd1": 0.10, "ct1": 0.12, "mf1": 0.20},
+    "moons": {"fm128": 0.05, "sc1": 0.14, "sc4": 0.09, "cd1": 0.10, "ct1": 0.09, "mf1": 0.18},
+    "checkerboard": {"fm128": 0.11, "sc1": 0.18, "sc4": 0.14, "cd1": 0.13, "ct1": 0.16, "mf1": 0.25},
 }
 
 
@@ -23,8 +25,9 @@ def sw2(folder, method, dataset, sampler, steps):
 
 
 def main(folder, datasets):
-    print("| dataset | floor | fm euler K=1 | fm euler K=128 | shortcut K=1 | shortcut K=4 | shortcut as euler K=1 | cd K=1 | ct K=1 | pattern |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| dataset | floor | fm euler K=1 | fm euler K=128 | shortcut K=1 | shortcut K=4 | shortcut as euler K=1 "
+          "| cd K=1 | ct K=1 | meanflow K=1 | meanflow K=4 | meanflow as euler K=1 | pattern |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     failures = []
     for d in datasets:
         with open(f"{folder}/fm-{d}.json") as f:
@@ -34,6 +37,8 @@ def main(folder, datasets):
             "sc1": sw2(folder, "shortcut", d, "shortcut", 1), "sc4": sw2(folder, "shortcut", d, "shortcut", 4),
             "sce1": sw2(folder, "shortcut", d, "euler", 1),
             "cd1": sw2(folder, "cd", d, "consistency", 1), "ct1": sw2(folder, "ct", d, "consistency", 1),
+            "mf1": sw2(folder, "meanflow", d, "meanflow", 1), "mf2": sw2(folder, "meanflow", d, "meanflow", 2),
+            "mf4": sw2(folder, "meanflow", d, "meanflow", 4), "mfe1": sw2(folder, "meanflow", d, "euler", 1),
         }
         checks = {
             "fm K=1 >= 10x fm K=128": v["fm1"] >= 10 * v["fm128"],
@@ -41,12 +46,14 @@ def main(folder, datasets):
             "shortcut K=4 <= 1.1 x shortcut K=1": v["sc4"] <= 1.1 * v["sc1"],
             "cd K=1 <= 3x fm K=128": v["cd1"] <= 3 * v["fm128"],
             "ct K=1 <= 3x fm K=128": v["ct1"] <= 3 * v["fm128"],
+            "meanflow K=1 >= 5x better than its euler K=1": 5 * v["mf1"] <= v["mfe1"],
+            "meanflow K=2 and K=4 <= 1.1 x meanflow K=1": max(v["mf2"], v["mf4"]) <= 1.1 * v["mf1"],
         }
         for key, bound in BOUNDS.get(d, {}).items():
             checks[f"{key} <= {bound}"] = v[key] <= bound
         bad = [name for name, ok in checks.items() if not ok]
         failures += [f"{d}: {name}" for name in bad]
-        cells = " | ".join(f"{v[k]:.3f}" for k in ["fm1", "fm128", "sc1", "sc4", "sce1", "cd1", "ct1"])
+        cells = " | ".join(f"{v[k]:.3f}" for k in ["fm1", "fm128", "sc1", "sc4", "sce1", "cd1", "ct1", "mf1", "mf4", "mfe1"])
         print(f"| {d} | {floor:.3f} | {cells} | {'ok' if not bad else 'FAIL'} |")
     print()
     print("\n".join(f"FAIL: {f}" for f in failures) if failures else f"pattern holds on {len(datasets)} datasets")
