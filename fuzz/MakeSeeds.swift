@@ -19,9 +19,10 @@ enum MakeSeeds {
         ]
         for (method, shape, name) in shapes {
             let parameters = (0..<shape.parameterCount).map { Float($0 % 7) * 0.25 - 0.5 }
-            let checkpoint = Checkpoint(method: method, dataset: "moons", seed: 3, iterations: 10, shape: shape,
-                                        parameters: parameters, ema: parameters.map { $0 * 0.5 },
-                                        extra: ["final_loss": "0.5"])
+            let checkpoint = Checkpoint(
+                method: method, dataset: "moons", seed: 3, iterations: 10, shape: shape,
+                parameters: parameters, ema: parameters.map { $0 * 0.5 },
+                extra: ["final_loss": "0.5"])
             try write(checkpoint.encoded(), "safetensors", name + ".safetensors")
         }
         // Metadata values with control characters: a dataset name with escape sequences (refused)
@@ -32,13 +33,16 @@ enum MakeSeeds {
             ("escape-dataset", "\u{1b}]0;title\u{07}\u{1b}[2J.csv", ["final_loss": "0.5"]),
             ("escape-extra", "moons", ["teacher": "\u{1b}[31m/tmp/t.safetensors\u{9b}", "note": "\r\n\u{7f}"]),
         ] {
-            let checkpoint = Checkpoint(method: .fm, dataset: dataset, seed: 1, iterations: 2, shape: small,
-                                        parameters: weights, ema: weights, extra: extra)
+            let checkpoint = Checkpoint(
+                method: .fm, dataset: dataset, seed: 1, iterations: 2, shape: small,
+                parameters: weights, ema: weights, extra: extra)
             try write(checkpoint.encoded(), "safetensors", name + ".safetensors")
         }
         // A generic safetensors file (not a checkpoint), and one with no tensors.
-        try write(Safetensors.encode(tensors: ["a": .init(shape: [2, 2], values: [1, 2, 3, 4]), "b": .init(shape: [0], values: [])],
-                                     metadata: ["k": "v"]), "safetensors", "generic.safetensors")
+        try write(
+            Safetensors.encode(
+                tensors: ["a": .init(shape: [2, 2], values: [1, 2, 3, 4]), "b": .init(shape: [0], values: [])],
+                metadata: ["k": "v"]), "safetensors", "generic.safetensors")
         try write(Safetensors.encode(tensors: [:], metadata: [:]), "safetensors", "empty.safetensors")
         // .npy: no rows, and a few rows.
         try write(NpyFile.data(points: []), "npy", "empty.npy")

@@ -120,7 +120,8 @@ struct ViewRenderer {
         case .interval:
             return "one jump to the end x+(1-t)u(x,t,1-t) from every x_t; error mean|jump-x_1| = \(error)"
         case .eulerStep:
-            return "\(state.method.rawValue) has no f(x_t,t): shown is the one-step jump x+(1-t)v, error \(error); press m for cd or ct"
+            return
+                "\(state.method.rawValue) has no f(x_t,t): shown is the one-step jump x+(1-t)v, error \(error); press m for cd or ct"
         }
     }
 

@@ -93,8 +93,9 @@ public final class NcursesDevice: TerminalDevice {
 
     /// The terminal size in cells, at most `maximumSize`.
     public var size: Size {
-        Size(width: min(Int(getmaxx(window)), Self.maximumSize.width),
-             height: min(Int(getmaxy(window)), Self.maximumSize.height))
+        Size(
+            width: min(Int(getmaxx(window)), Self.maximumSize.width),
+            height: min(Int(getmaxy(window)), Self.maximumSize.height))
     }
 
     /// Copies `buffer` onto the screen and sends only the changed cells (one `wrefresh`).

@@ -14,7 +14,21 @@ public enum Color: Hashable, Sendable {
 
     /// The 8 basic ANSI colours, with their ANSI index as raw value.
     public enum NamedColor: UInt8, CaseIterable, Sendable {
-        /// ANSI colours 0 to 7, in order: black, red, green, yellow, blue, magenta, cyan, white.
-        case black = 0, red, green, yellow, blue, magenta, cyan, white
+        /// ANSI colour 0.
+        case black = 0
+        /// ANSI colour 1.
+        case red
+        /// ANSI colour 2.
+        case green
+        /// ANSI colour 3.
+        case yellow
+        /// ANSI colour 4.
+        case blue
+        /// ANSI colour 5.
+        case magenta
+        /// ANSI colour 6.
+        case cyan
+        /// ANSI colour 7.
+        case white
     }
 }

@@ -1,6 +1,6 @@
-import Foundation
 import ArgumentParser
 import FlowCore
+import Foundation
 
 extension Method: ExpressibleByArgument {}
 extension TrainingConfig.TargetWeights: ExpressibleByArgument {}

@@ -58,21 +58,31 @@ struct BenchCommand: ParsableCommand {
         let batch = TrainingConfig(method: .fm).batchSize
         let frameMilliseconds = Self.frameMilliseconds()
         if json {
-            try Console.line(JSON.object([
-                ("machine", .string(Self.machine())),
-                ("rows", .array(rows.map { row in
-                    .object([("method", .string(row.method.rawValue)), ("steps_per_second", .number(row.stepsPerSecond.rounded())),
-                             ("samples_per_second", .number((row.stepsPerSecond * Double(batch)).rounded())),
-                             ("gflops", .number((row.gflops * 10).rounded() / 10))])
-                })),
-                ("frame_ms", .number((frameMilliseconds * 100).rounded() / 100)),
-            ]).text)
+            try Console.line(
+                JSON.object([
+                    ("machine", .string(Self.machine())),
+                    (
+                        "rows",
+                        .array(
+                            rows.map { row in
+                                .object([
+                                    ("method", .string(row.method.rawValue)),
+                                    ("steps_per_second", .number(row.stepsPerSecond.rounded())),
+                                    ("samples_per_second", .number((row.stepsPerSecond * Double(batch)).rounded())),
+                                    ("gflops", .number((row.gflops * 10).rounded() / 10)),
+                                ])
+                            })
+                    ),
+                    ("frame_ms", .number((frameMilliseconds * 100).rounded() / 100)),
+                ]).text)
         } else {
             try Console.line("\(Self.machine()); one thread, batch \(batch), median of \(repeats)")
             try Console.line("method     steps/s   samples/s   GFLOP/s")
             for row in rows {
-                try Console.line(row.method.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
-                      + String(format: "%9.0f %11.0f %9.1f", row.stepsPerSecond, row.stepsPerSecond * Double(batch), row.gflops))
+                try Console.line(
+                    row.method.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+                        + String(format: "%9.0f %11.0f %9.1f", row.stepsPerSecond, row.stepsPerSecond * Double(batch), row.gflops)
+                )
             }
             try Console.line(String(format: "UI compare frame, 200x60, 4096 points per panel: %.2f ms", frameMilliseconds))
         }

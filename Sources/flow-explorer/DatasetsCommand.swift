@@ -9,7 +9,8 @@ struct DatasetsCommand: ParsableCommand {
         for toy in ToyDataset.allCases {
             try Console.line(toy.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0) + toy.summary)
         }
-        try Console.line("FILE.csv".padding(toLength: 14, withPad: " ", startingAt: 0)
-              + "your own points: two numeric columns x,y, header optional, at most \(PointsCSV.maximumRows) rows")
+        try Console.line(
+            "FILE.csv".padding(toLength: 14, withPad: " ", startingAt: 0)
+                + "your own points: two numeric columns x,y, header optional, at most \(PointsCSV.maximumRows) rows")
     }
 }

@@ -25,10 +25,11 @@ struct EvalCommand: ParsableCommand {
     var samples = 4096
     @Option(help: "Seed of the noise and the data.") var seed: UInt64 = 0
     @Option(help: "Only these samplers (comma-separated).") var sampler: String?
-    @Option(help: """
-        A flow-matching checkpoint whose RK4 trajectories (128 steps) measure the self-consistency error: \
-        how far one jump to the end from each x_t lands from its path's end.
-        """)
+    @Option(
+        help: """
+            A flow-matching checkpoint whose RK4 trajectories (128 steps) measure the self-consistency error: \
+            how far one jump to the end from each x_t lands from its path's end.
+            """)
     var teacher: String?
     @Flag(help: "Print one JSON object.") var json = false
 
@@ -46,8 +47,9 @@ struct EvalCommand: ParsableCommand {
         }
         let dataset = try checkpoint.loadDataset(path: file)
         let model = Model(checkpoint: checkpoint)
-        let result = Evaluation.run(model: model, dataset: dataset, steps: stepList,
-                                    samples: samples, seed: seed, samplers: samplers)
+        let result = Evaluation.run(
+            model: model, dataset: dataset, steps: stepList,
+            samples: samples, seed: seed, samplers: samplers)
         guard result.rows.allSatisfy({ $0.sw2.isFinite && $0.energy.isFinite }) else {
             throw FlowError.badInput("\(SafeText.escaped(file, limit: 240)): the model's samples are not finite numbers")
         }
@@ -56,19 +58,27 @@ struct EvalCommand: ParsableCommand {
         }
         if json {
             let rows = result.rows.map { row in
-                JSON.object([("sampler", .string(row.sampler.name)), ("steps", .integer(row.steps)),
-                             ("sw2", .number(row.sw2)), ("energy", .number(row.energy))])
+                JSON.object([
+                    ("sampler", .string(row.sampler.name)), ("steps", .integer(row.steps)),
+                    ("sw2", .number(row.sw2)), ("energy", .number(row.energy)),
+                ])
             }
-            try Console.line(JSON.object([
-                ("method", .string(checkpoint.method.rawValue)), ("dataset", .string(checkpoint.dataset)),
-                ("iterations", .integer(checkpoint.iterations)), ("samples", .integer(samples)),
-                ("floor", .object([("sw2", .number(result.floorSW2)), ("energy", .number(result.floorEnergy))])),
-                ("rows", .array(rows)),
-            ] + (consistency.map { [("self_consistency", JSON.number($0.error))] } ?? [])).text)
+            try Console.line(
+                JSON.object(
+                    [
+                        ("method", .string(checkpoint.method.rawValue)), ("dataset", .string(checkpoint.dataset)),
+                        ("iterations", .integer(checkpoint.iterations)), ("samples", .integer(samples)),
+                        ("floor", .object([("sw2", .number(result.floorSW2)), ("energy", .number(result.floorEnergy))])),
+                        ("rows", .array(rows)),
+                    ] + (consistency.map { [("self_consistency", JSON.number($0.error))] } ?? [])
+                ).text)
         } else {
             try Console.line(EvalTable.text(result, checkpoint: checkpoint, samples: samples))
             if let consistency {
-                try Console.line(String(format: "self-consistency error (mean |f(x_t, t) - x_1| on 512 RK4 trajectories of the teacher): %.4f", consistency.error))
+                try Console.line(
+                    String(
+                        format: "self-consistency error (mean |f(x_t, t) - x_1| on 512 RK4 trajectories of the teacher): %.4f",
+                        consistency.error))
             }
         }
     }
@@ -78,11 +88,14 @@ struct EvalCommand: ParsableCommand {
 enum EvalTable {
     static func text(_ result: Evaluation, checkpoint: Checkpoint, samples: Int) -> String {
         let dataset = SafeText.escaped(checkpoint.dataset, limit: 240)
-        var lines = ["\(checkpoint.method.title) on \(dataset), \(checkpoint.iterations) iterations, seed \(checkpoint.seed); \(samples) samples",
-                     "sampler       steps      SW2   energy"]
+        var lines = [
+            "\(checkpoint.method.title) on \(dataset), \(checkpoint.iterations) iterations, seed \(checkpoint.seed); \(samples) samples",
+            "sampler       steps      SW2   energy",
+        ]
         for row in result.rows {
-            lines.append(row.sampler.name.padding(toLength: 12, withPad: " ", startingAt: 0)
-                         + String(format: "%6d %8.4f %8.4f", row.steps, row.sw2, row.energy))
+            lines.append(
+                row.sampler.name.padding(toLength: 12, withPad: " ", startingAt: 0)
+                    + String(format: "%6d %8.4f %8.4f", row.steps, row.sw2, row.energy))
         }
         lines.append("noise floor" + String(format: "        %8.4f %8.4f", result.floorSW2, result.floorEnergy))
         return lines.joined(separator: "\n")

@@ -17,7 +17,10 @@ struct FlowExplorer: ParsableCommand {
             they map to this convention by t = 1 / (1 + sigma).
             """,
         version: version,
-        subcommands: [TuiCommand.self, TrainCommand.self, EvalCommand.self, SampleCommand.self, DatasetsCommand.self, BenchCommand.self, RenderCommand.self],
+        subcommands: [
+            TuiCommand.self, TrainCommand.self, EvalCommand.self, SampleCommand.self, DatasetsCommand.self, BenchCommand.self,
+            RenderCommand.self,
+        ],
         defaultSubcommand: TuiCommand.self
     )
 

@@ -11,7 +11,8 @@ struct SampleCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Number of steps K.") var steps = 1
     @Option(parsing: .unconditional, help: "Number of samples.") var count = 4096
     @Option(help: "Output file, .csv or .npy.") var out: String
-    @Option(help: "Sampler (default: the checkpoint's main one, e.g. euler, shortcut, consistency or meanflow).") var sampler: String?
+    @Option(help: "Sampler (default: the checkpoint's main one, e.g. euler, shortcut, consistency or meanflow).") var sampler:
+        String?
     @Option(help: "Seed of the noise.") var seed: UInt64 = 0
 
     func run() throws {
@@ -20,7 +21,8 @@ struct SampleCommand: ParsableCommand {
         guard out.hasSuffix(".csv") || out.hasSuffix(".npy") else { throw ValidationError("--out must end in .csv or .npy") }
         try AtomicFile.checkTarget(out, inputs: [file])
         let checkpoint = try Checkpoint.read(path: file)
-        let chosen = try sampler.map { try parseSamplers($0, for: checkpoint.method)[0] } ?? checkpoint.method.definition.mainSampler
+        let chosen =
+            try sampler.map { try parseSamplers($0, for: checkpoint.method)[0] } ?? checkpoint.method.definition.mainSampler
         var rng = SplitMix64.stream(seed: seed, 11)
         let noise = (0..<(2 * count)).map { _ in rng.gaussian() }
         var renoise = SplitMix64.stream(seed: seed, 12)

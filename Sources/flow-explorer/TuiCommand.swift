@@ -21,8 +21,9 @@ struct TuiCommand: ParsableCommand {
     @Option(help: "Training seed.") var seed: UInt64 = 0
     @Option(help: "A checkpoint to start from (its method and dataset are used).") var load: String?
     @Flag(help: "Draw with ASCII characters only.") var ascii = false
-    @Option(parsing: .unconditional,
-            help: "Adam learning rate (default 0.001). Too large a rate makes training diverge: the UI stops and says so.")
+    @Option(
+        parsing: .unconditional,
+        help: "Adam learning rate (default 0.001). Too large a rate makes training diverge: the UI stops and says so.")
     var lr: Float?
     @Option(help: "Append a line per UI event (keys, resizes, frames, snapshots) to this file.")
     var eventLog: String?

@@ -10,7 +10,9 @@ import Testing
 
     /// expected.txt: each bad file with a fragment of the message it must give.
     static let expected: [String: String] = {
-        guard let text = try? String(contentsOf: folder.appendingPathComponent("expected.txt"), encoding: .utf8) else { return [:] }
+        guard let text = try? String(contentsOf: folder.appendingPathComponent("expected.txt"), encoding: .utf8) else {
+            return [:]
+        }
         var out: [String: String] = [:]
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             let parts = line.split(separator: "\t", maxSplits: 1)
@@ -38,7 +40,8 @@ import Testing
         let file = Self.folder.appendingPathComponent(name).path
         let fragment = try #require(Self.expected[name])
         let out = cli.path("bad-file-\(name).safetensors")
-        let r = try name.hasSuffix(".csv")
+        let r =
+            try name.hasSuffix(".csv")
             ? cli.run(["train", "--dataset", file, "--iterations", "1", "--out", out])
             : cli.run(["eval", file])
         #expect(r.status == 2, "\(r.stderr)")
@@ -64,12 +67,16 @@ import Testing
     /// own defect, not for one they share).
     @Test func theControlFilesAreAccepted() throws {
         let control = Self.folder.appendingPathComponent("control")
-        let eval = try cli.run(["eval", control.appendingPathComponent("tiny-shortcut.safetensors").path,
-                                "--samples", "64", "--steps", "1"])
+        let eval = try cli.run([
+            "eval", control.appendingPathComponent("tiny-shortcut.safetensors").path,
+            "--samples", "64", "--steps", "1",
+        ])
         #expect(eval.status == 0, "\(eval.stderr)")
         let out = cli.path("bad-file-control.safetensors")
-        let train = try cli.run(["train", "--dataset", control.appendingPathComponent("points.csv").path,
-                                 "--iterations", "1", "--width", "8", "--out", out])
+        let train = try cli.run([
+            "train", "--dataset", control.appendingPathComponent("points.csv").path,
+            "--iterations", "1", "--width", "8", "--out", out,
+        ])
         #expect(train.status == 0, "\(train.stderr)")
         #expect(FileManager.default.fileExists(atPath: out))
         let npy = try Data(contentsOf: control.appendingPathComponent("points.npy"))

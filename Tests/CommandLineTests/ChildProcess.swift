@@ -30,12 +30,15 @@ struct ChildProcess {
 
     /// Starts `flow-explorer arguments`. stdout and stderr go to the given files (default: fresh
     /// files read back by `wait`), or stdout to `stdoutDescriptor`; stdin is /dev/null.
-    static func start(_ arguments: [String], directory: String? = nil, stdout: String? = nil, stderr: String? = nil,
-                      stdoutDescriptor: Int32? = nil, measureMemory: Bool = false) throws -> ChildProcess {
+    static func start(
+        _ arguments: [String], directory: String? = nil, stdout: String? = nil, stderr: String? = nil,
+        stdoutDescriptor: Int32? = nil, measureMemory: Bool = false
+    ) throws -> ChildProcess {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("fe-child-\(getpid())").path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         let tag = UUID().uuidString
-        let outPath = stdout ?? scratch + "/\(tag).out", errPath = stderr ?? scratch + "/\(tag).err"
+        let outPath = stdout ?? scratch + "/\(tag).out"
+        let errPath = stderr ?? scratch + "/\(tag).err"
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -49,7 +52,8 @@ struct ChildProcess {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var all = sigset_t(), none = sigset_t()
+        var all = sigset_t()
+        var none = sigset_t()
         sigfillset(&all)
         sigemptyset(&none)
         posix_spawnattr_setsigdefault(&attributes, &all)
@@ -61,19 +65,24 @@ struct ChildProcess {
         let memoryPath = measureMemory ? scratch + "/\(tag).memory" : nil
         if let memoryPath { words = ["/usr/bin/time", "-f", "%M", "-o", memoryPath] + words }
         let argv = (words + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
         let code = posix_spawn(&pid, words[0], &actions, &attributes, argv, environ)
         guard code == 0 else { throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO) }
-        return ChildProcess(pid: pid, stdoutPath: stdoutDescriptor == nil ? outPath : "", stderrPath: errPath,
-                            memoryPath: memoryPath)
+        return ChildProcess(
+            pid: pid, stdoutPath: stdoutDescriptor == nil ? outPath : "", stderrPath: errPath,
+            memoryPath: memoryPath)
     }
 
     /// Runs to the end.
-    static func run(_ arguments: [String], directory: String? = nil, stdout: String? = nil, stderr: String? = nil,
-                    stdoutDescriptor: Int32? = nil, measureMemory: Bool = false) throws -> Outcome {
-        try start(arguments, directory: directory, stdout: stdout, stderr: stderr, stdoutDescriptor: stdoutDescriptor,
-                  measureMemory: measureMemory).wait()
+    static func run(
+        _ arguments: [String], directory: String? = nil, stdout: String? = nil, stderr: String? = nil,
+        stdoutDescriptor: Int32? = nil, measureMemory: Bool = false
+    ) throws -> Outcome {
+        try start(
+            arguments, directory: directory, stdout: stdout, stderr: stderr, stdoutDescriptor: stdoutDescriptor,
+            measureMemory: measureMemory
+        ).wait()
     }
 
     /// Sends `signal` to the child.
@@ -89,12 +98,14 @@ struct ChildProcess {
         let code = signaled ? 128 + (status & 0x7F) : (status >> 8) & 0xFF
         func read(_ path: String) -> String {
             guard path.hasPrefix(FileManager.default.temporaryDirectory.path),
-                  let data = FileManager.default.contents(atPath: path) else { return "" }
+                let data = FileManager.default.contents(atPath: path)
+            else { return "" }
             return String(decoding: data, as: UTF8.self)
         }
         // GNU time writes "Command exited with non-zero status N" before the number.
         let memory = memoryPath.flatMap { read($0).split(separator: "\n").last.flatMap { Int($0) } }
-        return Outcome(status: code, killedBySignal: signaled, stdout: read(stdoutPath), stderr: read(stderrPath),
-                       peakMemoryKB: memory)
+        return Outcome(
+            status: code, killedBySignal: signaled, stdout: read(stdoutPath), stderr: read(stderrPath),
+            peakMemoryKB: memory)
     }
 }

@@ -10,10 +10,13 @@ import Testing
     }
 
     static let binary: URL = {
-        let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-                          Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
+        ]
         return candidates.map { $0.appendingPathComponent("flow-explorer") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0].appendingPathComponent("flow-explorer")
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+            ?? candidates[0].appendingPathComponent("flow-explorer")
     }()
 
     static let directory: URL = {
@@ -29,15 +32,17 @@ import Testing
         let process = Process()
         process.executableURL = program
         process.arguments = arguments
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     func json(_ text: String) throws -> [String: Any] {
@@ -48,8 +53,11 @@ import Testing
     func trained(_ method: String, _ name: String, extra: [String] = []) throws -> String {
         let file = path(name)
         if !FileManager.default.fileExists(atPath: file) {
-            let r = try run(["train", "--method", method, "--dataset", "moons", "--iterations", "200", "--width", "32",
-                             "--seed", "3", "--out", file] + extra)
+            let r = try run(
+                [
+                    "train", "--method", method, "--dataset", "moons", "--iterations", "200", "--width", "32",
+                    "--seed", "3", "--out", file,
+                ] + extra)
             #expect(r.status == 0, "\(r.stderr)")
         }
         return file
@@ -57,7 +65,9 @@ import Testing
 
     @Test func trainWritesACheckpointAndReportsJSON() throws {
         let file = path("fm-json.safetensors")
-        let r = try run(["train", "--method", "fm", "--dataset", "moons", "--iterations", "100", "--width", "32", "--out", file, "--json"])
+        let r = try run([
+            "train", "--method", "fm", "--dataset", "moons", "--iterations", "100", "--width", "32", "--out", file, "--json",
+        ])
         #expect(r.status == 0)
         let object = try json(r.stdout)
         for key in ["method", "dataset", "iterations", "seconds", "final_loss"] { #expect(object[key] != nil, "\(key)") }
@@ -67,7 +77,10 @@ import Testing
     }
 
     @Test func shortcutTrainingReportsBothLossParts() throws {
-        let r = try run(["train", "--method", "shortcut", "--iterations", "20", "--width", "32", "--out", path("sc-json.safetensors"), "--json"])
+        let r = try run([
+            "train", "--method", "shortcut", "--iterations", "20", "--width", "32", "--out", path("sc-json.safetensors"),
+            "--json",
+        ])
         let object = try json(r.stdout)
         #expect(object["flow_matching_loss"] is Double && object["bootstrap_loss"] is Double)
     }
@@ -85,22 +98,30 @@ import Testing
     }
 
     @Test func shortcutAndConsistencyCheckpointsGetTheirOwnRows() throws {
-        let shortcut = try json(try run(["eval", try trained("shortcut", "sc.safetensors"), "--steps", "1", "--samples", "256", "--json"]).stdout)
+        let shortcut = try json(
+            try run(["eval", try trained("shortcut", "sc.safetensors"), "--steps", "1", "--samples", "256", "--json"]).stdout)
         #expect((shortcut["rows"] as? [[String: Any]])?.map { $0["sampler"] as! String } == ["shortcut", "euler"])
-        let ct = try json(try run(["eval", try trained("ct", "ct.safetensors"), "--steps", "1,2", "--samples", "256", "--json"]).stdout)
+        let ct = try json(
+            try run(["eval", try trained("ct", "ct.safetensors"), "--steps", "1,2", "--samples", "256", "--json"]).stdout)
         #expect((ct["rows"] as? [[String: Any]])?.map { $0["sampler"] as! String } == ["consistency", "consistency"])
     }
 
     @Test func evalWithATeacherReportsTheSelfConsistencyError() throws {
-        let r = try run(["eval", try trained("ct", "ct.safetensors"), "--steps", "1", "--samples", "256",
-                         "--teacher", try trained("fm", "fm.safetensors"), "--json"])
+        let r = try run([
+            "eval", try trained("ct", "ct.safetensors"), "--steps", "1", "--samples", "256",
+            "--teacher", try trained("fm", "fm.safetensors"), "--json",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let error = try #require(try json(r.stdout)["self_consistency"] as? Double)
         #expect(error > 0 && error.isFinite)
         // The same measure for any model (one jump to the end from each x_t); the teacher must be a velocity field.
-        #expect(try run(["eval", try trained("fm", "fm.safetensors"), "--steps", "1", "--samples", "256",
-                         "--teacher", try trained("fm", "fm.safetensors")]).status == 0)
-        #expect(try run(["eval", try trained("fm", "fm.safetensors"), "--teacher", try trained("ct", "ct.safetensors")]).status == 2)
+        #expect(
+            try run([
+                "eval", try trained("fm", "fm.safetensors"), "--steps", "1", "--samples", "256",
+                "--teacher", try trained("fm", "fm.safetensors"),
+            ]).status == 0)
+        #expect(
+            try run(["eval", try trained("fm", "fm.safetensors"), "--teacher", try trained("ct", "ct.safetensors")]).status == 2)
     }
 
     @Test func twoRunsWithTheSameSeedWriteIdenticalCheckpoints() throws {
@@ -167,7 +188,9 @@ import Testing
 
     @Test func datasetsListsEveryToyDataset() throws {
         let out = try run(["datasets"]).stdout
-        for name in ["8gaussians", "moons", "checkerboard", "2spirals", "rings", "circles", "pinwheel", "swissroll", "line", "cos"] {
+        for name in [
+            "8gaussians", "moons", "checkerboard", "2spirals", "rings", "circles", "pinwheel", "swissroll", "line", "cos",
+        ] {
             #expect(out.contains(name))
         }
     }

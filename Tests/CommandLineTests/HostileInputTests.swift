@@ -48,19 +48,22 @@ import Testing
     func craftedCheckpoint(_ file: String, dataset: String, weight: Float = 0.1) throws {
         let shape = NetworkShape(width: 4, depth: 1, embeddingSize: 2)
         let weights = [Float](repeating: weight, count: shape.parameterCount)
-        let checkpoint = Checkpoint(method: .fm, dataset: dataset, seed: 0, iterations: 1, shape: shape,
-                                    parameters: weights, ema: weights)
+        let checkpoint = Checkpoint(
+            method: .fm, dataset: dataset, seed: 0, iterations: 1, shape: shape,
+            parameters: weights, ema: weights)
         try checkpoint.encoded().write(to: URL(fileURLWithPath: file))
     }
 
     func expectOneLineError(_ r: ChildProcess.Outcome, _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(r.status == 2, "\(r.stderr)", sourceLocation: sourceLocation)
         #expect(!r.killedBySignal, sourceLocation: sourceLocation)
-        #expect(r.stderr.hasPrefix("flow-explorer: ") && r.stderr.filter { $0 == "\n" }.count == 1, "\(r.stderr)",
-                sourceLocation: sourceLocation)
+        #expect(
+            r.stderr.hasPrefix("flow-explorer: ") && r.stderr.filter { $0 == "\n" }.count == 1, "\(r.stderr)",
+            sourceLocation: sourceLocation)
         #expect(r.stderr.contains(fragment), "expected '\(fragment)': \(r.stderr)", sourceLocation: sourceLocation)
-        #expect(!r.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "a control character: \(r.stderr)",
-                sourceLocation: sourceLocation)
+        #expect(
+            !r.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "a control character: \(r.stderr)",
+            sourceLocation: sourceLocation)
     }
 
     // MARK: Crashes
@@ -83,8 +86,10 @@ import Testing
     @Test("a seed above Int64.max trains and is reported in the JSON output")
     func hugeSeed() throws {
         let dir = try folder("huge-seed")
-        let r = try ChildProcess.run(["train", "--iterations", "10", "--width", "8", "--seed", "9223372036854775808", "--json",
-                                      "--out", dir + "/x.safetensors"])
+        let r = try ChildProcess.run([
+            "train", "--iterations", "10", "--width", "8", "--seed", "9223372036854775808", "--json",
+            "--out", dir + "/x.safetensors",
+        ])
         #expect(r.status == 0 && !r.killedBySignal, "\(r.stderr)")
         #expect(r.stdout.contains("\"seed\":9223372036854775808,"), "\(r.stdout)")
         #expect(try Checkpoint.read(path: dir + "/x.safetensors").seed == 9_223_372_036_854_775_808)
@@ -103,11 +108,12 @@ import Testing
         let dir = try folder("stdout-full-\(command)")
         let model = try smallCheckpoint(in: dir)
         let before = try snapshot(dir)
-        let arguments: [String] = switch command {
-        case "render": ["render", model]
-        case "eval": ["eval", model, "--steps", "1", "--samples", "64", "--json"]
-        default: ["train", "--iterations", "5", "--width", "8", "--json", "--out", dir + "/new.safetensors"]
-        }
+        let arguments: [String] =
+            switch command {
+            case "render": ["render", model]
+            case "eval": ["eval", model, "--steps", "1", "--samples", "64", "--json"]
+            default: ["train", "--iterations", "5", "--width", "8", "--json", "--out", dir + "/new.safetensors"]
+            }
         let r = try ChildProcess.run(arguments, stdout: "/dev/full")
         #expect(r.status == 1 && !r.killedBySignal, "\(r.stderr)")
         #expect(r.stderr == "flow-explorer: cannot write to stdout (No space left on device)\n", "\(r.stderr)")
@@ -159,8 +165,10 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: dir + "/link.safetensors", withDestinationPath: model)
         #expect(mkfifo(dir + "/fifo.safetensors", 0o644) == 0)
         try FileManager.default.createDirectory(atPath: dir + "/folder.safetensors", withIntermediateDirectories: false)
-        var targets = ["link.safetensors": "symbolic link", "fifo.safetensors": "not a regular file",
-                       "folder.safetensors": "is a folder"]
+        var targets = [
+            "link.safetensors": "symbolic link", "fifo.safetensors": "not a regular file",
+            "folder.safetensors": "is a folder",
+        ]
         // A copy of /dev/null (root only): the old writer replaced a device with a regular file.
         if mknod(dir + "/device.safetensors", S_IFCHR | 0o666, dev_t(1 << 8 | 3)) == 0 {
             targets["device.safetensors"] = "not a regular file"
@@ -194,8 +202,9 @@ import Testing
         #expect(try snapshot(dir) == before)
     }
 
-    @Test("a handled signal during a checkpoint write removes the temporary file and keeps the old checkpoint",
-          arguments: [SIGINT, SIGTERM, SIGHUP])
+    @Test(
+        "a handled signal during a checkpoint write removes the temporary file and keeps the old checkpoint",
+        arguments: [SIGINT, SIGTERM, SIGHUP])
     func signalDuringWrite(signal: Int32) throws {
         let dir = try folder("signal-write-\(signal)")
         let model = try smallCheckpoint(in: dir, "model.safetensors")
@@ -280,13 +289,17 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir + "/elsewhere", withIntermediateDirectories: true)
         try Data(PointsCSV.text((0..<200).map { Float($0 % 17) * 0.1 - 0.8 }).utf8)
             .write(to: URL(fileURLWithPath: dir + "/data/pts.csv"))
-        let train = try ChildProcess.run(["train", "--dataset", "pts.csv", "--iterations", "20", "--width", "8",
-                                          "--out", "model.safetensors"], directory: dir + "/data")
+        let train = try ChildProcess.run(
+            [
+                "train", "--dataset", "pts.csv", "--iterations", "20", "--width", "8",
+                "--out", "model.safetensors",
+            ], directory: dir + "/data")
         #expect(train.status == 0, "\(train.stderr)")
         let checkpoint = try Checkpoint.read(path: dir + "/data/model.safetensors")
         #expect(checkpoint.dataset == URL(fileURLWithPath: dir + "/data/pts.csv").standardizedFileURL.path)
-        let eval = try ChildProcess.run(["eval", "../data/model.safetensors", "--steps", "1", "--samples", "64"],
-                                        directory: dir + "/elsewhere")
+        let eval = try ChildProcess.run(
+            ["eval", "../data/model.safetensors", "--steps", "1", "--samples", "64"],
+            directory: dir + "/elsewhere")
         #expect(eval.status == 0, "\(eval.stderr)")
         // Once the CSV is gone, the error names the checkpoint and the dataset.
         try FileManager.default.removeItem(atPath: dir + "/data/pts.csv")
@@ -308,8 +321,10 @@ import Testing
         let dir = try folder("huge-data")
         try Data("x,y\n1e20,2e20\n-3e20,1e20\n5e19,-1e20\n".utf8).write(to: URL(fileURLWithPath: dir + "/huge.csv"))
         let before = try snapshot(dir)
-        let r = try ChildProcess.run(["train", "--dataset", dir + "/huge.csv", "--iterations", "50", "--width", "8",
-                                      "--out", dir + "/o.safetensors"])
+        let r = try ChildProcess.run([
+            "train", "--dataset", dir + "/huge.csv", "--iterations", "50", "--width", "8",
+            "--out", dir + "/o.safetensors",
+        ])
         expectOneLineError(r, "training diverged at iteration 1")
         #expect(r.stderr.contains("scale them to about unit size") && !r.stderr.contains("--lr"), "\(r.stderr)")
         #expect(try snapshot(dir) == before)
@@ -323,8 +338,10 @@ import Testing
         // 100 million iterations or a million samples at 128 steps would take hours: these end at once.
         let train = try ChildProcess.run(["train", "--iterations", "100000000", "--out", dir + "/missing/x.safetensors"])
         expectOneLineError(train, "the folder \(dir)/missing does not exist")
-        let eval = try ChildProcess.run(["eval", model, "--samples", "1000000", "--steps", "128",
-                                         "--teacher", dir + "/nope.safetensors"])
+        let eval = try ChildProcess.run([
+            "eval", model, "--samples", "1000000", "--steps", "128",
+            "--teacher", dir + "/nope.safetensors",
+        ])
         expectOneLineError(eval, "\(dir)/nope.safetensors: cannot read the file")
         #expect(try snapshot(dir) == before)
     }
@@ -352,18 +369,23 @@ import Testing
         let dir = try folder("init-method")
         let model = try smallCheckpoint(in: dir)
         let before = try snapshot(dir)
-        let r = try ChildProcess.run(["train", "--method", "ct", "--init", model, "--width", "16",
-                                      "--out", dir + "/ct.safetensors"])
+        let r = try ChildProcess.run([
+            "train", "--method", "ct", "--init", model, "--width", "16",
+            "--out", dir + "/ct.safetensors",
+        ])
         expectOneLineError(r, "the methods must match")
         #expect(try snapshot(dir) == before)
     }
 
-    @Test("a signal during training ends it with 128 + the signal, quietly, without a backtrace",
-          arguments: [SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU, SIGPIPE])
+    @Test(
+        "a signal during training ends it with 128 + the signal, quietly, without a backtrace",
+        arguments: [SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU, SIGPIPE])
     func signalDuringTraining(signal: Int32) throws {
         let dir = try folder("signal-train-\(signal)")
-        let child = try ChildProcess.start(["train", "--iterations", "100000000", "--width", "8",
-                                            "--out", dir + "/x.safetensors"])
+        let child = try ChildProcess.start([
+            "train", "--iterations", "100000000", "--width", "8",
+            "--out", dir + "/x.safetensors",
+        ])
         usleep(300_000)
         child.send(signal)
         let r = child.wait()
@@ -378,7 +400,9 @@ import Testing
     func largeInputs() throws {
         let dir = try folder("large-inputs")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let line = dir + "/line.csv", rows = dir + "/rows.csv", big = dir + "/big.safetensors"
+        let line = dir + "/line.csv"
+        let rows = dir + "/rows.csv"
+        let big = dir + "/big.safetensors"
         FileManager.default.createFile(atPath: line, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: line))
         try handle.write(contentsOf: Data("x,y\n".utf8))

@@ -1,5 +1,5 @@
-import Foundation
 import FlowCore
+import Foundation
 import Testing
 
 /// A checkpoint is written to a temporary file and renamed: killing `train` at any moment,

@@ -12,20 +12,30 @@ struct LessonMentions: Equatable {
     var keys: [String] = []
 
     static func == (a: LessonMentions, b: LessonMentions) -> Bool {
-        a.keys == b.keys && a.commands.map { "\($0.subcommand) \($0.options)" } == b.commands.map { "\($0.subcommand) \($0.options)" }
+        a.keys == b.keys
+            && a.commands.map { "\($0.subcommand) \($0.options)" } == b.commands.map { "\($0.subcommand) \($0.options)" }
     }
 
     init(markdown: String) {
-        var inCode = false, inKeyTable = false
+        var inCode = false
+        var inKeyTable = false
         for line in markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            if line.hasPrefix("```") { inCode.toggle(); continue }
+            if line.hasPrefix("```") {
+                inCode.toggle()
+                continue
+            }
             // Code: whole fenced lines (the pictures hold no "flow-explorer WORD"); prose: backtick spans.
             let code = inCode ? [line] : Self.spans(line)
             for piece in code { commands += Self.commands(in: piece) }
             guard !inCode else { continue }
             if line.hasPrefix("|") {
-                let cells = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-                if cells.count > 1, cells[1] == "Key" || cells[1] == "Keys" { inKeyTable = true; continue }
+                let cells = line.split(separator: "|", omittingEmptySubsequences: false).map {
+                    $0.trimmingCharacters(in: .whitespaces)
+                }
+                if cells.count > 1, cells[1] == "Key" || cells[1] == "Keys" {
+                    inKeyTable = true
+                    continue
+                }
                 if inKeyTable, cells.count > 1, !cells[1].hasPrefix("-") { keys += Self.spans(cells[1]) }
             } else {
                 inKeyTable = false
@@ -48,7 +58,9 @@ struct LessonMentions: Equatable {
             guard i + 1 < words.count, let first = words[i + 1].first, first.isLetter else { continue }
             var options: [String] = []
             for next in words[(i + 2)...] {
-                if next == "flow-explorer" || next.hasSuffix("/flow-explorer") || next == "|" || next == "&&" || next == "#" { break }
+                if next == "flow-explorer" || next.hasSuffix("/flow-explorer") || next == "|" || next == "&&" || next == "#" {
+                    break
+                }
                 if next.hasPrefix("--") { options.append(String(next.split(separator: "=")[0])) }
             }
             found.append((words[i + 1], options))
@@ -67,7 +79,10 @@ struct LessonMentions: Equatable {
                 keys.append(String(rest[rest.index(after: rest.startIndex)..<close]))
                 rest = rest[rest.index(after: close)...]
                 let trimmed = rest.drop { " ,/".contains($0) }
-                if trimmed.hasPrefix("`") { rest = trimmed; continue }
+                if trimmed.hasPrefix("`") {
+                    rest = trimmed
+                    continue
+                }
                 var matched = false
                 for joiner in ["or ", "and ", "then "] where trimmed.hasPrefix(joiner) {
                     rest = trimmed.dropFirst(joiner.count)
@@ -82,7 +97,8 @@ struct LessonMentions: Equatable {
 
 /// docs/lesson.md names only keys and commands that exist.
 @Suite struct LessonTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     let cli = CommandLineTests()
 
     /// The subcommands `flow-explorer --help` lists.
@@ -90,10 +106,13 @@ struct LessonMentions: Equatable {
         let help = try cli.run(["--help"]).stdout
         let after = help.components(separatedBy: "SUBCOMMANDS:").dropFirst().first ?? ""
         let section = after.trimmingCharacters(in: .newlines).components(separatedBy: "\n\n").first ?? ""
-        return Set(section.split(separator: "\n").compactMap { line -> String? in
-            guard line.hasPrefix("  "), !line.hasPrefix("   "), let word = line.split(separator: " ").first else { return nil }
-            return String(word)
-        })
+        return Set(
+            section.split(separator: "\n").compactMap { line -> String? in
+                guard line.hasPrefix("  "), !line.hasPrefix("   "), let word = line.split(separator: " ").first else {
+                    return nil
+                }
+                return String(word)
+            })
     }
 
     @Test func theLessonNamesOnlySubcommandsOptionsAndKeysThatExist() throws {
@@ -108,8 +127,9 @@ struct LessonMentions: Equatable {
             guard known.contains(subcommand) else { continue }
             if helpBySubcommand[subcommand] == nil { helpBySubcommand[subcommand] = try cli.run([subcommand, "--help"]).stdout }
             for option in options {
-                #expect(helpBySubcommand[subcommand]!.contains(option + " ") || helpBySubcommand[subcommand]!.contains(option + "\n"),
-                        "`flow-explorer \(subcommand)` has no option \(option)")
+                #expect(
+                    helpBySubcommand[subcommand]!.contains(option + " ") || helpBySubcommand[subcommand]!.contains(option + "\n"),
+                    "`flow-explorer \(subcommand)` has no option \(option)")
             }
         }
         for key in mentions.keys {

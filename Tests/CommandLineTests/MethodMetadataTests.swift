@@ -11,8 +11,10 @@ import Testing
     @Test("a shortcut model trained with --finest-steps 64 is queried as a velocity at d = 1/64")
     func finestStepsComeBackFromTheCheckpoint() throws {
         let file = cli.path("shortcut-m64.safetensors")
-        let r = try cli.run(["train", "--method", "shortcut", "--dataset", "moons", "--iterations", "20", "--width", "16",
-                             "--finest-steps", "64", "--out", file])
+        let r = try cli.run([
+            "train", "--method", "shortcut", "--dataset", "moons", "--iterations", "20", "--width", "16",
+            "--finest-steps", "64", "--out", file,
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let checkpoint = try Checkpoint.read(path: file)
         #expect(checkpoint.extra["finest_steps"] == "64")
@@ -24,7 +26,8 @@ import Testing
 
     @Test("the UI's s and train write the same settings for the same run", arguments: [Method.shortcut, .meanflow, .ct])
     func theUIAndTrainWriteTheSameMetadata(method: Method) throws {
-        let fromUI = cli.path("ui-\(method.rawValue).safetensors"), fromTrain = cli.path("train-\(method.rawValue).safetensors")
+        let fromUI = cli.path("ui-\(method.rawValue).safetensors")
+        let fromTrain = cli.path("train-\(method.rawValue).safetensors")
         var settings = WorkerSettings(method: method, dataset: "moons", seed: 5)
         settings.pictureCount = 128
         let worker = TrainingWorker(settings: settings)
@@ -34,10 +37,13 @@ import Testing
         while (worker.takeSnapshot()?.iteration ?? 0) < 20 && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         worker.send(.save(path: fromUI))
         while !FileManager.default.fileExists(atPath: fromUI) && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        let r = try cli.run(["train", "--method", method.rawValue, "--dataset", "moons", "--seed", "5", "--iterations", "20",
-                             "--out", fromTrain])
+        let r = try cli.run([
+            "train", "--method", method.rawValue, "--dataset", "moons", "--seed", "5", "--iterations", "20",
+            "--out", fromTrain,
+        ])
         #expect(r.status == 0, "\(r.stderr)")
-        let ui = try Checkpoint.read(path: fromUI), train = try Checkpoint.read(path: fromTrain)
+        let ui = try Checkpoint.read(path: fromUI)
+        let train = try Checkpoint.read(path: fromTrain)
         #expect(ui.method == train.method && ui.seed == train.seed && ui.shape == train.shape)
         // train adds its results and sources; the UI runs without a planned length (its default).
         var trainSettings = train.extra

@@ -33,7 +33,10 @@ import Testing
     func dots(_ frame: String, columns: Range<Int>) -> Int {
         frame.split(separator: "\n").dropFirst(3).prefix(17).reduce(0) { total, line in
             let cells = Array(line)
-            return total + cells.indices.filter { columns.contains($0) && (0x2801...0x28FF).contains(cells[$0].unicodeScalars.first!.value) }.count
+            return total
+                + cells.indices.filter {
+                    columns.contains($0) && (0x2801...0x28FF).contains(cells[$0].unicodeScalars.first!.value)
+                }.count
         }
     }
 
@@ -41,13 +44,16 @@ import Testing
     @Test func theCompareViewAtOneStepShowsTheEulerCollapseBesideTheShortcutSamples() throws {
         let frame = try render([Self.checkpoint, "--view", "compare", "--steps", "1", "--width", "100", "--height", "30"])
         try expectSnapshot(frame, named: "compare-shortcut-k1")
-        let euler = dots(frame, columns: 0..<50), shortcut = dots(frame, columns: 50..<100)
+        let euler = dots(frame, columns: 0..<50)
+        let shortcut = dots(frame, columns: 50..<100)
         #expect(shortcut > 5 * euler, "euler \(euler) cells, shortcut \(shortcut) cells")
     }
 
     @Test func asciiFramesUseOnlyASCII() throws {
         for view in ["samples", "trajectories", "consistency", "compare"] {
-            let frame = try render([Self.checkpoint, "--view", view, "--steps", "2", "--ascii", "--width", "80", "--height", "24"])
+            let frame = try render([
+                Self.checkpoint, "--view", view, "--steps", "2", "--ascii", "--width", "80", "--height", "24",
+            ])
             let ascii = frame.unicodeScalars.allSatisfy { $0.isASCII }
             #expect(ascii, "\(view)")
             #expect(frame.contains("Compare") && frame.contains("K=2"))

@@ -11,20 +11,23 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3"] + arguments
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         guard (try? process.run()) != nil else { return nil }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return .init(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                     stderr: String(decoding: stderr, as: UTF8.self))
+        return .init(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     @Test func theNpyFileLoadsInNumPyAsFloat32WithShapeNBy2AndTheCSVHasAnXYHeader() throws {
         let model = try cli.trained("fm", "fm.safetensors")
-        let npy = cli.path("samples-37.npy"), csv = cli.path("samples-37.csv")
+        let npy = cli.path("samples-37.npy")
+        let csv = cli.path("samples-37.csv")
         #expect(try cli.run(["sample", model, "--steps", "2", "--count", "37", "--out", npy]).status == 0)
         #expect(try cli.run(["sample", model, "--steps", "2", "--count", "37", "--out", csv]).status == 0)
 
@@ -33,7 +36,9 @@ import Testing
         #expect(Array(bytes.prefix(8)) == [0x93] + Array("NUMPY".utf8) + [1, 0])
         let headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
         let header = String(decoding: bytes[10..<(10 + headerLength)], as: UTF8.self)
-        #expect(header.contains("'descr': '<f4'") && header.contains("'fortran_order': False") && header.contains("'shape': (37, 2)"), "\(header)")
+        #expect(
+            header.contains("'descr': '<f4'") && header.contains("'fortran_order': False") && header.contains("'shape': (37, 2)"),
+            "\(header)")
         #expect((10 + headerLength) % 64 == 0 && header.hasSuffix("\n"))
         #expect(bytes.count == 10 + headerLength + 37 * 2 * 4)
 

@@ -239,7 +239,9 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
         #expect(stillStopped.message == message)
         // A reset trains again from scratch: the same seed and rate diverge at the same iteration.
         worker.send(.reset)
-        let again = firstSnapshot(from: worker, within: 30) { $0.divergence != nil && $0.messageSerial > stillStopped.messageSerial }
+        let again = firstSnapshot(from: worker, within: 30) {
+            $0.divergence != nil && $0.messageSerial > stillStopped.messageSerial
+        }
         #expect(again?.iteration == diverged.iteration)
     }
 

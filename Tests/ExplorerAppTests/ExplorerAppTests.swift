@@ -240,12 +240,12 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
         #expect(s.visuals != nil)
         #expect(!s.losses.isEmpty)
         worker.send(.setPaused(true))
-        Thread_sleep(0.3)
+        sleepSeconds(0.3)
         _ = worker.takeSnapshot()
-        Thread_sleep(0.3)
+        sleepSeconds(0.3)
         let paused = worker.takeSnapshot()
         let a = paused?.iteration ?? -1
-        Thread_sleep(0.3)
+        sleepSeconds(0.3)
         let again = worker.takeSnapshot()?.iteration ?? a
         #expect(paused?.running == false)
         #expect(again == a)

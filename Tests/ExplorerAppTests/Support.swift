@@ -1,7 +1,7 @@
-import Foundation
 import ExplorerApp
+import Foundation
 
-func Thread_sleep(_ seconds: Double) { Thread.sleep(forTimeInterval: seconds) }
+func sleepSeconds(_ seconds: Double) { Thread.sleep(forTimeInterval: seconds) }
 
 /// The first snapshot `worker` publishes that satisfies `condition`, polling every 20 ms for up
 /// to `seconds`; nil if none came.
@@ -9,7 +9,7 @@ func firstSnapshot(from worker: TrainingWorker, within seconds: Int, where condi
     let deadline = ContinuousClock.now + .seconds(seconds)
     while ContinuousClock.now < deadline {
         if let s = worker.takeSnapshot(), condition(s) { return s }
-        Thread_sleep(0.02)
+        sleepSeconds(0.02)
     }
     return nil
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FlowCore
 
 @Suite struct CheckpointTests {
@@ -61,10 +62,12 @@ import Testing
         cases.append(("wrong dtype", edited { $0.replacingOccurrences(of: "\"F32\"", with: "\"F16\"") }))
         cases.append(("wrong shape", edited { $0.replacingOccurrences(of: "\"shape\":[66,16]", with: "\"shape\":[16,66]") }))
         cases.append(("bad size", edited { $0.replacingOccurrences(of: "\"shape\":[66,16]", with: "\"shape\":[35,16]") }))
-        cases.append(("wrong kind", edited { $0.replacingOccurrences(of: "\"format\":\"flow-explorer\"", with: "\"format\":\"other\"") }))
+        cases.append(
+            ("wrong kind", edited { $0.replacingOccurrences(of: "\"format\":\"flow-explorer\"", with: "\"format\":\"other\"") }))
         cases.append(("overlap", edited { $0.replacingOccurrences(of: "\"data_offsets\":[0,", with: "\"data_offsets\":[4,") }))
         var nan = good
-        nan.replaceSubrange((nan.count - 4)..<nan.count, with: withUnsafeBytes(of: Float.nan.bitPattern.littleEndian) { Data($0) })
+        nan.replaceSubrange(
+            (nan.count - 4)..<nan.count, with: withUnsafeBytes(of: Float.nan.bitPattern.littleEndian) { Data($0) })
         cases.append(("NaN weight", nan))
         for (label, data) in cases {
             do {

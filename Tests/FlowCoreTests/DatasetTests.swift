@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FlowCore
 
 /// Each dataset against the formulas of DESIGN.md section 5, on 20,000 points.
@@ -99,7 +100,8 @@ import Testing
 
     @Test func theSameSeedGivesTheSamePoints() {
         for d in ToyDataset.allCases {
-            var a = SplitMix64(seed: 7), b = SplitMix64(seed: 7)
+            var a = SplitMix64(seed: 7)
+            var b = SplitMix64(seed: 7)
             #expect(d.sample(count: 100, rng: &a) == d.sample(count: 100, rng: &b))
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FlowCore
 
 /// Values from the independent float64 implementation in shared/fixtures.
@@ -16,7 +17,8 @@ import Testing
         let json = try Fixture.load("mlp")
         let (network, parameters) = try Fixture.network()
         let x = Fixture.matrix(json["x"]).flatMap { $0 }.map(Float.init)
-        let y = forward(network, parameters, x: x, t: Fixture.vector(json["t"]).map(Float.init), d: Fixture.vector(json["d"]).map(Float.init))
+        let y = forward(
+            network, parameters, x: x, t: Fixture.vector(json["t"]).map(Float.init), d: Fixture.vector(json["d"]).map(Float.init))
         expectClose(y, Fixture.matrix(json["output"]).flatMap { $0 }, absolute: 1e-6, relative: 1e-5)
     }
 
@@ -25,7 +27,8 @@ import Testing
         let (network, parameters) = try Fixture.network()
         let rows = 3
         let x = Fixture.matrix(json["x"]).flatMap { $0 }.map(Float.init)
-        let t = Fixture.vector(json["t"]).map(Float.init), d = Fixture.vector(json["d"]).map(Float.init)
+        let t = Fixture.vector(json["t"]).map(Float.init)
+        let d = Fixture.vector(json["d"]).map(Float.init)
         let target = Fixture.matrix(json["target"]).flatMap { $0 }.map(Float.init)
         let ws = Workspace(shape: network.shape, capacity: rows)
         let y = network.forward(parameters: parameters, x: x, t: t, d: d, rows: rows, workspace: ws)
@@ -39,14 +42,17 @@ import Testing
         #expect(abs(loss - (json["loss"] as! NSNumber).doubleValue) < 1e-5)
         var gradients = [Float](repeating: 0, count: parameters.count)
         var inputGradient = [Float](repeating: 0, count: rows * network.shape.inputWidth)
-        network.backward(parameters: parameters, outputGradient: dy, rows: rows, workspace: ws,
-                         gradients: &gradients, inputGradient: &inputGradient)
+        network.backward(
+            parameters: parameters, outputGradient: dy, rows: rows, workspace: ws,
+            gradients: &gradients, inputGradient: &inputGradient)
         var expected: [Double] = []
         for layer in try #require(json["grad_layers"] as? [[String: Any]]) {
             expected += Fixture.matrix(layer["W"]).flatMap { $0 } + Fixture.vector(layer["b"])
         }
         expectClose(gradients, expected, absolute: 1e-7, relative: 1e-4)
-        let gradX = (0..<rows).flatMap { r in [inputGradient[r * network.shape.inputWidth], inputGradient[r * network.shape.inputWidth + 1]] }
+        let gradX = (0..<rows).flatMap { r in
+            [inputGradient[r * network.shape.inputWidth], inputGradient[r * network.shape.inputWidth + 1]]
+        }
         expectClose(gradX, Fixture.matrix(json["grad_x"]).flatMap { $0 }, absolute: 1e-8, relative: 1e-4)
     }
 
@@ -64,7 +70,8 @@ import Testing
         let json = try Fixture.load("targets")
         let (network, parameters) = try Fixture.network()
         let xt = Fixture.matrix(json["x_t"]).flatMap { $0 }.map(Float.init)
-        let t = Fixture.vector(json["t"]).map(Float.init), d = Fixture.vector(json["d"]).map(Float.init)
+        let t = Fixture.vector(json["t"]).map(Float.init)
+        let d = Fixture.vector(json["d"]).map(Float.init)
         // The objective's own code path: a batch of two bootstrap rows with these x_t, t, d.
         let objective = ShortcutObjective(batchSize: 2, bootstrapFraction: 1, finestSteps: 128)
         let batch = Batch(size: 2)
@@ -73,8 +80,9 @@ import Testing
         batch.d.p.update(from: d, count: 2)
         let ws = Workspace(shape: network.shape, capacity: 2)
         parameters.withUnsafeBufferPointer { p in
-            let context = ObjectiveContext(network: network, parameters: p.baseAddress!, targetParameters: p.baseAddress!,
-                                           dataset: .toy(.moons), workspace: ws, batch: batch, iteration: 0)
+            let context = ObjectiveContext(
+                network: network, parameters: p.baseAddress!, targetParameters: p.baseAddress!,
+                dataset: .toy(.moons), workspace: ws, batch: batch, iteration: 0)
             objective.bootstrapTargets(context)
         }
         expectClose(objective.s1.array, Fixture.matrix(json["s1"]).flatMap { $0 }, absolute: 1e-6, relative: 1e-5)
@@ -88,7 +96,8 @@ import Testing
         let model = Model(method: .shortcut, shape: network.shape, parameters: parameters)
         let xt = Fixture.matrix(json["x_t"]).flatMap { $0 }.map(Float.init)
         let t = Fixture.vector(json["t"]).map(Float.init)
-        var f: [Float] = [], atOne: [Float] = []
+        var f: [Float] = []
+        var atOne: [Float] = []
         for r in 0..<2 {
             let row = Array(xt[(2 * r)..<(2 * r + 2)])
             var out = [Float](repeating: 0, count: 2)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FlowCore
 
 /// Central finite differences against the hand-written backward passes. Float32 limits the
@@ -9,11 +10,14 @@ import Testing
     static let step: Float = 1e-2
 
     /// Compares dL/dp from `analytic` with (L(p + h) - L(p - h)) / 2h for every entry of p.
-    func check(_ values: [Float], tolerance: Float = 0.02, loss: ([Float]) -> Float, analytic: [Float],
-               sourceLocation: SourceLocation = #_sourceLocation) {
+    func check(
+        _ values: [Float], tolerance: Float = 0.02, loss: ([Float]) -> Float, analytic: [Float],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         var worst: Float = 0
         for i in values.indices {
-            var plus = values, minus = values
+            var plus = values
+            var minus = values
             plus[i] += Self.step
             minus[i] -= Self.step
             let numeric = (loss(plus) - loss(minus)) / (2 * Self.step)
@@ -25,7 +29,9 @@ import Testing
 
     @Test func siluBackwardIsTheDerivativeOfSiluForward() {
         let z: [Float] = (0..<40).map { Float($0) / 4 - 5 }  // -5 ... 4.75, both vector and scalar paths
-        var a = [Float](repeating: 0, count: z.count), s = a, dz = a
+        var a = [Float](repeating: 0, count: z.count)
+        var s = a
+        var dz = a
         VectorMath.siluForward(z, &a, &s, count: z.count)
         let ones = [Float](repeating: 1, count: z.count)
         VectorMath.siluBackward(ones, z, s, &dz, count: z.count)
@@ -49,7 +55,8 @@ import Testing
         let parameters = network.initialParameters(rng: &rng).map { $0 * 3 }  // larger weights: curvier function
         let rows = 5
         let x = (0..<(2 * rows)).map { _ in rng.gaussian() }
-        let t = (0..<rows).map { _ in rng.uniform() * 0.01 }, d = (0..<rows).map { _ in rng.uniform() * 0.01 }
+        let t = (0..<rows).map { _ in rng.uniform() * 0.01 }
+        let d = (0..<rows).map { _ in rng.uniform() * 0.01 }
         let target = (0..<(2 * rows)).map { _ in rng.gaussian() }
         func loss(_ p: [Float], _ input: [Float]) -> Float {
             let y = forward(network, p, x: input, t: t, d: d)
@@ -60,7 +67,9 @@ import Testing
         let dy = (0..<(2 * rows)).map { 2 * (y[$0] - target[$0]) / Float(2 * rows) }
         var gradients = [Float](repeating: 0, count: parameters.count)
         var inputGradient = [Float](repeating: 0, count: rows * shape.inputWidth)
-        network.backward(parameters: parameters, outputGradient: dy, rows: rows, workspace: ws, gradients: &gradients, inputGradient: &inputGradient)
+        network.backward(
+            parameters: parameters, outputGradient: dy, rows: rows, workspace: ws, gradients: &gradients,
+            inputGradient: &inputGradient)
         check(parameters, loss: { loss($0, x) }, analytic: gradients)
         let dx = (0..<rows).flatMap { [inputGradient[$0 * shape.inputWidth], inputGradient[$0 * shape.inputWidth + 1]] }
         check(x, loss: { loss(parameters, $0) }, analytic: dx)
@@ -72,7 +81,8 @@ import Testing
     func matrixKernelsAgreeWithTheTripleLoop(shape: (Int, Int, Int)) {
         let (m, k, n) = shape
         var rng = SplitMix64(seed: 9)
-        let a = (0..<(m * k)).map { _ in rng.gaussian() }, b = (0..<(k * n)).map { _ in rng.gaussian() }
+        let a = (0..<(m * k)).map { _ in rng.gaussian() }
+        let b = (0..<(k * n)).map { _ in rng.gaussian() }
         var reference = [Float](repeating: 0, count: m * n)
         for i in 0..<m { for j in 0..<n { for p in 0..<k { reference[i * n + j] += a[i * k + p] * b[p * n + j] } } }
         var c = [Float](repeating: 1, count: m * n)
@@ -91,22 +101,28 @@ import Testing
     func everyKernelPathGivesTheSameBits(shape: (Int, Int, Int)) {
         let (m, k, n) = shape
         var rng = SplitMix64(seed: 11)
-        let a = (0..<(m * k)).map { _ in rng.gaussian() }, b = (0..<(k * n)).map { _ in rng.gaussian() }
-        let d = (0..<(2 * m)).map { _ in rng.gaussian() }, bTall = (0..<(m * n)).map { _ in rng.gaussian() }
+        let a = (0..<(m * k)).map { _ in rng.gaussian() }
+        let b = (0..<(k * n)).map { _ in rng.gaussian() }
+        let d = (0..<(2 * m)).map { _ in rng.gaussian() }
+        let bTall = (0..<(m * n)).map { _ in rng.gaussian() }
         let z = (0..<(m * k)).map { _ in 4 * rng.gaussian() }
         let paths = KernelPath.allCases.filter { $0 <= KernelPath.available }
         func run(_ path: KernelPath) -> [[UInt32]] {
             var outputs: [[Float]] = []
             for accumulate in [false, true] {
-                var c = [Float](repeating: 0.5, count: m * n), cT = [Float](repeating: 0.5, count: k * n)
+                var c = [Float](repeating: 0.5, count: m * n)
+                var cT = [Float](repeating: 0.5, count: k * n)
                 Matmul.gemm(a, b, &c, m: m, k: k, n: n, accumulate: accumulate, path: path)
                 Matmul.gemmTransposedA(a, bTall, &cT, m: k, k: m, n: n, accumulate: accumulate, path: path)
                 outputs += [c, cT]
             }
-            var narrow = [Float](repeating: 0, count: 2 * m), gradient = [Float](repeating: 0, count: 2 * k)
+            var narrow = [Float](repeating: 0, count: 2 * m)
+            var gradient = [Float](repeating: 0, count: 2 * k)
             Matmul.gemmNarrowOutput(a, bT: b, &narrow, m: m, k: k / 2, path: path)
             Matmul.gemmNarrowWeightGradient(a, d, &gradient, m: m, k: k, path: path)
-            var act = z, sig = z, dz = z
+            var act = z
+            var sig = z
+            var dz = z
             VectorMath.siluForward(z, &act, &sig, count: z.count, path: path)
             VectorMath.siluBackward(a, z, sig, &dz, count: z.count, path: path)
             return (outputs + [narrow, gradient, act, sig, dz]).map { $0.map(\.bitPattern) }
@@ -121,14 +137,17 @@ import Testing
     /// consistency objective composes them: dL/dF from the objective against finite differences.
     @Test func pseudoHuberThroughTheConsistencyParametrisationMatchesFiniteDifferences() {
         let c: Float = 0.3
-        let x: [Float] = [0.5, -1.0], target: [Float] = [0.1, 0.4]
+        let x: [Float] = [0.5, -1.0]
+        let target: [Float] = [0.1, 0.4]
         for t: Float in [0, 0.25, 0.9] {
             func loss(_ f: [Float]) -> Float {
-                let fx = x[0] + (1 - t) * f[0], fy = x[1] + (1 - t) * f[1]
+                let fx = x[0] + (1 - t) * f[0]
+                let fy = x[1] + (1 - t) * f[1]
                 return ConsistencyObjective.pseudoHuber(fx - target[0], fy - target[1], c: c).value
             }
             let velocity: [Float] = [0.7, 1.3]
-            let h = ConsistencyObjective.pseudoHuber(x[0] + (1 - t) * velocity[0] - target[0], x[1] + (1 - t) * velocity[1] - target[1], c: c)
+            let h = ConsistencyObjective.pseudoHuber(
+                x[0] + (1 - t) * velocity[0] - target[0], x[1] + (1 - t) * velocity[1] - target[1], c: c)
             check(velocity, tolerance: 0.005, loss: loss, analytic: [(1 - t) * h.gx, (1 - t) * h.gy])
         }
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import FlowCore
 
 @Suite struct MetricTests {
@@ -29,7 +30,8 @@ import Testing
     }
 
     @Test func theNoiseFloorIsSmallAndBelowAVisibleShift() {
-        let a = gaussianCloud(4096, seed: 3), b = gaussianCloud(4096, seed: 4)
+        let a = gaussianCloud(4096, seed: 3)
+        let b = gaussianCloud(4096, seed: 4)
         let floor = SlicedWasserstein().distance(a, b)
         #expect(floor > 0 && floor < 0.06)
         let shifted = b.map { $0 + 0.3 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FlowCore
 
 /// dx/dt = A x with A = [[0.5, -1], [1, 0.5]] (a growing spiral): x(1) = e^A x(0), in closed
@@ -83,10 +84,14 @@ final class SpiralField: VelocityField {
 final class ExactSpiralConsistency: VelocityField {
     func velocity(_ x: UnsafePointer<Float>, t: Float, d: Float?, rows: Int, into out: UnsafeMutablePointer<Float>) {
         let s = Double(1 - t)
-        let g = Foundation.exp(0.5 * s), c = Foundation.cos(s), sn = Foundation.sin(s)
+        let g = Foundation.exp(0.5 * s)
+        let c = Foundation.cos(s)
+        let sn = Foundation.sin(s)
         for r in 0..<rows {
-            let x0 = Double(x[2 * r]), y0 = Double(x[2 * r + 1])
-            let fx = g * (c * x0 - sn * y0), fy = g * (sn * x0 + c * y0)
+            let x0 = Double(x[2 * r])
+            let y0 = Double(x[2 * r + 1])
+            let fx = g * (c * x0 - sn * y0)
+            let fy = g * (sn * x0 + c * y0)
             out[2 * r] = s > 0 ? Float((fx - x0) / s) : 0
             out[2 * r + 1] = s > 0 ? Float((fy - y0) / s) : 0
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FlowCore
 
 /// The JSON fixtures copied from shared/fixtures (values from an independent float64 implementation).
@@ -41,8 +42,10 @@ func forward(_ network: Network, _ parameters: [Float], x: [Float], t: [Float], 
     return Array(UnsafeBufferPointer(start: y, count: 2 * rows))
 }
 
-func expectClose(_ a: [Float], _ b: [Double], absolute: Double = 0, relative: Double = 0,
-                 _ comment: Comment? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectClose(
+    _ a: [Float], _ b: [Double], absolute: Double = 0, relative: Double = 0,
+    _ comment: Comment? = nil, sourceLocation: SourceLocation = #_sourceLocation
+) {
     #expect(a.count == b.count, comment, sourceLocation: sourceLocation)
     for (x, y) in zip(a, b) {
         let tolerance = absolute + relative * abs(y)

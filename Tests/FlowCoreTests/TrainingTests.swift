@@ -1,4 +1,5 @@
 import Testing
+
 @testable import FlowCore
 
 @Suite struct TrainingTests {
@@ -15,9 +16,11 @@ import Testing
         var config = TrainingConfig(method: .fm)
         config.iterations = 3000
         let trainer = try train(config, .eightGaussians)
-        let result = Evaluation.run(model: Model(checkpoint: trainer.checkpoint()), dataset: trainer.dataset,
-                                    steps: [1, 32], samples: 2048, seed: 0, samplers: [.euler])
-        let many = try #require(result.sw2(.euler, steps: 32)), one = try #require(result.sw2(.euler, steps: 1))
+        let result = Evaluation.run(
+            model: Model(checkpoint: trainer.checkpoint()), dataset: trainer.dataset,
+            steps: [1, 32], samples: 2048, seed: 0, samplers: [.euler])
+        let many = try #require(result.sw2(.euler, steps: 32))
+        let one = try #require(result.sw2(.euler, steps: 1))
         #expect(many < 0.16)
         #expect(one > 5 * many)
     }
@@ -33,7 +36,8 @@ import Testing
             fm.method = .fm
             teacher = try train(fm, .moons).checkpoint()
         }
-        let a = try train(config, .moons, teacher: teacher), b = try train(config, .moons, teacher: teacher)
+        let a = try train(config, .moons, teacher: teacher)
+        let b = try train(config, .moons, teacher: teacher)
         #expect(a.checkpoint().encoded() == b.checkpoint().encoded())
         config.seed = 1
         #expect(try train(config, .moons, teacher: teacher).parameters != a.parameters)
@@ -41,8 +45,9 @@ import Testing
 
     @Test func everyStepSizeLevelGetsBootstrapRowsAtTheDefaultBatchSize() throws {
         let config = TrainingConfig(method: .shortcut)
-        let objective = ShortcutObjective(batchSize: config.batchSize, bootstrapFraction: config.bootstrapFraction,
-                                          finestSteps: config.finestSteps)
+        let objective = ShortcutObjective(
+            batchSize: config.batchSize, bootstrapFraction: config.bootstrapFraction,
+            finestSteps: config.finestSteps)
         #expect(ShortcutObjective.levels(finestSteps: 128) == [1, 0.5, 0.25, 0.125, 0.0625, 0.03125, 0.015625])
         #expect(objective.bootstrapRows == 64)
         #expect(ShortcutObjective.rowsPerLevel(bootstrapRows: 64, finestSteps: 128) == [10, 9, 9, 9, 9, 9, 9])
@@ -60,7 +65,9 @@ import Testing
 
     @Test func theCurriculumDoublesNInFiveEqualPhases() {
         let levels = ConsistencyObjective.curriculum(start: 8, end: 128, total: 20_000)
-        let expected = [0: 8, 3999: 8, 4000: 16, 7999: 16, 8000: 32, 12_000: 64, 15_999: 64, 16_000: 128, 19_999: 128, 25_000: 128]
+        let expected = [
+            0: 8, 3999: 8, 4000: 16, 7999: 16, 8000: 32, 12_000: 64, 15_999: 64, 16_000: 128, 19_999: 128, 25_000: 128,
+        ]
         for (iteration, n) in expected { #expect(levels(iteration) == n, "iteration \(iteration)") }
     }
 
@@ -85,7 +92,8 @@ import Testing
     @Test func shortcutStepsReportTheirTwoLossParts() throws {
         let trainer = try Trainer(config: TrainingConfig(method: .shortcut), dataset: .toy(.checkerboard))
         let report = trainer.step()
-        let flow = try #require(report.flowMatchingLoss), bootstrap = try #require(report.bootstrapLoss)
+        let flow = try #require(report.flowMatchingLoss)
+        let bootstrap = try #require(report.bootstrapLoss)
         #expect(abs(report.loss - (flow * 192 + bootstrap * 64) / 256) < 1e-5)
         #expect(flow > 0 && bootstrap >= 0)
     }

@@ -8,7 +8,8 @@ let trainer = try Trainer(config: config, dataset: .toy(.eightGaussians))
 for _ in 0..<config.iterations { trainer.step() }
 
 let model = Model(checkpoint: trainer.checkpoint())
-let result = Evaluation.run(model: model, dataset: trainer.dataset, steps: [1, 4, 16, 128], samples: 2048, seed: 0,
-                            samplers: [.euler])
+let result = Evaluation.run(
+    model: model, dataset: trainer.dataset, steps: [1, 4, 16, 128], samples: 2048, seed: 0,
+    samplers: [.euler])
 print("Euler steps   SW2 (noise floor \(result.floorSW2))")
 for row in result.rows { print("\(row.steps)\t\(row.sw2)") }

@@ -68,8 +68,10 @@ public enum ToyDataset: String, CaseIterable, Sendable {
         switch self {
         case .eightGaussians:
             let angle = Float(rng.index(8)) * Float.pi / 4
-            return ((4 * Foundation.cos(angle) + 0.5 * rng.gaussian()) / 1.414,
-                    (4 * Foundation.sin(angle) + 0.5 * rng.gaussian()) / 1.414)
+            return (
+                (4 * Foundation.cos(angle) + 0.5 * rng.gaussian()) / 1.414,
+                (4 * Foundation.sin(angle) + 0.5 * rng.gaussian()) / 1.414
+            )
         case .moons:
             let a = rng.uniform() * Float.pi
             var (x, y) = (Foundation.cos(a), Foundation.sin(a))

@@ -19,8 +19,10 @@ public struct Checkpoint: Sendable {
 
     public static let formatVersion = "1"
 
-    public init(method: Method, dataset: String, seed: UInt64, iterations: Int, shape: NetworkShape,
-                parameters: [Float], ema: [Float], extra: [String: String] = [:]) {
+    public init(
+        method: Method, dataset: String, seed: UInt64, iterations: Int, shape: NetworkShape,
+        parameters: [Float], ema: [Float], extra: [String: String] = [:]
+    ) {
         self.method = method
         self.dataset = dataset
         self.seed = seed
@@ -35,7 +37,9 @@ public struct Checkpoint: Sendable {
         var tensors: [String: Safetensors.Tensor] = [:]
         let w = shape.layerWidths
         for l in 0..<shape.layerCount {
-            let o = shape.weightOffset(l), nw = w[l] * w[l + 1], nb = w[l + 1]
+            let o = shape.weightOffset(l)
+            let nw = w[l] * w[l + 1]
+            let nb = w[l + 1]
             for (prefix, values) in [("", parameters), ("ema.", ema)] {
                 tensors["\(prefix)layers.\(l).weight"] = .init(shape: [w[l], w[l + 1]], values: Array(values[o..<(o + nw)]))
                 tensors["\(prefix)layers.\(l).bias"] = .init(shape: [nb], values: Array(values[(o + nw)..<(o + nw + nb)]))
@@ -98,8 +102,9 @@ public struct Checkpoint: Sendable {
         }
         let size = Int(info.st_size)
         guard size <= maximumFileSize else {
-            throw FlowError.badInput("\(shown): not a flow-explorer checkpoint: "
-                                     + "the file has \(size) bytes, more than any checkpoint (\(maximumFileSize))")
+            throw FlowError.badInput(
+                "\(shown): not a flow-explorer checkpoint: "
+                    + "the file has \(size) bytes, more than any checkpoint (\(maximumFileSize))")
         }
         var data = Data(count: size)
         var done = 0
@@ -131,8 +136,8 @@ public struct Checkpoint: Sendable {
         guard let seed = meta["seed"].flatMap({ UInt64($0) }) else { throw fail("bad seed") }
         guard let iterations = meta["iterations"].flatMap({ Int($0) }), iterations >= 0 else { throw fail("bad iteration count") }
         guard let width = meta["width"].flatMap({ Int($0) }), let depth = meta["depth"].flatMap({ Int($0) }),
-              let embeddingSize = meta["embedding_size"].flatMap({ Int($0) }),
-              let stepConditioned = meta["step_conditioned"].flatMap({ Bool($0) })
+            let embeddingSize = meta["embedding_size"].flatMap({ Int($0) }),
+            let stepConditioned = meta["step_conditioned"].flatMap({ Bool($0) })
         else { throw fail("bad network shape") }
         // Files written before the time scale was a setting used 1000.
         guard let timeScale = meta["time_scale"].map({ Float($0) }) ?? 1000 else { throw fail("bad network shape") }
@@ -144,7 +149,8 @@ public struct Checkpoint: Sendable {
         let w = shape.layerWidths
         // Filled tensor by tensor in the flat order (W_0, b_0, W_1, ...): memory grows with the
         // tensors the file holds, not with the network size its metadata claims.
-        var parameters: [Float] = [], ema: [Float] = []
+        var parameters: [Float] = []
+        var ema: [Float] = []
         var expectedNames = Set<String>()
         for l in 0..<shape.layerCount {
             for prefix in ["", "ema."] {
@@ -168,12 +174,16 @@ public struct Checkpoint: Sendable {
             throw fail("unexpected tensor \(SafeText.escaped(unexpected))")
         }
         var extra = meta
-        for key in ["format", "format_version", "method", "dataset", "seed", "iterations", "width", "depth", "embedding_size", "step_conditioned",
-                    "time_scale"] {
+        for key in [
+            "format", "format_version", "method", "dataset", "seed", "iterations", "width", "depth", "embedding_size",
+            "step_conditioned",
+            "time_scale",
+        ] {
             extra[key] = nil
         }
-        let checkpoint = Checkpoint(method: method, dataset: dataset, seed: seed, iterations: iterations, shape: shape,
-                                    parameters: parameters, ema: ema, extra: extra)
+        let checkpoint = Checkpoint(
+            method: method, dataset: dataset, seed: seed, iterations: iterations, shape: shape,
+            parameters: parameters, ema: ema, extra: extra)
         do {
             _ = try TrainingConfig(checkpoint: checkpoint)
         } catch let error as FlowError {

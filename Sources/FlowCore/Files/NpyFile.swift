@@ -30,18 +30,20 @@ public enum NpyFile {
         guard bytes[6] == 1 else { throw fail("unsupported .npy version \(bytes[6]).\(bytes[7])") }
         let headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
         guard 10 + headerLength <= bytes.count,
-              let header = String(bytes: bytes[10..<(10 + headerLength)], encoding: .ascii)
+            let header = String(bytes: bytes[10..<(10 + headerLength)], encoding: .ascii)
         else { throw fail("the header runs past the end of the file") }
         guard header.contains("'descr': '<f4'") else { throw fail("the data type is not <f4") }
         guard !header.contains("'fortran_order': True") else { throw fail("Fortran order is not supported") }
         guard let open = header.range(of: "'shape': ("),
-              let close = header[open.upperBound...].firstIndex(of: ")")
+            let close = header[open.upperBound...].firstIndex(of: ")")
         else { throw fail("no shape in the header") }
         let dims = header[open.upperBound..<close].split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard dims.count == 2, let rows = dims[0], dims[1] == 2, rows >= 0 else { throw fail("the shape is not (N, 2)") }
         let start = 10 + headerLength
         // Divide rather than multiply: a claimed row count near Int.max must not overflow.
-        guard (bytes.count - start) % 8 == 0, (bytes.count - start) / 8 == rows else { throw fail("the data size does not match the shape") }
+        guard (bytes.count - start) % 8 == 0, (bytes.count - start) / 8 == rows else {
+            throw fail("the data size does not match the shape")
+        }
         return (0..<(2 * rows)).map { i in
             let o = start + 4 * i
             let bits = UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16 | UInt32(bytes[o + 3]) << 24

@@ -27,7 +27,8 @@ public enum Safetensors {
             precondition(t.values.count == t.shape.reduce(1, *), "tensor \(name): shape does not match")
             let end = offset + 4 * t.values.count
             let shape = t.shape.map(String.init).joined(separator: ",")
-            entries.append("\(JSONString.quoted(name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
+            entries.append(
+                "\(JSONString.quoted(name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
             offset = end
         }
         let meta = metadata.keys.sorted().map { "\(JSONString.quoted($0)):\(JSONString.quoted(metadata[$0]!))" }
@@ -40,7 +41,10 @@ public enum Safetensors {
         for name in names {
             tensors[name]!.values.withUnsafeBufferPointer { buffer in
                 if UInt32(1).littleEndian == 1 {  // a little-endian host copies the bytes as they are
-                    out.append(UnsafeBufferPointer(start: UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: UInt8.self), count: 4 * buffer.count))
+                    out.append(
+                        UnsafeBufferPointer(
+                            start: UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: UInt8.self),
+                            count: 4 * buffer.count))
                 } else {
                     for v in buffer { withUnsafeBytes(of: v.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
                 }
@@ -71,7 +75,7 @@ public enum Safetensors {
         guard headerLength >= 2, bytes[8] == UInt8(ascii: "{") else { throw fail("the header is not a JSON object") }
         let header = Data(UnsafeRawBufferPointer(rebasing: bytes[8..<(8 + headerLength)]))
         guard let json = try? JSONSerialization.jsonObject(with: header),
-              let object = json as? [String: Any]
+            let object = json as? [String: Any]
         else { throw fail("the header is not valid JSON") }
 
         var metadata: [String: String] = [:]
@@ -92,10 +96,11 @@ public enum Safetensors {
             guard dtype == "F32" else {
                 throw fail("tensor '\(SafeText.escaped(key))' has dtype \(SafeText.escaped(dtype)), expected F32")
             }
-            guard let shapeAny = info["shape"] as? [Any], let shape = integers(shapeAny), shape.allSatisfy({ $0 >= 0 && $0 <= 1 << 31 })
+            guard let shapeAny = info["shape"] as? [Any], let shape = integers(shapeAny),
+                shape.allSatisfy({ $0 >= 0 && $0 <= 1 << 31 })
             else { throw fail("tensor '\(SafeText.escaped(key))' has a bad shape") }
             guard let offsetsAny = info["data_offsets"] as? [Any], let offsets = integers(offsetsAny), offsets.count == 2,
-                  offsets[0] >= 0, offsets[0] <= offsets[1]
+                offsets[0] >= 0, offsets[0] <= offsets[1]
             else { throw fail("tensor '\(SafeText.escaped(key))' has bad data_offsets") }
             var count = 1
             for d in shape {
@@ -114,20 +119,25 @@ public enum Safetensors {
         for span in spans {
             guard span.begin == expected else {
                 let shown = SafeText.escaped(span.name)
-                throw fail(span.begin < expected
-                    ? "tensor '\(shown)' overlaps another" : "there is a hole before tensor '\(shown)'")
+                throw fail(
+                    span.begin < expected
+                        ? "tensor '\(shown)' overlaps another" : "there is a hole before tensor '\(shown)'")
             }
             expected = span.end
         }
         guard bufferStart + expected == bytes.count else {
-            throw fail(bufferStart + expected > bytes.count ? "the data runs past the end of the file" : "there are unindexed bytes after the data")
+            throw fail(
+                bufferStart + expected > bytes.count
+                    ? "the data runs past the end of the file" : "there are unindexed bytes after the data")
         }
         var tensors: [String: Tensor] = [:]
         for span in spans {
             var values = [Float](repeating: 0, count: (span.end - span.begin) / 4)
             for i in values.indices {
                 let o = bufferStart + span.begin + 4 * i
-                values[i] = Float(bitPattern: UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16 | UInt32(bytes[o + 3]) << 24)
+                values[i] = Float(
+                    bitPattern: UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16 | UInt32(bytes[o + 3])
+                        << 24)
             }
             tensors[span.name] = Tensor(shape: span.shape, values: values)
         }

@@ -1,9 +1,9 @@
 import CKernels
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The code path the C kernels take: each is compiled for its own CPU features (function target

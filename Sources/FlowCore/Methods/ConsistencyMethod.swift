@@ -25,7 +25,9 @@ public struct ConsistencyMethod: MethodDefinition {
 
     public func problem(_ config: TrainingConfig) -> String? {
         if distilled && (config.levels < 1 || config.levels > 1 << 16) { return "levels must be between 1 and 65536" }
-        if !distilled && (config.curriculumStart < 1 || config.curriculumEnd < config.curriculumStart || config.curriculumEnd > 1 << 16) {
+        if !distilled
+            && (config.curriculumStart < 1 || config.curriculumEnd < config.curriculumStart || config.curriculumEnd > 1 << 16)
+        {
             return "the curriculum must go from at least 1 level up to at most 65536"
         }
         if !(config.huberC >= 0) || !config.huberC.isFinite { return "the pseudo-Huber c must be a non-negative number" }
@@ -39,7 +41,8 @@ public struct ConsistencyMethod: MethodDefinition {
             let n = config.levels
             levelsAt = { _ in n }
         } else {
-            levelsAt = ConsistencyObjective.curriculum(start: config.curriculumStart, end: config.curriculumEnd, total: config.iterations)
+            levelsAt = ConsistencyObjective.curriculum(
+                start: config.curriculumStart, end: config.curriculumEnd, total: config.iterations)
         }
         let objective = ConsistencyObjective(
             batchSize: config.batchSize, teacher: distilled ? teacher : nil, teacherStep: config.teacherStep,

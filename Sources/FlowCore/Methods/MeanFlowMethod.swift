@@ -30,7 +30,9 @@ public struct MeanFlowMethod: MethodDefinition {
         if !config.timeMean.isFinite || !(config.timeStd >= 0) || !config.timeStd.isFinite {
             return "the time law needs a finite mean and a non-negative, finite standard deviation"
         }
-        if !(config.weightPower >= 0) || !config.weightPower.isFinite || !(config.weightEpsilon > 0) || !config.weightEpsilon.isFinite {
+        if !(config.weightPower >= 0) || !config.weightPower.isFinite || !(config.weightEpsilon > 0)
+            || !config.weightEpsilon.isFinite
+        {
             return "the adaptive weight needs a power >= 0 and an eps > 0"
         }
         return nil
@@ -50,8 +52,10 @@ public struct MeanFlowMethod: MethodDefinition {
     }
 
     public func metadata(_ config: TrainingConfig) -> [String: String] {
-        ["flow_share": String(config.flowShare), "time_mean": String(config.timeMean), "time_std": String(config.timeStd),
-         "weight_power": String(config.weightPower), "weight_epsilon": String(config.weightEpsilon)]
+        [
+            "flow_share": String(config.flowShare), "time_mean": String(config.timeMean), "time_std": String(config.timeStd),
+            "weight_power": String(config.weightPower), "weight_epsilon": String(config.weightEpsilon),
+        ]
     }
 
     public func read(_ metadata: [String: String], into config: inout TrainingConfig) throws {

@@ -7,7 +7,9 @@ public struct ShortcutMethod: MethodDefinition {
 
     public init() {}
     public var title: String { "shortcut model" }
-    public var summary: String { "shortcut model: one network for every step size, trained from two half steps (Frans et al. 2024)" }
+    public var summary: String {
+        "shortcut model: one network for every step size, trained from two half steps (Frans et al. 2024)"
+    }
     public var isStepConditioned: Bool { true }
     public var samplers: [Sampler] { [Self.sampler, .euler] }
     public func comparePair(steps: Int) -> [(sampler: Sampler, steps: Int)] { [(.euler, steps), (Self.sampler, steps)] }
@@ -25,7 +27,8 @@ public struct ShortcutMethod: MethodDefinition {
     }
 
     public func objective(_ config: TrainingConfig, teacher: Model?) -> (objective: any Objective, warnings: [String]) {
-        let s = ShortcutObjective(batchSize: config.batchSize, bootstrapFraction: config.bootstrapFraction, finestSteps: config.finestSteps)
+        let s = ShortcutObjective(
+            batchSize: config.batchSize, bootstrapFraction: config.bootstrapFraction, finestSteps: config.finestSteps)
         return (s, s.warning.map { [$0] } ?? [])
     }
 

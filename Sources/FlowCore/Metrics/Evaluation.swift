@@ -39,8 +39,10 @@ public struct Evaluation: Sendable {
     ///   - seed: Seeds the noise, the data and the re-noising of consistency sampling.
     ///   - samplers: The samplers to run; `nil` runs every sampler in `Sampler.supported(by:)` for the model's method.
     /// - Returns: The noise floor and one row per sampler and step count.
-    public static func run(model: Model, dataset: Dataset, steps: [Int], samples: Int, seed: UInt64,
-                           samplers: [Sampler]? = nil) -> Evaluation {
+    public static func run(
+        model: Model, dataset: Dataset, steps: [Int], samples: Int, seed: UInt64,
+        samplers: [Sampler]? = nil
+    ) -> Evaluation {
         var dataRng = SplitMix64.stream(seed: seed, 10)
         let reference = dataset.sample(count: samples, rng: &dataRng)
         let independent = dataset.sample(count: samples, rng: &dataRng)

@@ -22,8 +22,10 @@ public enum SelfConsistency {
     }
 
     /// Along the teacher's RK4 trajectories from `trajectories` noise points of `seed`.
-    public static func evaluate(model: some VelocityField, teacher: some VelocityField, trajectories: Int = 512,
-                                points: Int = 16, steps: Int = 128, seed: UInt64 = 0) -> Result {
+    public static func evaluate(
+        model: some VelocityField, teacher: some VelocityField, trajectories: Int = 512,
+        points: Int = 16, steps: Int = 128, seed: UInt64 = 0
+    ) -> Result {
         var rng = SplitMix64.stream(seed: seed, 13)
         let noise = (0..<(2 * trajectories)).map { _ in rng.gaussian() }
         let frames = Sampler.rk4.run(model: teacher, noise: noise, steps: steps, trajectory: true, rng: &rng)
@@ -46,7 +48,8 @@ public enum SelfConsistency {
             model.jumpToEnd(xt, t: t, rows: rows, into: &f)
             var total = 0.0
             for r in 0..<rows {
-                let dx = Double(f[2 * r] - end[2 * r]), dy = Double(f[2 * r + 1] - end[2 * r + 1])
+                let dx = Double(f[2 * r] - end[2 * r])
+                let dy = Double(f[2 * r + 1] - end[2 * r + 1])
                 total += (dx * dx + dy * dy).squareRoot()
             }
             result.errorAtTime.append(rows > 0 ? total / Double(rows) : 0)

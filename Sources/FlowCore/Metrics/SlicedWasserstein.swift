@@ -27,10 +27,12 @@ public struct SlicedWasserstein: Sendable {
     public func squaredDistancePerDirection(_ a: [Float], _ b: [Float]) -> [Double] {
         precondition(a.count == b.count && !a.isEmpty, "SW2 compares two non-empty sets of the same size")
         let n = a.count / 2
-        var pa = [Float](repeating: 0, count: n), pb = pa
+        var pa = [Float](repeating: 0, count: n)
+        var pb = pa
         var result: [Double] = []
         for k in 0..<(directions.count / 2) {
-            let ux = directions[2 * k], uy = directions[2 * k + 1]
+            let ux = directions[2 * k]
+            let uy = directions[2 * k + 1]
             for i in 0..<n {
                 pa[i] = a[2 * i] * ux + a[2 * i + 1] * uy
                 pb[i] = b[2 * i] * ux + b[2 * i + 1] * uy

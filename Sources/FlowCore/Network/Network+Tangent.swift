@@ -32,14 +32,19 @@ extension Network {
         embedding.fillTangent(t, tangents: dt, rows: rows, into: tangentInput, stride: stride, column: 2)
         if shape.stepConditioned {
             precondition(d != nil && dd != nil, "a step-conditioned network needs d and its tangent")
-            embedding.fillTangent(d!, tangents: dd!, rows: rows, into: tangentInput, stride: stride, column: 2 + shape.embeddingSize)
+            embedding.fillTangent(
+                d!, tangents: dd!, rows: rows, into: tangentInput, stride: stride, column: 2 + shape.embeddingSize)
         }
 
         let w = shape.layerWidths
         var h = UnsafePointer(ws.input)
         for l in 0..<shape.depth {
-            let width = w[l + 1], z = ws.z[l], a = ws.act[l], s = ws.sig[l]
-            linearForward(p + shape.weightOffset(l), input: h, output: z, rows: 2 * rows, fanIn: w[l], fanOut: width, biasRows: rows)
+            let width = w[l + 1]
+            let z = ws.z[l]
+            let a = ws.act[l]
+            let s = ws.sig[l]
+            linearForward(
+                p + shape.weightOffset(l), input: h, output: z, rows: 2 * rows, fanIn: w[l], fanOut: width, biasRows: rows)
             VectorMath.siluForward(z, a, s, count: rows * width)
             let offset = rows * width
             VectorMath.siluBackward(z + offset, z, s, a + offset, count: offset)

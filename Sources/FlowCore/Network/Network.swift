@@ -97,9 +97,11 @@ public struct Network: Sendable {
         Matmul.transpose(wLast, ws.scratch, rows: w[last], columns: 2)
         Matmul.gemm(dy, ws.scratch, ws.gradA, m: rows, k: 2, n: w[last], accumulate: false)
         // Hidden layers, from the top: dz = silu'(z) * da; dW = h^T dz; db = sum dz; dh = dz W^T.
-        var da = ws.gradA, other = ws.gradB
+        var da = ws.gradA
+        var other = ws.gradB
         for l in stride(from: last - 1, through: 0, by: -1) {
-            let fanIn = w[l], fanOut = w[l + 1]
+            let fanIn = w[l]
+            let fanOut = w[l + 1]
             VectorMath.siluBackward(da, ws.z[l], ws.sig[l], da, count: rows * fanOut)
             let h = UnsafePointer(l > 0 ? ws.act[l - 1] : ws.input)
             let gl = g + shape.weightOffset(l)

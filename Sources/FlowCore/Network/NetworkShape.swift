@@ -17,7 +17,8 @@ public struct NetworkShape: Sendable, Equatable, Codable {
     public var timeScale: Float
 
     /// A shape; the defaults are DESIGN.md section 4's: 3 hidden layers of 128 units and 32 features of t.
-    public init(width: Int = 128, depth: Int = 3, embeddingSize: Int = 32, stepConditioned: Bool = false, timeScale: Float = 1000) {
+    public init(width: Int = 128, depth: Int = 3, embeddingSize: Int = 32, stepConditioned: Bool = false, timeScale: Float = 1000)
+    {
         self.width = width
         self.depth = depth
         self.embeddingSize = embeddingSize

@@ -47,7 +47,8 @@ public struct SinusoidalEmbedding: Sendable, Equatable {
         let half = size / 2
         scaledFrequencies.withUnsafeBufferPointer { freq in
             for r in 0..<rows {
-                let s = Double(values[r]), ds = Double(tangents[r])
+                let s = Double(values[r])
+                let ds = Double(tangents[r])
                 let row = out + r * stride + column
                 for k in 0..<half {
                     let (sn, cs) = VectorMath.sinCos(s * freq[k])

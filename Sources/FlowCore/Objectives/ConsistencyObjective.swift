@@ -32,8 +32,10 @@ public final class ConsistencyObjective: Objective {
     ///   - teacherStep: Euler or Heun, for the teacher's step (ignored without a teacher).
     ///   - huberC: c of the pseudo-Huber distance.
     ///   - levelsAt: N as a function of the iteration: a constant for CD, `curriculum(start:end:total:)` for CT.
-    public init(batchSize: Int, teacher: Model?, teacherStep: TrainingConfig.TeacherStep, huberC: Float,
-                levelsAt: @escaping @Sendable (Int) -> Int) {
+    public init(
+        batchSize: Int, teacher: Model?, teacherStep: TrainingConfig.TeacherStep, huberC: Float,
+        levelsAt: @escaping @Sendable (Int) -> Int
+    ) {
         self.teacher = teacher
         self.teacherStep = teacherStep
         self.huberC = huberC
@@ -86,7 +88,8 @@ public final class ConsistencyObjective: Objective {
             b.interpolate(times: tNext.p, into: xNext.p)
         }
         // Target f^-(x_{t_{n+1}}, t_{n+1}) under stop-gradient.
-        let target = c.network.forward(parameters: c.targetParameters, x: xNext.p, t: tNext.p, d: nil, rows: b.size, workspace: c.workspace)
+        let target = c.network.forward(
+            parameters: c.targetParameters, x: xNext.p, t: tNext.p, d: nil, rows: b.size, workspace: c.workspace)
         for r in 0..<b.size {
             let s = 1 - tNext.p[r]
             b.target.p[2 * r] = xNext.p[2 * r] + s * target[2 * r]
@@ -98,7 +101,8 @@ public final class ConsistencyObjective: Objective {
         let inverseBatch = 1 / Float(b.size)
         for r in 0..<b.size {
             let s = 1 - b.t.p[r]
-            let fx = b.xt.p[2 * r] + s * y[2 * r], fy = b.xt.p[2 * r + 1] + s * y[2 * r + 1]
+            let fx = b.xt.p[2 * r] + s * y[2 * r]
+            let fy = b.xt.p[2 * r + 1] + s * y[2 * r + 1]
             let h = Self.pseudoHuber(fx - b.target.p[2 * r], fy - b.target.p[2 * r + 1], c: huberC)
             total += h.value
             b.outputGradient.p[2 * r] = s * h.gx * inverseBatch

@@ -82,7 +82,8 @@ public final class MeanFlowObjective: Objective {
         b.drawEndpoints(c.dataset, rng: &rng)
         for r in 0..<b.size {
             if r < meanRows {
-                let first = logitNormal(&rng), second = logitNormal(&rng)
+                let first = logitNormal(&rng)
+                let second = logitNormal(&rng)
                 s.p[r] = min(first, second)
                 h.p[r] = max(first, second) - s.p[r]
             } else {
@@ -94,8 +95,9 @@ public final class MeanFlowObjective: Objective {
         }
         b.interpolate(times: s.p, into: b.xt.p)
         for i in 0..<(2 * b.size) { vBar.p[i] = b.x1.p[i] - b.x0.p[i] }
-        var u = target(network: c.network, parameters: c.targetParameters, z: b.xt.p, s: s.p, h: h.p, vBar: vBar.p,
-                       rows: b.size, workspace: c.workspace, into: b.target.p)
+        var u = target(
+            network: c.network, parameters: c.targetParameters, z: b.xt.p, s: s.p, h: h.p, vBar: vBar.p,
+            rows: b.size, workspace: c.workspace, into: b.target.p)
         if c.targetParameters != c.parameters {
             u = c.network.forward(parameters: c.parameters, x: b.xt.p, t: s.p, d: h.p, rows: b.size, workspace: c.workspace)
         }
@@ -105,10 +107,13 @@ public final class MeanFlowObjective: Objective {
     /// The weighted squared error and its gradient (into `batch.outputGradient`), with the
     /// unweighted parts reported.
     func loss(_ u: UnsafePointer<Float>, batch b: Batch) -> StepReport {
-        var meanError: Float = 0, flowError: Float = 0, weighted: Float = 0
+        var meanError: Float = 0
+        var flowError: Float = 0
+        var weighted: Float = 0
         let scale = 2 / Float(2 * b.size)
         for r in 0..<b.size {
-            let e0 = u[2 * r] - b.target.p[2 * r], e1 = u[2 * r + 1] - b.target.p[2 * r + 1]
+            let e0 = u[2 * r] - b.target.p[2 * r]
+            let e1 = u[2 * r + 1] - b.target.p[2 * r + 1]
             let squared = e0 * e0 + e1 * e1
             if r < meanRows { meanError += squared } else { flowError += squared }
             let weight = weightPower == 0 ? 1 : 1 / Foundation.pow(squared + weightEpsilon, weightPower)

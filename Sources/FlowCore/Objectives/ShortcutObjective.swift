@@ -55,7 +55,9 @@ public final class ShortcutObjective: Objective {
         let counts = Self.rowsPerLevel(bootstrapRows: bootstrapRows, finestSteps: finestSteps)
         rowStep = zip(levels, counts).flatMap { Array(repeating: $0, count: $1) }
         let empty = counts.filter { $0 == 0 }.count
-        warning = empty == 0 ? nil
+        warning =
+            empty == 0
+            ? nil
             : "\(empty) of the \(levels.count) step-size levels get no bootstrap rows (\(bootstrapRows) bootstrap rows for \(levels.count) levels): raise the batch size or the bootstrap fraction"
         half = FloatBuffer(batchSize)
         mid = FloatBuffer(2 * batchSize)
@@ -67,7 +69,9 @@ public final class ShortcutObjective: Objective {
     /// on {0, 1/M, ..., (M-1)/M}, computes the targets, runs the online network, and reports the mean
     /// squared error over all rows with its flow-matching and bootstrap parts.
     public func evaluate(_ c: ObjectiveContext, rng: inout SplitMix64) -> StepReport {
-        let b = c.batch, nb = bootstrapRows, m = finestSteps
+        let b = c.batch
+        let nb = bootstrapRows
+        let m = finestSteps
         b.drawEndpoints(c.dataset, rng: &rng)
         for r in 0..<nb {
             let d = rowStep[r]
@@ -91,18 +95,21 @@ public final class ShortcutObjective: Objective {
 
     /// Fills target rows [0, nb) with (s1 + s2) / 2 from the target weights.
     func bootstrapTargets(_ c: ObjectiveContext) {
-        let b = c.batch, nb = bootstrapRows
+        let b = c.batch
+        let nb = bootstrapRows
         for r in 0..<nb {
             half.p[r] = b.d.p[r] / 2
             tMid.p[r] = b.t.p[r] + half.p[r]
         }
-        let out = c.network.forward(parameters: c.targetParameters, x: b.xt.p, t: b.t.p, d: half.p, rows: nb, workspace: c.workspace)
+        let out = c.network.forward(
+            parameters: c.targetParameters, x: b.xt.p, t: b.t.p, d: half.p, rows: nb, workspace: c.workspace)
         s1.p.update(from: out, count: 2 * nb)
         for r in 0..<nb {
             mid.p[2 * r] = b.xt.p[2 * r] + half.p[r] * s1.p[2 * r]
             mid.p[2 * r + 1] = b.xt.p[2 * r + 1] + half.p[r] * s1.p[2 * r + 1]
         }
-        let s2 = c.network.forward(parameters: c.targetParameters, x: mid.p, t: tMid.p, d: half.p, rows: nb, workspace: c.workspace)
+        let s2 = c.network.forward(
+            parameters: c.targetParameters, x: mid.p, t: tMid.p, d: half.p, rows: nb, workspace: c.workspace)
         for i in 0..<(2 * nb) { b.target.p[i] = (s1.p[i] + s2[i]) / 2 }
     }
 }

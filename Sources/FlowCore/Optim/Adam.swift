@@ -27,7 +27,9 @@ public struct Adam: Sendable {
     /// One update of `parameters` with `gradients`, at `learningRate` times `scale` (for warm-up).
     public mutating func update(_ parameters: inout [Float], gradients: [Float], scale: Float = 1) {
         step += 1
-        let b1 = beta1, b2 = beta2, eps = epsilon
+        let b1 = beta1
+        let b2 = beta2
+        let eps = epsilon
         let c1 = 1 - Float(Foundation.pow(Double(b1), Double(step)))
         let c2 = 1 - Float(Foundation.pow(Double(b2), Double(step)))
         let lr = learningRate * scale / c1
@@ -38,8 +40,9 @@ public struct Adam: Sendable {
             gradients.withUnsafeBufferPointer { g in
                 m.withUnsafeMutableBufferPointer { m in
                     v.withUnsafeMutableBufferPointer { v in
-                        fe_adam(KernelPath.active.rawValue, p.baseAddress!, g.baseAddress!, m.baseAddress!,
-                                v.baseAddress!, n, b1, b2, eps, lr, invC2)
+                        fe_adam(
+                            KernelPath.active.rawValue, p.baseAddress!, g.baseAddress!, m.baseAddress!,
+                            v.baseAddress!, n, b1, b2, eps, lr, invC2)
                     }
                 }
             }

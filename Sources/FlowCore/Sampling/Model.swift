@@ -36,22 +36,25 @@ public final class Model: VelocityField {
 
     /// A model of the default settings of `method` (its velocity step) with these weights.
     public convenience init(method: Method, shape: NetworkShape, parameters: [Float]) {
-        self.init(method: method, shape: shape, parameters: parameters,
-                  velocityStep: method.definition.velocityStep(TrainingConfig(method: method)))
+        self.init(
+            method: method, shape: shape, parameters: parameters,
+            velocityStep: method.definition.velocityStep(TrainingConfig(method: method)))
     }
 
     /// The EMA weights of a checkpoint (what every sampler uses), with the settings sampling needs
     /// read from its metadata (`Checkpoint.decode` has checked them).
     public convenience init(checkpoint: Checkpoint, useEMA: Bool = true) {
         let config = (try? TrainingConfig(checkpoint: checkpoint)) ?? TrainingConfig(method: checkpoint.method)
-        self.init(method: checkpoint.method, shape: checkpoint.shape, parameters: useEMA ? checkpoint.ema : checkpoint.parameters,
-                  velocityStep: checkpoint.method.definition.velocityStep(config))
+        self.init(
+            method: checkpoint.method, shape: checkpoint.shape, parameters: useEMA ? checkpoint.ema : checkpoint.parameters,
+            velocityStep: checkpoint.method.definition.velocityStep(config))
     }
 
     /// The model a trainer's EMA weights make now.
     public convenience init(trainer: Trainer) {
-        self.init(method: trainer.config.method, shape: trainer.config.shape, parameters: trainer.ema,
-                  velocityStep: trainer.config.method.definition.velocityStep(trainer.config))
+        self.init(
+            method: trainer.config.method, shape: trainer.config.shape, parameters: trainer.ema,
+            velocityStep: trainer.config.method.definition.velocityStep(trainer.config))
     }
 
     /// out[rows, 2] = F(x, t, d) with the same t and d for every row (d = nil: the velocity step).
@@ -62,7 +65,8 @@ public final class Model: VelocityField {
     }
 
     /// out[rows, 2] = F(x_r, t_r) with a time per row (d: the finest step).
-    public func velocity(_ x: UnsafePointer<Float>, times: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>) {
+    public func velocity(_ x: UnsafePointer<Float>, times: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>)
+    {
         dBuffer.p.update(repeating: velocityStep, count: Self.chunk)
         forwardInChunks(x, rows: rows, into: out) { times + $0 }
     }
@@ -85,7 +89,8 @@ public final class Model: VelocityField {
         var start = 0
         while start < rows {
             let n = min(Self.chunk, rows - start)
-            network.forward(parameters: parameters.p, x: x + 2 * start, t: times(start), d: dBuffer.p, rows: n, workspace: workspace)
+            network.forward(
+                parameters: parameters.p, x: x + 2 * start, t: times(start), d: dBuffer.p, rows: n, workspace: workspace)
             (out + 2 * start).update(from: workspace.output, count: 2 * n)
             start += n
         }

@@ -42,11 +42,16 @@ public struct Sampler: Hashable, Sendable, CustomStringConvertible {
     /// Runs K steps from `noise` [N, 2]. Returns the K + 1 states [N, 2] from t = 0 to t = 1 when
     /// `trajectory` is true, else only the final one. `rng` draws the re-noising of multistep
     /// consistency sampling (unused otherwise).
-    public func run(model: some VelocityField, noise: [Float], steps: Int, trajectory: Bool = false, rng: inout SplitMix64) -> [[Float]] {
+    public func run(model: some VelocityField, noise: [Float], steps: Int, trajectory: Bool = false, rng: inout SplitMix64)
+        -> [[Float]]
+    {
         precondition(steps >= 1)
         let rows = noise.count / 2
         let x = FloatBuffer(noise)
-        let k1 = FloatBuffer(2 * rows), k2 = FloatBuffer(2 * rows), k3 = FloatBuffer(2 * rows), k4 = FloatBuffer(2 * rows)
+        let k1 = FloatBuffer(2 * rows)
+        let k2 = FloatBuffer(2 * rows)
+        let k3 = FloatBuffer(2 * rows)
+        let k4 = FloatBuffer(2 * rows)
         let tmp = FloatBuffer(2 * rows)
         let n = 2 * rows
         let h = 1 / Float(steps)

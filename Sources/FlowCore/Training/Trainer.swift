@@ -56,22 +56,27 @@ public final class Trainer {
                 throw FlowError.badInput("\(definition.title) needs a \(teacherMethod.title) teacher (--teacher FILE)")
             }
             guard teacher.method == teacherMethod else {
-                throw FlowError.badInput("the teacher must be a \(teacherMethod.title) checkpoint, not \(teacher.method.rawValue)")
+                throw FlowError.badInput(
+                    "the teacher must be a \(teacherMethod.title) checkpoint, not \(teacher.method.rawValue)")
             }
             teacherModel = Model(checkpoint: teacher)
             if initial == nil {
                 guard teacher.shape == shape else {
-                    throw FlowError.badInput("the student starts from the teacher's weights, so it needs the teacher's network shape")
+                    throw FlowError.badInput(
+                        "the student starts from the teacher's weights, so it needs the teacher's network shape")
                 }
                 parameters = teacher.ema
             }
         }
         if let initial {
             guard initial.method == config.method else {
-                throw FlowError.badInput("the initial checkpoint (--init) is a \(initial.method.rawValue) model and this run "
-                                         + "trains \(config.method.rawValue): the methods must match")
+                throw FlowError.badInput(
+                    "the initial checkpoint (--init) is a \(initial.method.rawValue) model and this run "
+                        + "trains \(config.method.rawValue): the methods must match")
             }
-            guard initial.shape == shape else { throw FlowError.badInput("the initial checkpoint's network shape differs from this run's") }
+            guard initial.shape == shape else {
+                throw FlowError.badInput("the initial checkpoint's network shape differs from this run's")
+            }
             parameters = initial.ema
         }
         ema = parameters
@@ -92,12 +97,14 @@ public final class Trainer {
         let report = parameters.withUnsafeBufferPointer { p in
             let targets = useEMATarget ? (targetEMADecay == nil ? ema : targetEMA) : parameters
             return targets.withUnsafeBufferPointer { target in
-                let context = ObjectiveContext(network: network, parameters: p.baseAddress!, targetParameters: target.baseAddress!,
-                                               dataset: dataset, workspace: workspace, batch: batch, iteration: iteration)
+                let context = ObjectiveContext(
+                    network: network, parameters: p.baseAddress!, targetParameters: target.baseAddress!,
+                    dataset: dataset, workspace: workspace, batch: batch, iteration: iteration)
                 let report = objective.evaluate(context, rng: &rng)
                 gradients.withUnsafeMutableBufferPointer { g in
-                    network.backward(parameters: p.baseAddress!, outputGradient: batch.outputGradient.p, rows: batch.size,
-                                     workspace: workspace, gradients: g.baseAddress!)
+                    network.backward(
+                        parameters: p.baseAddress!, outputGradient: batch.outputGradient.p, rows: batch.size,
+                        workspace: workspace, gradients: g.baseAddress!)
                 }
                 return report
             }
@@ -140,8 +147,9 @@ public final class Trainer {
 
     /// The current state as a checkpoint.
     public func checkpoint(extra: [String: String] = [:]) -> Checkpoint {
-        Checkpoint(method: config.method, dataset: dataset.name, seed: config.seed, iterations: iteration,
-                   shape: config.shape, parameters: parameters, ema: ema, extra: config.metadata.merging(extra) { $1 })
+        Checkpoint(
+            method: config.method, dataset: dataset.name, seed: config.seed, iterations: iteration,
+            shape: config.shape, parameters: parameters, ema: ema, extra: config.metadata.merging(extra) { $1 })
     }
 
     public var flopsPerStep: Int { config.method.definition.flopsPerStep(config) }

@@ -81,7 +81,8 @@ public struct TrainingConfig: Sendable {
     /// The network shape of the run; step-conditioned for shortcut models.
     public var shape: NetworkShape {
         NetworkShape(
-            width: width, depth: depth, embeddingSize: embeddingSize, stepConditioned: method.isStepConditioned, timeScale: timeScale)
+            width: width, depth: depth, embeddingSize: embeddingSize, stepConditioned: method.isStepConditioned,
+            timeScale: timeScale)
     }
 
     /// The target weights in force: the explicit choice, else the method's default.
