@@ -7,18 +7,27 @@ import Foundation
 /// [fan_in, fan_out], the transpose of PyTorch's `nn.Linear.weight`.) `__metadata__` holds the
 /// method, dataset, seed, iteration count and network shape as strings, plus any `extra` entries.
 public struct Checkpoint: Sendable {
+    /// The training method, which decides the samplers and the meaning of the network.
     public var method: Method
+    /// The dataset: a built-in name or the absolute path of a CSV file.
     public var dataset: String
+    /// The training seed.
     public var seed: UInt64
+    /// The training steps taken.
     public var iterations: Int
+    /// The network shape (width, depth, features, step input, feature scale).
     public var shape: NetworkShape
+    /// The online weights, flat, in the order of `NetworkShape.weightOffset(_:)`.
     public var parameters: [Float]
+    /// The EMA weights (what the samplers use), in the same order.
     public var ema: [Float]
     /// Method options and results worth keeping (e.g. the teacher's path, the final loss).
     public var extra: [String: String]
 
+    /// The version written to `format_version`.
     public static let formatVersion = "1"
 
+    /// A checkpoint of the given fields.
     public init(
         method: Method, dataset: String, seed: UInt64, iterations: Int, shape: NetworkShape,
         parameters: [Float], ema: [Float], extra: [String: String] = [:]
@@ -33,6 +42,7 @@ public struct Checkpoint: Sendable {
         self.extra = extra
     }
 
+    /// The safetensors bytes: every tensor under its name, and the metadata.
     public func encoded() -> Data {
         var tensors: [String: Safetensors.Tensor] = [:]
         let w = shape.layerWidths

@@ -4,6 +4,7 @@ import Foundation
 /// little-endian u16 header length, a Python dict literal padded with spaces and a newline to a
 /// multiple of 64 bytes, then the little-endian `<f4` data in C order.
 public enum NpyFile {
+    /// The `.npy` bytes of [N, 2] points (flat, row-major).
     public static func data(points: [Float]) -> Data {
         let rows = points.count / 2
         let dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), 2), }"

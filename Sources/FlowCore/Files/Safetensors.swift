@@ -5,9 +5,13 @@ import Foundation
 /// 8) mapping each tensor name to `{"dtype":"F32","shape":[...],"data_offsets":[begin,end]}` plus
 /// a `__metadata__` map of strings, then the tensors' bytes, back to back, little-endian.
 public enum Safetensors {
+    /// One Float32 tensor: its shape and its values in row-major order.
     public struct Tensor: Equatable, Sendable {
+        /// The dimensions.
         public var shape: [Int]
+        /// The values, as many as the product of the dimensions.
         public var values: [Float]
+        /// A tensor of this shape and these values.
         public init(shape: [Int], values: [Float]) {
             self.shape = shape
             self.values = values

@@ -6,15 +6,20 @@ import Foundation
 /// m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;
 /// p <- p - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
 public struct Adam: Sendable {
+    /// The step size (DESIGN.md: 1e-3).
     public var learningRate: Float
+    /// The decay of the first-moment average m (0.9).
     public var beta1: Float
+    /// The decay of the second-moment average v (0.999).
     public var beta2: Float
+    /// Added to sqrt(v) in the denominator (1e-8).
     public var epsilon: Float
     /// Number of steps taken so far.
     public private(set) var step = 0
     var m: [Float]
     var v: [Float]
 
+    /// An optimiser for `count` parameters, with m and v at zero.
     public init(count: Int, learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8) {
         self.learningRate = learningRate
         self.beta1 = beta1

@@ -28,6 +28,7 @@ public struct Sampler: Hashable, Sendable, CustomStringConvertible {
         self.rule = rule
     }
 
+    /// The name.
     public var description: String { name }
 
     /// Euler steps (for a shortcut network: at the finest d, "shortcut as Euler").

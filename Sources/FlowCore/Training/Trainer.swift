@@ -152,5 +152,6 @@ public final class Trainer {
             shape: config.shape, parameters: parameters, ema: ema, extra: config.metadata.merging(extra) { $1 })
     }
 
+    /// Matrix-product FLOPs of one training step (``MethodDefinition/flopsPerStep(_:)``).
     public var flopsPerStep: Int { config.method.definition.flopsPerStep(config) }
 }
