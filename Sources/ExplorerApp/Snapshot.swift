@@ -20,11 +20,12 @@ public struct Snapshot: Sendable {
     public var running: Bool
     /// Set while something other than the model trains, e.g. "training the fm teacher 400/2000".
     public var phase: String?
-    /// Total loss history, one value per `lossChunk` steps (chunk means), oldest first.
+    /// Total loss over the whole run, smoothed (see `LossHistory`), oldest first.
     public var losses: [Float]
-    /// Flow-matching part of the loss (shortcut: the d = 0 rows), same spacing; empty if none.
+    /// The first loss part (``MethodDefinition/lossParts``; shortcut: the flow-matching rows), same
+    /// spacing; empty if none.
     public var flowMatchingLosses: [Float]
-    /// Bootstrap (self-consistency) part of the shortcut loss, same spacing; empty if none.
+    /// The second loss part (shortcut: the bootstrap rows), same spacing; empty if none.
     public var bootstrapLosses: [Float]
     /// A one-line message for the status bar (a save, an error) and a serial that changes with it.
     public var message: String?

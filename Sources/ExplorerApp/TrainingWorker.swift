@@ -117,13 +117,14 @@ private final class WorkerLoop {
     var builder: VisualsBuilder?
     var snapshot: Snapshot
     var chunk = LossChunk()
+    /// The whole run's smoothed losses: total, flow-matching part, second part.
+    var histories = (total: LossHistory(), first: LossHistory(), second: LossHistory())
     var needPictures = true
     var lastPictures = ContinuousClock.now
     var pictureWait: Duration = .milliseconds(250)
     var lastPublish = ContinuousClock.now
     var rateStart = ContinuousClock.now
     var rateSteps = 0
-    static let historyLength = 400
     static let lossChunk = 10
 
     init(settings: WorkerSettings, worker: TrainingWorker) {
@@ -163,6 +164,7 @@ private final class WorkerLoop {
         trainer = nil
         teacherTrainer = nil
         chunk = LossChunk()
+        histories = (LossHistory(), LossHistory(), LossHistory())
         let serial = snapshot.messageSerial
         snapshot = Snapshot(method: method, dataset: datasetName, seed: settings.seed)
         snapshot.messageSerial = serial
@@ -235,9 +237,12 @@ private final class WorkerLoop {
             chunk.bootCount += 1
         }
         if chunk.count == Self.lossChunk {
-            append(&snapshot.losses, chunk.total / Float(chunk.count))
-            if chunk.fmCount > 0 { append(&snapshot.flowMatchingLosses, chunk.fm / Float(chunk.fmCount)) }
-            if chunk.bootCount > 0 { append(&snapshot.bootstrapLosses, chunk.boot / Float(chunk.bootCount)) }
+            histories.total.add(chunk.total / Float(chunk.count))
+            if chunk.fmCount > 0 { histories.first.add(chunk.fm / Float(chunk.fmCount)) }
+            if chunk.bootCount > 0 { histories.second.add(chunk.boot / Float(chunk.bootCount)) }
+            snapshot.losses = histories.total.values
+            snapshot.flowMatchingLosses = histories.first.values
+            snapshot.bootstrapLosses = histories.second.values
             chunk = LossChunk()
             if !allFinite(trainer.ema) { return diverge(at: trainer.iteration, reason: "EMA weights not finite") }
         }
@@ -263,11 +268,6 @@ private final class WorkerLoop {
             for v in p { probe += v * 0 }
             return probe == 0
         }
-    }
-
-    func append(_ list: inout [Float], _ value: Float) {
-        list.append(value)
-        if list.count > Self.historyLength { list.removeFirst(list.count - Self.historyLength) }
     }
 
     func makePictures() {

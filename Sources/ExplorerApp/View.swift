@@ -93,7 +93,8 @@ private func drawStatus(_ state: AppState, into buffer: inout CellBuffer, in rec
 
 private func drawLosses(_ state: AppState, into buffer: inout CellBuffer, in rect: Rect) {
     let inner = Panel(
-        title: "Loss (log scale)", ascii: state.ascii, borderStyle: state.palette.frame, titleStyle: state.palette.title
+        title: "Loss (log scale, smoothed, whole run)", ascii: state.ascii, borderStyle: state.palette.frame,
+        titleStyle: state.palette.title
     )
     .render(into: &buffer, in: rect)
     guard !inner.isEmpty else { return }

@@ -17,12 +17,22 @@ struct BenchCommand: ParsableCommand {
             CT: 1 per row; CD: 1 per row and 1 or 2 teacher passes). The CD teacher is an untrained \
             network: only the speed is measured. frame_ms is the median time to build one frame of \
             the UI's compare view at 200x60 with 4,096 points per panel (drawing only; no terminal).
+
+            --time-to-quality measures instead, per method and dataset, the training seconds until \
+            the main sampler (fm Euler K=128, the others K=1) reaches the target SW2 (1.25 times the \
+            README's 20,000-iteration value), evaluated every 0.1 s of training on the EMA weights \
+            (evaluation time not counted; the cd teacher's training counts), and the SW2 at 1, 2, 5 \
+            and 10 s.
             """)
 
     @Option(help: "Seconds per measurement.") var seconds = 1.0
     @Option(help: "Measurements per method; the median is reported.") var repeats = 3
     @Option(help: "Only these methods (comma-separated).") var methods = Method.allCases.map(\.rawValue).joined(separator: ",")
     @Flag(help: "Print one JSON object.") var json = false
+    @Flag(help: "Measure the seconds of training to a target quality instead of steps per second.")
+    var timeToQuality = false
+    @Option(help: "Datasets of --time-to-quality (comma-separated).") var dataset = "8gaussians,moons,checkerboard"
+    @OptionGroup(title: "Training options of --time-to-quality") var options: TrainingOptions
 
     struct Row {
         var method: Method
@@ -38,6 +48,7 @@ struct BenchCommand: ParsableCommand {
             guard let m = Method(rawValue: String(name)) else { throw ValidationError("unknown method '\(name)'") }
             return m
         }
+        if timeToQuality { return try runTimeToQuality(chosen) }
         var rows: [Row] = []
         for method in chosen {
             let trainer = try makeTrainer(method)

@@ -10,113 +10,20 @@ struct TrainCommand: ParsableCommand {
             + " final_loss is the mean loss of the last 100 iterations. An option left out keeps the"
             + " method's default (docs/recipes.md says how they were chosen).")
 
-    /// The defaults shown in the help (the options themselves default to the method's).
-    static let defaults = TrainingConfig(method: .fm)
-    /// MeanFlow's own defaults, for its options' help.
-    static let meanFlow = TrainingConfig(method: .meanflow)
-
     @Option(help: "\(Method.names).") var method: Method = .fm
-    @Option(parsing: .unconditional, help: "A dataset name (see `flow-explorer datasets`) or a CSV file of points.") var dataset =
-        "8gaussians"
-    @Option(parsing: .unconditional, help: "Training iterations (default \(defaults.iterations)).") var iterations: Int?
-    @Option(parsing: .unconditional, help: "Random seed (default \(defaults.seed)).") var seed: UInt64?
+    @Option(help: "A dataset name (see `flow-explorer datasets`) or a CSV file of points.") var dataset = "8gaussians"
     @Option(help: "Where to write the checkpoint.") var out: String
     @Option(help: "Flow-matching checkpoint to distil from (cd).") var teacher: String?
-    @Option(parsing: .unconditional, help: "Checkpoint whose EMA weights to start from (same method and shape).") var `init`:
-        String?
-    @Option(parsing: .unconditional, help: "Batch size (default \(defaults.batchSize)).") var batchSize: Int?
-    @Option(parsing: .unconditional, help: "Adam learning rate (default \(defaults.learningRate)).") var lr: Float?
-    @Option(parsing: .unconditional, help: "Linear learning-rate warm-up, in iterations (default \(defaults.warmupIterations)).")
-    var warmup: Int?
-    @Option(parsing: .unconditional, help: "EMA decay of the sampling weights (default \(defaults.emaDecay)).") var emaDecay:
-        Float?
-    @Option(parsing: .unconditional, help: "Hidden layer width (default \(defaults.width)).") var width: Int?
-    @Option(parsing: .unconditional, help: "Number of hidden layers (default \(defaults.depth)).") var depth: Int?
-    @Option(parsing: .unconditional, help: "Sinusoidal embedding size of t (and d) (default \(defaults.embeddingSize)).")
-    var embeddingSize: Int?
-    @Option(
-        parsing: .unconditional,
-        help:
-            "Scale c of the time features sin(c t f_k), cos(c t f_k) (default \(defaults.timeScale); meanflow \(meanFlow.timeScale))."
-    )
-    var timeScale: Float?
-    @Option(
-        parsing: .unconditional,
-        help: "Shortcut: fraction of each batch used for bootstrap rows (default \(defaults.bootstrapFraction)).")
-    var bootstrapFraction: Float?
-    @Option(
-        parsing: .unconditional,
-        help: "Shortcut: M, the number of finest steps (finest step size 1/M; default \(defaults.finestSteps)).")
-    var finestSteps: Int?
-    @Option(help: "Weights for self-targets: ema or online (default: ema for shortcut, online otherwise).")
-    var target: TrainingConfig.TargetWeights?
-    @Option(help: "CD: the teacher's ODE step, euler or heun (default \(defaults.teacherStep.rawValue)).")
-    var teacherStep: TrainingConfig.TeacherStep?
-    @Option(parsing: .unconditional, help: "CD: the number of levels N (default \(defaults.levels)).") var levels: Int?
-    @Option(parsing: .unconditional, help: "CT: the curriculum's first N (default \(defaults.curriculumStart)).")
-    var curriculumStart: Int?
-    @Option(parsing: .unconditional, help: "CT: the curriculum's last N (default \(defaults.curriculumEnd)).") var curriculumEnd:
-        Int?
-    @Option(parsing: .unconditional, help: "CD/CT: c of the pseudo-Huber distance (default \(defaults.huberC)).") var huberC:
-        Float?
-    @Option(
-        parsing: .unconditional,
-        help: "MeanFlow: the share of rows with h = 0, plain flow matching (default \(defaults.flowShare)).")
-    var flowShare: Float?
-    @Option(parsing: .unconditional, help: "MeanFlow: mean of the logit-normal law of the times (default \(defaults.timeMean)).")
-    var timeMean: Float?
-    @Option(parsing: .unconditional, help: "MeanFlow: standard deviation of the logit-normal law (default \(defaults.timeStd)).")
-    var timeStd: Float?
-    @Option(
-        parsing: .unconditional,
-        help:
-            "MeanFlow: power p of the loss weight 1/(|error|^2 + eps)^p, 0 for none (default \(meanFlow.weightPower); the paper's 1)."
-    )
-    var weightPower: Float?
-    @Option(parsing: .unconditional, help: "MeanFlow: eps of the loss weight (default \(defaults.weightEpsilon)).")
-    var weightEpsilon: Float?
+    @Option(help: "Checkpoint whose EMA weights to start from (same method and shape).") var `init`: String?
+    @OptionGroup var options: TrainingOptions
     @Flag(help: "Print one JSON object.") var json = false
 
-    /// The method's defaults with every option that was given.
-    var config: TrainingConfig {
-        var config = TrainingConfig(method: method)
-        func set<T>(_ value: T?, _ key: WritableKeyPath<TrainingConfig, T>) {
-            if let value { config[keyPath: key] = value }
-        }
-        set(seed, \.seed)
-        set(iterations, \.iterations)
-        set(batchSize, \.batchSize)
-        set(lr, \.learningRate)
-        set(warmup, \.warmupIterations)
-        set(emaDecay, \.emaDecay)
-        set(width, \.width)
-        set(depth, \.depth)
-        set(embeddingSize, \.embeddingSize)
-        set(timeScale, \.timeScale)
-        set(bootstrapFraction, \.bootstrapFraction)
-        set(finestSteps, \.finestSteps)
-        set(target, \.targetWeights)
-        set(teacherStep, \.teacherStep)
-        set(levels, \.levels)
-        set(curriculumStart, \.curriculumStart)
-        set(curriculumEnd, \.curriculumEnd)
-        set(huberC, \.huberC)
-        set(flowShare, \.flowShare)
-        set(timeMean, \.timeMean)
-        set(timeStd, \.timeStd)
-        set(weightPower, \.weightPower)
-        set(weightEpsilon, \.weightEpsilon)
-        return config
-    }
-
     func run() throws {
-        let config = self.config
+        let config = try options.config(for: method)
         let iterations = config.iterations
         guard iterations >= 0 && iterations <= 100_000_000 else {
             throw ValidationError("--iterations must be between 0 and 100000000")
         }
-        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number, not \(lr)") }
-        if let problem = config.problem { throw ValidationError(problem) }
         // Everything that can fail is checked before the first step: the output, then the inputs.
         let inputs = [dataset.hasSuffix(".csv") ? dataset : nil, teacher, self.`init`].compactMap { $0 }
         try AtomicFile.checkTarget(out, inputs: inputs)

@@ -111,7 +111,7 @@ public final class Trainer {
         }
         let warmup = config.warmupIterations > 0 ? min(1, Float(iteration + 1) / Float(config.warmupIterations)) : 1
         adam.update(&parameters, gradients: gradients, scale: warmup)
-        EMA.update(&ema, toward: parameters, decay: config.emaDecay)
+        EMA.update(&ema, toward: parameters, decay: config.emaDecay(atStep: iteration))
         if let decay = targetEMADecay, useEMATarget {
             EMA.update(&targetEMA, toward: parameters, decay: decay)
         }

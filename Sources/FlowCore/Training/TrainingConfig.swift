@@ -27,6 +27,9 @@ public struct TrainingConfig: Sendable {
     public var warmupIterations = 0
     /// Decay of the EMA weights used for sampling.
     public var emaDecay: Float = 0.999
+    /// Whether the EMA decay warms up as `min(emaDecay, (1 + n) / (10 + n))` at step n, so the
+    /// sampling weights follow the early progress instead of lagging a thousand steps behind it.
+    public var emaWarmup = false
     /// Units per hidden layer of the network.
     public var width = 128
     /// Number of hidden layers.
@@ -101,13 +104,18 @@ public struct TrainingConfig: Sendable {
         return method.definition.problem(self)
     }
 
+    /// The EMA decay at step n (0-based): `emaDecay`, or its warm-up (see `emaWarmup`).
+    public func emaDecay(atStep n: Int) -> Float {
+        emaWarmup ? min(emaDecay, Float(1 + n) / Float(10 + n)) : emaDecay
+    }
+
     /// The whole configuration as checkpoint metadata: the settings every method has, then the
     /// method's own (``MethodDefinition/metadata(_:)``). The method, seed, network shape and the
     /// iterations done are the checkpoint's own fields.
     public var metadata: [String: String] {
         var settings = [
             "batch_size": String(batchSize), "learning_rate": String(learningRate),
-            "warmup_iterations": String(warmupIterations), "ema_decay": String(emaDecay),
+            "warmup_iterations": String(warmupIterations), "ema_decay": String(emaDecay), "ema_warmup": String(emaWarmup),
             "planned_iterations": String(iterations), "target_weights": effectiveTargetWeights.rawValue,
         ]
         settings.merge(method.definition.metadata(self)) { $1 }
@@ -129,6 +137,7 @@ public struct TrainingConfig: Sendable {
         try readSetting(m, "learning_rate", &learningRate) { Float($0) }
         try readSetting(m, "warmup_iterations", &warmupIterations) { Int($0) }
         try readSetting(m, "ema_decay", &emaDecay) { Float($0) }
+        try readSetting(m, "ema_warmup", &emaWarmup) { Bool($0) }
         try readSetting(m, "planned_iterations", &iterations) { Int($0) }
         try readSetting(m, "target_weights", &targetWeights) { TargetWeights(rawValue: $0) }
         try method.definition.read(m, into: &self)
