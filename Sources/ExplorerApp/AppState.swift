@@ -1,9 +1,9 @@
 import FlowCore
 import TerminalCanvas
 
-/// The four main views, in tab order.
+/// The views, in tab order: four of one method's run, and the race of every method.
 public enum ViewKind: Int, CaseIterable, Sendable {
-    case samples, trajectories, consistency, compare
+    case samples, trajectories, consistency, compare, race
 
     /// The name on the tab bar.
     public var name: String {
@@ -12,6 +12,7 @@ public enum ViewKind: Int, CaseIterable, Sendable {
         case .trajectories: "Trajectories"
         case .consistency: "Consistency"
         case .compare: "Compare"
+        case .race: "Race"
         }
     }
 }
@@ -27,7 +28,7 @@ public struct AppState: Sendable {
 
     /// Terminal size in cells.
     public var size: Size
-    /// The view on screen.
+    /// The view on screen; the race trains every method, the others `method` alone.
     public var view: ViewKind = .samples
     /// Number of sampling steps K (1...128, a power of two).
     public var steps: Int = 1

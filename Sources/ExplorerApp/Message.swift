@@ -25,6 +25,8 @@ public enum WorkerCommand: Equatable, Sendable {
     case reset
     /// Start a new run with this method and dataset (same seed).
     case configure(method: Method, dataset: String)
+    /// Start a race of every method on this dataset (same seed).
+    case race(dataset: String)
     /// Use K sampling steps for the pictures.
     case setSteps(Int)
     /// Write a checkpoint of the current weights to this path.

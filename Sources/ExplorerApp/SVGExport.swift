@@ -19,7 +19,7 @@ public enum SVGExport {
     /// The most circles a document holds (slides stay light).
     public static let maxCircles = 4800
     /// Colours of series 0...3: data / true paths, model, markers, more markers.
-    public static let colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"]
+    public static let colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
 
     /// Side of one square plot area in SVG units.
     static let plotSide = 560.0
@@ -31,7 +31,8 @@ public enum SVGExport {
 
     /// The SVG file the `e` key writes: flow-explorer-<view>-<method>-<dataset>.svg.
     public static func fileName(_ state: AppState) -> String {
-        "flow-explorer-\(state.view.name.lowercased())-\(state.method.rawValue)-\(state.fileSafeDatasetName).svg"
+        let method = state.view == .race ? "" : "-\(state.method.rawValue)"
+        return "flow-explorer-\(state.view.name.lowercased())\(method)-\(state.fileSafeDatasetName).svg"
     }
 
     /// The `<title>` text: view title, method, dataset, seed, K and iteration.
@@ -42,23 +43,32 @@ public enum SVGExport {
     /// The line under the heading: method, dataset, seed, K and iteration.
     static func subtitle(_ state: AppState) -> String {
         let iteration = state.snapshot?.visuals?.iteration ?? state.snapshot?.iteration ?? 0
-        return "\(state.method.rawValue) on \(state.displayDataset), seed \(state.seed), K=\(state.steps), iteration \(iteration)"
+        let who = state.view == .race ? "every method" : state.method.rawValue
+        return "\(who) on \(state.displayDataset), seed \(state.seed), K=\(state.steps), iteration \(iteration)"
     }
 
     /// The document for `state`'s view, or nil while the worker has published no pictures yet.
     public static func document(_ state: AppState) -> String? {
-        guard let v = state.snapshot?.visuals else { return nil }
         var writer = Writer()
-        let caption = state.view == .compare ? "model samples only; SW2 to the data, lower is better" : ""
-        switch state.view {
-        case .samples: samples(state, v, &writer)
-        case .trajectories: trajectories(v, &writer)
-        case .consistency: consistency(v, &writer)
-        case .compare: compare(v, &writer)
+        let caption = [.compare, .race].contains(state.view) ? "model samples only; SW2 to the data, lower is better" : ""
+        var grid = (columns: 1, rows: 1)
+        if state.view == .race {
+            guard let race = state.snapshot?.race else { return nil }
+            grid = panels(race.panels.map { panelText($0) }, bounds: race.bounds, &writer)
+        } else {
+            guard let v = state.snapshot?.visuals else { return nil }
+            switch state.view {
+            case .samples: samples(state, v, &writer)
+            case .trajectories: trajectories(v, &writer)
+            case .consistency: consistency(v, &writer)
+            case .compare:
+                let pairs = v.compare.prefix(2).map { (label: "\($0.label)   SW2 \(sw2Text($0.sw2))", points: $0.points) }
+                grid = panels(pairs, bounds: v.bounds, &writer)
+            case .race: break
+            }
         }
-        let panels = state.view == .compare ? 2 : 1
-        let width = Double(panels) * (leftMargin + plotSide + rightMargin)
-        let height = topMargin + plotSide + bottomMargin
+        let width = Double(grid.columns) * panelWidth
+        let height = Double(grid.rows) * panelHeight
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(n(width))\" height=\"\(n(height))\" "
         out += "viewBox=\"0 0 \(n(width)) \(n(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
@@ -115,20 +125,35 @@ public enum SVGExport {
         w.circles(id: "predictions", series: 1, c.predictions, plot)
     }
 
-    private static func compare(_ v: Visuals, _ w: inout Writer) {
-        let panels = Array(v.compare.prefix(2))
+    /// The width and height of one plot with its margins.
+    static let panelWidth = leftMargin + plotSide + rightMargin
+    static let panelHeight = topMargin + plotSide + bottomMargin
+
+    static func sw2Text(_ sw2: Double) -> String { sw2.isFinite ? Axes.format(sw2, decimals: 4) : "--" }
+
+    /// A race panel's legend text and points.
+    static func panelText(_ panel: RaceVisuals.Panel) -> (label: String, points: [Float]) {
+        let sw2 = panel.sw2.isFinite ? "   SW2 \(sw2Text(panel.sw2)), iteration \(panel.iteration)" : ""
+        return (panel.label + sw2, panel.points)
+    }
+
+    /// Panels of model samples side by side, at most 3 to a row (the compare and race views);
+    /// returns the grid's size in panels.
+    private static func panels(
+        _ panels: [(label: String, points: [Float])], bounds: PlotBounds, _ w: inout Writer
+    ) -> (columns: Int, rows: Int) {
+        let columns = max(1, min(3, panels.count))
         w.budget(circles: panels.map { $0.points.count / 2 })
-        let panelWidth = leftMargin + plotSide + rightMargin
         for (i, panel) in panels.enumerated() {
-            let originX = Double(i) * panelWidth
-            let sw2 = panel.sw2.isFinite ? Axes.format(panel.sw2, decimals: 4) : "--"
+            let originX = Double(i % columns) * panelWidth
+            let originY = Double(i / columns) * panelHeight
             w.body += "<g class=\"panel\" id=\"panel-\(i + 1)\">\n"
-            let plot = w.axes(v.bounds, originX: originX)
-            w.legend([(i + 1, "\(panel.label)   SW2 \(sw2)")], x: originX + leftMargin)
-            let sampler = panel.label.split(separator: " ").first.map(String.init) ?? "model"
-            w.circles(id: "model-\(sampler)", series: i + 1, panel.points, plot)
+            let plot = w.axes(bounds, originX: originX, originY: originY)
+            w.legend([(i + 1, panel.label)], x: originX + leftMargin, y: originY)
+            w.circles(id: "samples-\(i + 1)", series: i + 1, panel.points, plot)
             w.body += "</g>\n"
         }
+        return (columns, max(1, (panels.count + columns - 1) / columns))
     }
 
     // MARK: - Writing
@@ -160,10 +185,10 @@ public enum SVGExport {
         }
 
         /// Frame, ticks and tick labels; returns the plot area.
-        mutating func axes(_ bounds: PlotBounds, originX: Double) -> PlotArea {
+        mutating func axes(_ bounds: PlotBounds, originX: Double, originY: Double = 0) -> PlotArea {
             let side = SVGExport.plotSide
             let square = bounds.squared(toFit: Size(width: 1000, height: 1000), cellAspect: 1)
-            let area = PlotArea(bounds: square, x: originX + SVGExport.leftMargin, y: SVGExport.topMargin, side: side)
+            let area = PlotArea(bounds: square, x: originX + SVGExport.leftMargin, y: originY + SVGExport.topMargin, side: side)
             body += "<g class=\"axes\" stroke=\"#444\" fill=\"none\">\n"
             body += "<rect x=\"\(n(area.x))\" y=\"\(n(area.y))\" width=\"\(n(side))\" height=\"\(n(side))\"/>\n"
             let xTicks = Axes.niceTicks(square.xMin, square.xMax, maxCount: 7)
@@ -185,12 +210,13 @@ public enum SVGExport {
         }
 
         /// One row of coloured markers and names above the plot.
-        mutating func legend(_ entries: [(Int, String)], x: Double) {
+        mutating func legend(_ entries: [(Int, String)], x: Double, y: Double = 0) {
             var cx = x
             body += "<g class=\"legend\">\n"
             for (series, text) in entries {
-                body += "<rect x=\"\(n(cx))\" y=\"45\" width=\"10\" height=\"10\" fill=\"\(SVGExport.colors[series % 4])\"/>"
-                body += "<text x=\"\(n(cx + 14))\" y=\"54\">\(xmlEscaped(text))</text>\n"
+                let color = SVGExport.colors[series % SVGExport.colors.count]
+                body += "<rect x=\"\(n(cx))\" y=\"\(n(y + 45))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
+                body += "<text x=\"\(n(cx + 14))\" y=\"\(n(y + 54))\">\(xmlEscaped(text))</text>\n"
                 cx += 24 + 7 * Double(text.count)
             }
             body += "</g>\n"
@@ -199,7 +225,7 @@ public enum SVGExport {
         /// Every `stride`-th finite point of an interleaved [N, 2] buffer as a circle.
         mutating func circles(id: String, series: Int, _ points: [Float], _ area: PlotArea) {
             body +=
-                "<g class=\"series\" id=\"\(xmlEscaped(id))\" fill=\"\(SVGExport.colors[series % 4])\" fill-opacity=\"0.6\" stroke=\"none\">\n"
+                "<g class=\"series\" id=\"\(xmlEscaped(id))\" fill=\"\(SVGExport.colors[series % SVGExport.colors.count])\" fill-opacity=\"0.6\" stroke=\"none\">\n"
             var i = 0
             while 2 * i + 1 < points.count {
                 if let (x, y) = area.map(points[2 * i], points[2 * i + 1]) {
@@ -212,7 +238,8 @@ public enum SVGExport {
 
         /// Each path (interleaved x, y) as a polyline; a non-finite point splits it.
         mutating func polylines(id: String, series: Int, _ paths: [[Float]], _ area: PlotArea, width: Double) {
-            body += "<g class=\"series\" id=\"\(xmlEscaped(id))\" fill=\"none\" stroke=\"\(SVGExport.colors[series % 4])\" "
+            body +=
+                "<g class=\"series\" id=\"\(xmlEscaped(id))\" fill=\"none\" stroke=\"\(SVGExport.colors[series % SVGExport.colors.count])\" "
             body += "stroke-width=\"\(n(width))\" stroke-opacity=\"0.7\">\n"
             for path in paths {
                 var run: [String] = []

@@ -36,6 +36,10 @@ public struct Snapshot: Sendable {
     public var divergence: String?
     /// Plots, recomputed now and then; nil until the first ones are ready.
     public var visuals: Visuals?
+    /// True for a race of every method (`race` then holds the pictures, not `visuals`).
+    public var isRace = false
+    /// The race view's panels; nil until ready or when not racing.
+    public var race: RaceVisuals?
 
     /// Creates a snapshot with no history and no visuals.
     public init(method: Method, dataset: String, seed: UInt64) {

@@ -31,6 +31,8 @@ public struct WorkerSettings: Sendable {
     public var learningRate: Float?
     /// The files the run reads (`--load`, a CSV dataset): `s` and `e` never write over them.
     public var inputs: [String] = []
+    /// Start with a race of every method (`Race`) instead of `method` alone.
+    public var race = false
 
     public init(method: Method, dataset: String, seed: UInt64, initial: Checkpoint? = nil) {
         self.method = method
@@ -113,6 +115,9 @@ private final class WorkerLoop {
     var steps = 1
     var trainer: Trainer?
     var teacherTrainer: Trainer?
+    /// Set while racing every method (then `trainer` is nil).
+    var race: Race?
+    var racing: Bool
     var teachers: [String: Checkpoint] = [:]
     var builder: VisualsBuilder?
     var snapshot: Snapshot
@@ -131,6 +136,7 @@ private final class WorkerLoop {
         self.settings = settings
         self.worker = worker
         method = settings.method
+        racing = settings.race
         datasetName = settings.dataset
         snapshot = Snapshot(method: method, dataset: datasetName, seed: settings.seed)
     }
@@ -144,7 +150,7 @@ private final class WorkerLoop {
         restart()
         while !worker.shouldStop {
             for command in worker.drainCommands() { handle(command) }
-            if paused || (trainer == nil && teacherTrainer == nil) {
+            if paused || (trainer == nil && teacherTrainer == nil && race == nil) {
                 if needPictures { makePictures() }
                 maybePublish(force: false)
                 Thread.sleep(forTimeInterval: 0.01)
@@ -163,6 +169,7 @@ private final class WorkerLoop {
         diverged = false
         trainer = nil
         teacherTrainer = nil
+        race = nil
         chunk = LossChunk()
         histories = (LossHistory(), LossHistory(), LossHistory())
         let serial = snapshot.messageSerial
@@ -174,6 +181,15 @@ private final class WorkerLoop {
         do {
             let dataset = try Dataset.named(datasetName)
             builder = VisualsBuilder(dataset: dataset, count: settings.pictureCount, seed: settings.seed)
+            snapshot.isRace = racing
+            if racing {
+                race = try Race(
+                    dataset: dataset, seed: settings.seed, learningRate: settings.learningRate,
+                    joinAfter: settings.teacherIterations)
+                needPictures = true
+                maybePublish(force: true)
+                return
+            }
             var config = TrainingConfig(method: method)
             config.seed = settings.seed
             if let lr = settings.learningRate { config.learningRate = lr }
@@ -220,6 +236,16 @@ private final class WorkerLoop {
                 teacherTrainer = nil
                 restart()
             }
+            return
+        }
+        if let race {
+            do {
+                rateSteps += try race.step()
+            } catch {
+                note("error: \(error)")
+                self.race = nil
+            }
+            snapshot.iteration = race.leadIteration
             return
         }
         guard let trainer else { return }
@@ -279,6 +305,11 @@ private final class WorkerLoop {
             pictureWait = max(.milliseconds(250), spent * ((1 - settings.pictureShare) / settings.pictureShare))
         }
         guard let builder, !diverged else { return }
+        if let race {
+            snapshot.race = RaceVisuals(steps: steps, bounds: builder.bounds, panels: race.panels(builder: builder, steps: steps))
+            maybePublish(force: true)
+            return
+        }
         let model: Model
         if let trainer {
             guard allFinite(trainer.ema) else { return diverge(at: trainer.iteration, reason: "EMA weights not finite") }
@@ -332,6 +363,11 @@ private final class WorkerLoop {
         case .configure(let newMethod, let dataset):
             method = newMethod
             datasetName = dataset
+            racing = false
+            restart()
+        case .race(let dataset):
+            datasetName = dataset
+            racing = true
             restart()
         case .setSteps(let k):
             steps = max(1, min(4096, k))
@@ -345,7 +381,7 @@ private final class WorkerLoop {
                     note("save failed: \(error)")
                 }
             } else {
-                note("nothing to save yet")
+                note(race != nil ? "s saves one method's run: leave the race with 1-4 or m first" : "nothing to save yet")
             }
             maybePublish(force: true)
         case .export(let path, let contents):

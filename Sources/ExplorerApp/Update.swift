@@ -16,7 +16,10 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         state.size = size
         return []
     case .snapshot(let snapshot):
-        guard snapshot.method == state.method, snapshot.dataset == state.dataset else { return [] }
+        let racing = state.view == .race
+        guard snapshot.isRace == racing, racing || snapshot.method == state.method, snapshot.dataset == state.dataset else {
+            return []
+        }
         if snapshot.messageSerial != state.seenMessageSerial {
             state.seenMessageSerial = snapshot.messageSerial
             if let text = snapshot.message { state.notice = text }
@@ -36,10 +39,10 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
     case .escape:
         state.showHelp = false
     case .tab:
-        state.view = ViewKind(rawValue: (state.view.rawValue + 1) % ViewKind.allCases.count)!
+        return select(ViewKind(rawValue: (state.view.rawValue + 1) % ViewKind.allCases.count)!, &state)
     case .backTab:
         let count = ViewKind.allCases.count
-        state.view = ViewKind(rawValue: (state.view.rawValue + count - 1) % count)!
+        return select(ViewKind(rawValue: (state.view.rawValue + count - 1) % count)!, &state)
     case .character(let c):
         switch c {
         case "q", "Q":
@@ -49,8 +52,8 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
         case " ":
             state.paused.toggle()
             return [.worker(.setPaused(state.paused))]
-        case "1", "2", "3", "4":
-            state.view = ViewKind(rawValue: Int(String(c))! - 1)!
+        case "1", "2", "3", "4", "5":
+            return select(ViewKind(rawValue: Int(String(c))! - 1)!, &state)
         case "+", "=":
             guard state.steps < AppState.maxSteps else { return [] }
             state.steps *= 2
@@ -69,6 +72,7 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
             state.dataset = names[next]
             return restart(&state)
         case "m":
+            if state.view == .race { return select(.samples, &state) }  // leave the race for its first method
             let all = Method.allCases
             let index = all.firstIndex(of: state.method) ?? 0
             state.method = all[(index + 1) % all.count]
@@ -95,9 +99,18 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
     return []
 }
 
-/// Drops the old run's pictures and asks the worker for the new method and dataset.
+/// Shows `view`; entering or leaving the race restarts the worker in the other mode.
+private func select(_ view: ViewKind, _ state: inout AppState) -> [Effect] {
+    let wasRacing = state.view == .race
+    state.view = view
+    return wasRacing == (view == .race) ? [] : restart(&state)
+}
+
+/// Drops the old run's pictures and asks the worker for the new run: a race of every method in
+/// the race view, else the method alone.
 private func restart(_ state: inout AppState) -> [Effect] {
     state.snapshot = nil
     state.notice = nil
+    if state.view == .race { return [.worker(.race(dataset: state.dataset))] }
     return [.worker(.configure(method: state.method, dataset: state.dataset))]
 }

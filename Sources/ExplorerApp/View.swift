@@ -71,7 +71,8 @@ func statusText(_ state: AppState) -> String {
     let iteration = snap?.iteration ?? 0
     let rate = snap.map { Int($0.iterationsPerSecond.rounded()) } ?? 0
     var parts = [
-        state.method.rawValue, state.displayDataset, "it \(iteration)", "\(rate) it/s", "K=\(state.steps)",
+        state.view == .race ? "race" : state.method.rawValue, state.displayDataset, "it \(iteration)", "\(rate) it/s",
+        "K=\(state.steps)",
         "t=\(format(state.t, 2))", "seed \(state.seed)", state.paused ? "paused" : "running",
     ]
     if let phase = snap?.phase { parts.append(phase) }
@@ -99,6 +100,15 @@ private func drawLosses(_ state: AppState, into buffer: inout CellBuffer, in rec
     .render(into: &buffer, in: rect)
     guard !inner.isEmpty else { return }
     let snap = state.snapshot
+    if state.view == .race {
+        buffer.write(
+            "the race trains every method in turn; the SW2 under each panel is its quality (lower is better)",
+            at: inner.origin, clip: inner)
+        buffer.write(
+            "press 1-4 or m to study one method: its views and its loss curve", at: Point(x: inner.x, y: inner.y + 1),
+            clip: inner)
+        return
+    }
     let definition = state.method.definition
     let rows: [(String, [Float])] =
         definition.lossParts.map { [($0.first, snap?.flowMatchingLosses ?? []), ($0.second, snap?.bootstrapLosses ?? [])] }
@@ -126,11 +136,11 @@ public let keyHelp: [(keys: String, action: String)] = [
     ("?", "this help"),
     ("Esc", "close this help"),
     ("space", "pause / resume training"),
-    ("tab  1..4", "switch view"),
+    ("tab  1..5", "switch view (5: the race)"),
     ("+  -", "double / halve K (1..128)"),
     ("[  ]", "scrub t (samples view shows x_t)"),
     ("d", "next dataset"),
-    ("m", "next method (\(Method.allCases.count) of them)"),
+    ("m", "next method (in the race: study one)"),
     ("r", "reset with the same seed"),
     ("s", "save a checkpoint"),
     ("e", "export this view as SVG"),
@@ -139,9 +149,9 @@ public let keyHelp: [(keys: String, action: String)] = [
 /// Every key, as the help overlay shows it.
 public let helpLines: [String] = keyHelp.map { $0.keys.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.action }
 
-/// Every key name the help overlay lists, one each (`1..4` becomes 1, 2, 3, 4), for docs and tests.
+/// Every key name the help overlay lists, one each (`1..5` becomes 1, 2, 3, 4, 5), for docs and tests.
 public let helpKeys: [String] = keyHelp.flatMap { entry in
-    entry.keys.split(separator: " ").flatMap { $0 == "1..4" ? ["1", "2", "3", "4"] : [String($0)] }
+    entry.keys.split(separator: " ").flatMap { $0 == "1..5" ? ["1", "2", "3", "4", "5"] : [String($0)] }
 }
 
 /// The help overlay's lines: the keys, then the commands that reproduce this run

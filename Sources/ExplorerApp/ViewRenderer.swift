@@ -19,6 +19,7 @@ struct ViewRenderer {
             "Compare: "
                 + state.method.definition.comparePair(steps: state.steps)
                 .map { "\($0.sampler.name) K=\($0.steps)" }.joined(separator: " vs ")
+        case .race: "Race: every method from the same noise, K=\(state.steps)"
         }
     }
 
@@ -27,7 +28,8 @@ struct ViewRenderer {
             title: Self.title(state), ascii: state.ascii, borderStyle: state.palette.frame,
             titleStyle: state.palette.title
         ).render(into: &buffer, in: rect)
-        guard let visuals = state.snapshot?.visuals else {
+        if state.view == .race, let race = state.snapshot?.race { return self.race(race, &buffer, inner) }
+        guard let visuals = state.snapshot?.visuals, state.view != .race else {
             buffer.write(
                 "training has just started; the first pictures come in a moment",
                 in: inner.centered(Size(width: inner.width, height: 1)), alignment: .center)
@@ -44,6 +46,7 @@ struct ViewRenderer {
         case .trajectories: return trajectories(visuals, &buffer, inner) + stale
         case .consistency: return consistency(visuals, &buffer, inner)
         case .compare: return compare(visuals, &buffer, inner) + stale
+        case .race: return ""
         }
     }
 
@@ -126,20 +129,43 @@ struct ViewRenderer {
     }
 
     private func compare(_ v: Visuals, _ buffer: inout CellBuffer, _ rect: Rect) -> String {
-        let halves = rect.columns([.fill(), .fill()], spacing: 1)
-        for (i, panel) in v.compare.prefix(2).enumerated() {
-            let area = halves[i]
+        let panels = v.compare.prefix(2).map { (label: $0.label, points: $0.points, footer: "SW2 \(format($0.sw2, 4))") }
+        grid(panels, columns: 2, bounds: v.bounds, &buffer, rect)
+        let note = state.method.definition.compareNote
+        return "model samples only (view 1 shows the data); SW2 to the data, lower is better; \(note)"
+    }
+
+    private func race(_ race: RaceVisuals, _ buffer: inout CellBuffer, _ rect: Rect) -> String {
+        let panels = race.panels.map { panel in
+            (
+                label: panel.label, points: panel.points,
+                footer: panel.sw2.isFinite ? "SW2 \(format(panel.sw2, 3))  it \(panel.iteration)" : "waiting"
+            )
+        }
+        grid(panels, columns: min(3, panels.count), bounds: race.bounds, &buffer, rect)
+        let stale = race.steps != state.steps ? " (updating to K=\(state.steps)...)" : ""
+        return "same noise for every method; SW2 to the data, lower is better; + and - change K for all\(stale)"
+    }
+
+    /// Panels of model samples in a grid of `columns`, each with a header and a footer line.
+    /// Model samples only: with the data drawn under them, a collapse would hide in the data.
+    private func grid(
+        _ panels: [(label: String, points: [Float], footer: String)], columns: Int, bounds: PlotBounds,
+        _ buffer: inout CellBuffer, _ rect: Rect
+    ) {
+        guard columns > 0 else { return }
+        let rowCount = (panels.count + columns - 1) / columns
+        let rows = rect.rows(Array(repeating: .fill(), count: rowCount))
+        for (i, panel) in panels.enumerated() {
+            let area = rows[i / columns].columns(Array(repeating: .fill(), count: columns), spacing: 1)[i % columns]
             guard area.height > 2 else { continue }
             let header = Rect(x: area.x, y: area.y, width: area.width, height: 1)
             let footer = Rect(x: area.x, y: area.maxY - 1, width: area.width, height: 1)
             buffer.write(panel.label, in: header, alignment: .center, style: state.palette.style(forSeries: i + 1))
-            buffer.write("SW2 \(format(panel.sw2, 4))", in: footer, alignment: .center, style: Style(bold: true))
-            // Model samples only: with the data drawn under them, a collapse would hide in the data.
-            plot(&buffer, area.inset(top: 1, bottom: 1), v.bounds) { canvas in
+            buffer.write(panel.footer, in: footer, alignment: .center, style: Style(bold: true))
+            plot(&buffer, area.inset(top: 1, bottom: 1), bounds) { canvas in
                 canvas.plot(points: panel.points, series: i + 1)
             }
         }
-        let note = state.method.definition.compareNote
-        return "model samples only (view 1 shows the data); SW2 to the data, lower is better; \(note)"
     }
 }

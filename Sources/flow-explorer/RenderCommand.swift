@@ -37,6 +37,9 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Write to this file (atomically) instead of stdout.") var out: String?
 
     func run() throws {
+        guard view != .race else {
+            throw ValidationError("the race trains every method live: open it with `flow-explorer` (no arguments)")
+        }
         guard (1...AppState.maxSteps).contains(steps) else { throw ValidationError("--steps must be between 1 and 128") }
         guard (10...1000).contains(width), (5...500).contains(height) else {
             throw ValidationError("--width must be 10...1000 and --height 5...500")

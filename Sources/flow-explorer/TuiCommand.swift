@@ -17,7 +17,8 @@ struct TuiCommand: ParsableCommand {
 
     @Option(help: "Dataset: a toy name (see `flow-explorer datasets`) or a CSV file of points.")
     var dataset = "8gaussians"
-    @Option(help: "Method: \(Method.names).") var method: Method = .fm
+    @Option(help: "Method: \(Method.names). Without it (and without --load) the UI opens on the race of every method.")
+    var method: Method?
     @Option(help: "Training seed.") var seed: UInt64 = 0
     @Option(help: "A checkpoint to start from (its method and dataset are used).") var load: String?
     @Flag(help: "Draw with ASCII characters only.") var ascii = false
@@ -29,7 +30,8 @@ struct TuiCommand: ParsableCommand {
     var eventLog: String?
 
     func run() throws {
-        var method = self.method
+        var method = self.method ?? .fm
+        let racing = self.method == nil && load == nil
         var dataset = self.dataset
         var initial: Checkpoint?
         if let load {
@@ -60,11 +62,13 @@ struct TuiCommand: ParsableCommand {
         var settings = WorkerSettings(method: method, dataset: dataset, seed: seed, initial: initial)
         settings.learningRate = lr
         settings.inputs = inputs
+        settings.race = racing
         let worker = TrainingWorker(settings: settings)
         worker.start()
         var state = AppState(
             size: device.size, method: method, dataset: dataset, seed: seed, ascii: useASCII, palette: palette)
         state.learningRate = lr
+        if racing { state.view = .race }
         RunLoop(log: log).run(state, device: device, link: worker)
         device.shutdown()
         worker.stop()

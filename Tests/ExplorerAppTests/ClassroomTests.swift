@@ -65,7 +65,8 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
             state.view = kind
             let svg = try parsedSVG(state)
             #expect(svg.elements["svg"] == 1)
-            #expect(svg.title.contains("shortcut on 8gaussians, seed 0, K=4"), "\(svg.title)")
+            let who = kind == .race ? "every method" : "shortcut"
+            #expect(svg.title.contains("\(who) on 8gaussians, seed 0, K=4"), "\(svg.title)")
             #expect((svg.elements["text"] ?? 0) > 6, "tick labels")
             #expect(!svg.circlesBySeries.isEmpty)
         }
@@ -98,7 +99,7 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
         state.view = .compare
         let text = try #require(SVGExport.document(state))
         let svg = try parsedSVG(state)
-        #expect(svg.circlesBySeries.keys.sorted() == ["model-euler", "model-shortcut"])
+        #expect(svg.circlesBySeries.keys.sorted() == ["samples-1", "samples-2"])
         #expect(text.contains("euler K=4   SW2 ") && text.contains("shortcut K=4   SW2 "))
     }
 

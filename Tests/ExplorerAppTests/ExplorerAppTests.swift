@@ -30,6 +30,11 @@ func stateWithPictures(_ size: Size = big, method: Method = .shortcut) -> AppSta
     snapshot.flowMatchingLosses = [1, 0.5, 0.25]
     snapshot.bootstrapLosses = [0.1, 0.05]
     snapshot.visuals = sampleVisuals
+    snapshot.race = RaceVisuals(
+        steps: 4, bounds: sampleVisuals.bounds,
+        panels: sampleVisuals.compare.enumerated().map { i, panel in
+            .init(method: Method.allCases[i], label: panel.label, points: panel.points, sw2: panel.sw2, iteration: 1234)
+        })
     state.steps = 4
     _ = update(&state, .snapshot(snapshot))
     return state
@@ -66,15 +71,18 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
     @Test func tabCyclesThroughEveryViewAndDigitsJump() {
         var state = AppState(size: big)
         var seen: [ViewKind] = []
-        for _ in 0..<4 {
+        for _ in ViewKind.allCases {
             seen.append(state.view)
-            _ = update(&state, .key(.tab))
+            let effects = update(&state, .key(.tab))
+            // Entering the race starts a race of every method; leaving it, the method alone.
+            if state.view == .race { #expect(effects == [.worker(.race(dataset: state.dataset))]) }
+            if seen.last == .race { #expect(effects == [.worker(.configure(method: state.method, dataset: state.dataset))]) }
         }
         #expect(seen == ViewKind.allCases)
         #expect(state.view == .samples)
         _ = update(&state, .key(.backTab))
-        #expect(state.view == .compare)
-        for (c, kind) in zip("1234", ViewKind.allCases) {
+        #expect(state.view == .race)
+        for (c, kind) in zip("12345", ViewKind.allCases) {
             _ = press(&state, c)
             #expect(state.view == kind)
         }
@@ -149,7 +157,7 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
             #expect(text.contains("987 it/s"))
             #expect(text.contains("K=4"))
             #expect(text.contains("running"))
-            #expect(text.contains("bootstrap"))
+            #expect(text.contains(kind == .race ? "the race trains every method" : "bootstrap"))
         }
     }
 

@@ -1,0 +1,118 @@
+import FlowCore
+import TerminalCanvas
+
+/// The race of every method (issue 8): one trainer per method on the same dataset and seed,
+/// stepped in turn, so a class sees within seconds that one flow-matching Euler step is a blob
+/// while the one-step methods land on the data. A method that distils (cd) joins once its
+/// teacher's racer (fm) has trained `joinAfter` steps, starting from that racer's weights.
+/// A racer whose loss blows up stops; the others go on.
+final class Race {
+    /// One method's run.
+    final class Racer {
+        let method: Method
+        let trainer: Trainer
+        /// Why it stopped, if its training diverged.
+        var divergence: String?
+
+        init(method: Method, trainer: Trainer) {
+            self.method = method
+            self.trainer = trainer
+        }
+    }
+
+    let dataset: Dataset
+    let seed: UInt64
+    let learningRate: Float?
+    /// Steps of the teacher's racer before a distilling method joins.
+    let joinAfter: Int
+    /// The racers, in `Method.allCases` order.
+    private(set) var racers: [Racer] = []
+
+    /// Starts every method that needs no teacher.
+    init(dataset: Dataset, seed: UInt64, learningRate: Float?, joinAfter: Int) throws {
+        self.dataset = dataset
+        self.seed = seed
+        self.learningRate = learningRate
+        self.joinAfter = joinAfter
+        for method in Method.allCases where method.definition.teacher == nil {
+            racers.append(Racer(method: method, trainer: try Trainer(config: config(method), dataset: dataset)))
+        }
+    }
+
+    func config(_ method: Method) -> TrainingConfig {
+        var config = TrainingConfig(method: method)
+        config.seed = seed
+        if let learningRate { config.learningRate = learningRate }
+        return config
+    }
+
+    /// One training step of every racer still running, then any distilling method whose teacher
+    /// has trained long enough joins. Returns the number of steps taken.
+    @discardableResult
+    func step() throws -> Int {
+        var steps = 0
+        for racer in racers where racer.divergence == nil {
+            let report = racer.trainer.step()
+            steps += 1
+            racer.divergence = racer.trainer.divergence(report)
+        }
+        for method in Method.allCases where !racers.contains(where: { $0.method == method }) {
+            guard let teacherMethod = method.definition.teacher,
+                let teacher = racers.first(where: { $0.method == teacherMethod }), teacher.trainer.iteration >= joinAfter
+            else { continue }
+            let trainer = try Trainer(config: config(method), dataset: dataset, teacher: teacher.trainer.checkpoint())
+            racers.append(Racer(method: method, trainer: trainer))
+            racers.sort { Method.allCases.firstIndex(of: $0.method)! < Method.allCases.firstIndex(of: $1.method)! }
+        }
+        return steps
+    }
+
+    /// The iterations of the first racer (flow matching), for the status bar.
+    var leadIteration: Int { racers.first?.trainer.iteration ?? 0 }
+
+    /// One panel per method, in `Method.allCases` order: the main sampler's samples at K = `steps`
+    /// from `builder`'s noise (the same for every method) and their SW2 to `builder`'s data; a
+    /// method still waiting for its teacher gets an empty panel that says so.
+    func panels(builder: VisualsBuilder, steps: Int) -> [RaceVisuals.Panel] {
+        let metric = SlicedWasserstein(directionCount: 64)
+        return Method.allCases.map { method in
+            let sampler = method.definition.mainSampler
+            guard let racer = racers.first(where: { $0.method == method }) else {
+                let teacher = method.definition.teacher?.rawValue ?? "its teacher"
+                return .init(
+                    method: method, label: "\(method.rawValue): joins after \(joinAfter) \(teacher) steps",
+                    points: [], sw2: .nan, iteration: 0)
+            }
+            var renoise = SplitMix64.stream(seed: seed, 24)
+            let points = sampler.sample(model: Model(trainer: racer.trainer), noise: builder.noise, steps: steps, rng: &renoise)
+            let state = racer.divergence.map { _ in " (diverged)" } ?? ""
+            return .init(
+                method: method, label: "\(method.rawValue) \(sampler.name) K=\(steps)\(state)", points: points,
+                sw2: metric.distance(points, builder.data), iteration: racer.trainer.iteration)
+        }
+    }
+}
+
+/// The race view's pictures: one panel per method from the same noise at the same K.
+public struct RaceVisuals: Sendable {
+    /// One method's samples.
+    public struct Panel: Sendable {
+        /// The method.
+        public var method: Method
+        /// "shortcut shortcut K=1": method, main sampler and K.
+        public var label: String
+        /// Samples [N, 2] (empty while the method waits for its teacher).
+        public var points: [Float]
+        /// Their SW2 to the data (NaN while waiting).
+        public var sw2: Double
+        /// The method's training iterations.
+        public var iteration: Int
+    }
+
+    /// K, the steps every panel's sampler took.
+    public var steps: Int
+    /// The world rectangle of every panel.
+    public var bounds: PlotBounds
+    /// The panels, in `Method.allCases` order.
+    public var panels: [Panel]
+}
