@@ -4,7 +4,8 @@ import TerminalCanvas
 /// The race of every method (issue 8): one trainer per method on the same dataset and seed,
 /// stepped in turn, so a class sees within seconds that one flow-matching Euler step is a blob
 /// while the one-step methods land on the data. A method that distils (cd) joins once its
-/// teacher's racer (fm) has trained `joinAfter` steps, starting from that racer's weights.
+/// teacher's racer (fm) has trained `joinAfter` steps (by default the method's
+/// ``MethodDefinition/teacherIterations``, as in the UI), starting from that racer's weights.
 /// A racer whose loss blows up stops; the others go on.
 final class Race {
     /// One method's run.
@@ -24,12 +25,12 @@ final class Race {
     let seed: UInt64
     let learningRate: Float?
     /// Steps of the teacher's racer before a distilling method joins.
-    let joinAfter: Int
+    let joinAfter: Int?
     /// The racers, in `Method.allCases` order.
     private(set) var racers: [Racer] = []
 
     /// Starts every method that needs no teacher.
-    init(dataset: Dataset, seed: UInt64, learningRate: Float?, joinAfter: Int) throws {
+    init(dataset: Dataset, seed: UInt64, learningRate: Float?, joinAfter: Int?) throws {
         self.dataset = dataset
         self.seed = seed
         self.learningRate = learningRate
@@ -43,6 +44,7 @@ final class Race {
         var config = TrainingConfig(method: method)
         config.seed = seed
         if let learningRate { config.learningRate = learningRate }
+        config.makeOpenEnded()
         return config
     }
 
@@ -58,7 +60,8 @@ final class Race {
         }
         for method in Method.allCases where !racers.contains(where: { $0.method == method }) {
             guard let teacherMethod = method.definition.teacher,
-                let teacher = racers.first(where: { $0.method == teacherMethod }), teacher.trainer.iteration >= joinAfter
+                let teacher = racers.first(where: { $0.method == teacherMethod }),
+                teacher.trainer.iteration >= joinAfter ?? method.definition.teacherIterations
             else { continue }
             let trainer = try Trainer(config: config(method), dataset: dataset, teacher: teacher.trainer.checkpoint())
             racers.append(Racer(method: method, trainer: trainer))
@@ -80,7 +83,8 @@ final class Race {
             guard let racer = racers.first(where: { $0.method == method }) else {
                 let teacher = method.definition.teacher?.rawValue ?? "its teacher"
                 return .init(
-                    method: method, label: "\(method.rawValue): joins after \(joinAfter) \(teacher) steps",
+                    method: method,
+                    label: "\(method.rawValue): joins after \(joinAfter ?? method.definition.teacherIterations) \(teacher) steps",
                     points: [], sw2: .nan, iteration: 0)
             }
             var renoise = SplitMix64.stream(seed: seed, 24)

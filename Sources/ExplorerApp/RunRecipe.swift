@@ -36,7 +36,7 @@ public struct RunRecipe: Sendable, Equatable {
             teacherState.method = teacherMethod
             let teacherFile = teacherState.checkpointFileName
             lines.append(
-                "flow-explorer train --method \(teacherMethod.rawValue) \(dataset) \(seed) --iterations \(WorkerSettings.defaultTeacherIterations) --out \(teacherFile)"
+                "flow-explorer train --method \(teacherMethod.rawValue) \(dataset) \(seed) --iterations \(state.method.definition.teacherIterations) --out \(teacherFile)"
             )
             teacher = " --teacher \(teacherFile)"
         }

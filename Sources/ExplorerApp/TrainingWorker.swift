@@ -20,10 +20,9 @@ public struct WorkerSettings: Sendable {
     public var initial: Checkpoint?
     /// Points per picture.
     public var pictureCount = 1024
-    /// Steps of the internal flow-matching teacher trained before consistency distillation.
-    public var teacherIterations = WorkerSettings.defaultTeacherIterations
-    /// The UI's default length of the cd teacher's training (also in `RunRecipe`).
-    public static let defaultTeacherIterations = 2000
+    /// Steps of the internal teacher trained before a distilling method, or nil for the method's
+    /// own (``MethodDefinition/teacherIterations``; also in `RunRecipe`).
+    public var teacherIterations: Int?
     /// The longest share of time spent on pictures rather than training.
     public var pictureShare = 0.05
     /// Adam's learning rate (`--lr`) for the model; nil keeps `TrainingConfig`'s default. The
@@ -193,6 +192,7 @@ private final class WorkerLoop {
             var config = TrainingConfig(method: method)
             config.seed = settings.seed
             if let lr = settings.learningRate { config.learningRate = lr }
+            config.makeOpenEnded()
             let initial = settings.initial.flatMap { $0.method == method && $0.dataset == datasetName ? $0 : nil }
             if let teacherMethod = method.definition.teacher {
                 if let teacher = teacherCheckpoint(teacherMethod) {
@@ -219,9 +219,12 @@ private final class WorkerLoop {
         return teachers[datasetName]
     }
 
+    /// The steps the teacher trains before the method.
+    var teacherLength: Int { settings.teacherIterations ?? method.definition.teacherIterations }
+
     /// The status line while the teacher trains.
     func teacherPhase(_ iteration: Int) -> String {
-        "\(method.rawValue): training a \(method.definition.teacher?.rawValue ?? "") teacher \(iteration)/\(settings.teacherIterations)"
+        "\(method.rawValue): training a \(method.definition.teacher?.rawValue ?? "") teacher \(iteration)/\(teacherLength)"
     }
 
     func trainOneStep() {
@@ -231,7 +234,7 @@ private final class WorkerLoop {
             if teacher.iteration % 50 == 0 {
                 snapshot.phase = teacherPhase(teacher.iteration)
             }
-            if teacher.iteration >= settings.teacherIterations {
+            if teacher.iteration >= teacherLength {
                 teachers[datasetName] = teacher.checkpoint()
                 teacherTrainer = nil
                 restart()

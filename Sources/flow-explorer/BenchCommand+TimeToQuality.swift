@@ -5,7 +5,8 @@ extension BenchCommand {
     /// `bench --time-to-quality`: one row per method and dataset (see `TimeToQuality`).
     func runTimeToQuality(_ methods: [Method]) throws {
         let datasets = try dataset.split(separator: ",").map { try Dataset.named(String($0)) }
-        let measure = TimeToQuality()
+        var measure = TimeToQuality()
+        measure.teacherIterations = teacherIterations
         var rows: [JSON] = []
         if !json {
             let times = measure.checkpoints.map { "SW2@\(format($0, 0))s" }.joined(separator: " ")

@@ -32,6 +32,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Measure the seconds of training to a target quality instead of steps per second.")
     var timeToQuality = false
     @Option(help: "Datasets of --time-to-quality (comma-separated).") var dataset = "8gaussians,moons,checkerboard"
+    @Option(
+        help: "Steps of the teacher a distilling method trains first (--time-to-quality; default: the method's, as in the UI).")
+    var teacherIterations: Int?
     @OptionGroup(title: "Training options of --time-to-quality") var options: TrainingOptions
 
     struct Row {

@@ -20,6 +20,10 @@ struct TrainingOptions: ParsableArguments {
     var lr: Float?
     @Option(parsing: .unconditional, help: "Linear learning-rate warm-up, in iterations (default \(defaults.warmupIterations)).")
     var warmup: Int?
+    @Option(
+        help:
+            "Decay the learning rate along a half cosine to 0 at the end: true or false (default \(defaults.learningRateDecay)).")
+    var lrDecay: Bool?
     @Option(parsing: .unconditional, help: "EMA decay of the sampling weights (default \(defaults.emaDecay)).")
     var emaDecay: Float?
     @Option(help: "Warm the EMA decay up as min(decay, (1 + n) / (10 + n)): true or false (default \(defaults.emaWarmup)).")
@@ -54,6 +58,10 @@ struct TrainingOptions: ParsableArguments {
     var curriculumStart: Int?
     @Option(parsing: .unconditional, help: "CT: the curriculum's last N (default \(defaults.curriculumEnd)).")
     var curriculumEnd: Int?
+    @Option(
+        parsing: .unconditional,
+        help: "CT: the iterations over which the curriculum doubles N (default: the planned --iterations).")
+    var curriculumIterations: Int?
     @Option(parsing: .unconditional, help: "CD/CT: c of the pseudo-Huber distance (default \(defaults.huberC)).")
     var huberC: Float?
     @Option(
@@ -84,6 +92,7 @@ struct TrainingOptions: ParsableArguments {
         set(batchSize, \.batchSize)
         set(lr, \.learningRate)
         set(warmup, \.warmupIterations)
+        set(lrDecay, \.learningRateDecay)
         set(emaDecay, \.emaDecay)
         set(emaWarmup, \.emaWarmup)
         set(width, \.width)
@@ -97,6 +106,7 @@ struct TrainingOptions: ParsableArguments {
         set(levels, \.levels)
         set(curriculumStart, \.curriculumStart)
         set(curriculumEnd, \.curriculumEnd)
+        if let curriculumIterations { config.curriculumIterations = curriculumIterations }
         set(huberC, \.huberC)
         set(flowShare, \.flowShare)
         set(timeMean, \.timeMean)

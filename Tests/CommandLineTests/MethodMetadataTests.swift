@@ -37,10 +37,15 @@ import Testing
         while (worker.takeSnapshot()?.iteration ?? 0) < 20 && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         worker.send(.save(path: fromUI))
         while !FileManager.default.fileExists(atPath: fromUI) && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        let r = try cli.run([
-            "train", "--method", method.rawValue, "--dataset", "moons", "--seed", "5", "--iterations", "20",
-            "--out", fromTrain,
-        ])
+        // The UI's run has no planned end (TrainingConfig.makeOpenEnded); train is told the same.
+        var openEnded = TrainingConfig(method: method)
+        openEnded.makeOpenEnded()
+        let curriculum = openEnded.curriculumIterations.map { ["--curriculum-iterations", String($0)] } ?? []
+        let r = try cli.run(
+            [
+                "train", "--method", method.rawValue, "--dataset", "moons", "--seed", "5", "--iterations", "20",
+                "--lr-decay", String(openEnded.learningRateDecay), "--out", fromTrain,
+            ] + curriculum)
         #expect(r.status == 0, "\(r.stderr)")
         let ui = try Checkpoint.read(path: fromUI)
         let train = try Checkpoint.read(path: fromTrain)

@@ -21,7 +21,14 @@ public struct ConsistencyMethod: MethodDefinition {
     public var compareNote: String { "consistency: 1 step vs K steps with re-noising" }
     public var jumpToEnd: JumpToEnd { .consistencyFunction }
     public var teacher: Method? { distilled ? .fm : nil }
+    public var teacherIterations: Int { distilled ? 2000 : 0 }
     public func targetEMADecay(_ config: TrainingConfig) -> Float? { config.consistencyTargetDecay }
+
+    /// CT's curriculum doubles N over the planned run; a run of unknown length lays it out over
+    /// 5,000 iterations (measured in docs/recipes.md).
+    public func applyOpenEndedDefaults(to config: inout TrainingConfig) {
+        if !distilled && config.curriculumIterations == nil { config.curriculumIterations = 5000 }
+    }
 
     public func problem(_ config: TrainingConfig) -> String? {
         if distilled && (config.levels < 1 || config.levels > 1 << 16) { return "levels must be between 1 and 65536" }
@@ -30,6 +37,7 @@ public struct ConsistencyMethod: MethodDefinition {
         {
             return "the curriculum must go from at least 1 level up to at most 65536"
         }
+        if let length = config.curriculumIterations, length < 1 { return "the curriculum needs at least 1 iteration" }
         if !(config.huberC >= 0) || !config.huberC.isFinite { return "the pseudo-Huber c must be a non-negative number" }
         if !(config.consistencyTargetDecay >= 0 && config.consistencyTargetDecay < 1) { return "target decay must be in [0, 1)" }
         return nil
@@ -42,7 +50,7 @@ public struct ConsistencyMethod: MethodDefinition {
             levelsAt = { _ in n }
         } else {
             levelsAt = ConsistencyObjective.curriculum(
-                start: config.curriculumStart, end: config.curriculumEnd, total: config.iterations)
+                start: config.curriculumStart, end: config.curriculumEnd, total: config.curriculumIterations ?? config.iterations)
         }
         let objective = ConsistencyObjective(
             batchSize: config.batchSize, teacher: distilled ? teacher : nil, teacherStep: config.teacherStep,
@@ -64,6 +72,7 @@ public struct ConsistencyMethod: MethodDefinition {
         } else {
             settings["curriculum_start"] = String(config.curriculumStart)
             settings["curriculum_end"] = String(config.curriculumEnd)
+            if let length = config.curriculumIterations { settings["curriculum_iterations"] = String(length) }
         }
         return settings
     }
@@ -75,5 +84,6 @@ public struct ConsistencyMethod: MethodDefinition {
         try readSetting(metadata, "teacher_step", &config.teacherStep) { TrainingConfig.TeacherStep(rawValue: $0) }
         try readSetting(metadata, "curriculum_start", &config.curriculumStart) { Int($0) }
         try readSetting(metadata, "curriculum_end", &config.curriculumEnd) { Int($0) }
+        try readSetting(metadata, "curriculum_iterations", &config.curriculumIterations) { Int($0) }
     }
 }

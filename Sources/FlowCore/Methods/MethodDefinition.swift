@@ -20,6 +20,9 @@ public protocol MethodDefinition: Sendable {
     /// The names of the two loss parts the loss panel draws (`StepReport.flowMatchingLoss` and
     /// `bootstrapLoss`), or nil when the method reports one loss.
     var lossParts: (first: String, second: String)? { get }
+    /// How many steps the UI, the race and `bench --time-to-quality` train the teacher when none is
+    /// given (0 for a method without a teacher). docs/recipes.md says how it was chosen.
+    var teacherIterations: Int { get }
     /// Whether the network is a plain velocity field v(x, t): one that can serve as a PF-ODE
     /// teacher (for distillation and the self-consistency error).
     var isVelocityField: Bool { get }
@@ -34,6 +37,9 @@ public protocol MethodDefinition: Sendable {
     /// Sets the method's own defaults where they differ from the shared ones (called by
     /// `TrainingConfig(method:)`; docs/recipes.md says how each was chosen).
     func applyDefaults(to config: inout TrainingConfig)
+    /// Adapts the method's settings to a run of unknown length (called by
+    /// `TrainingConfig.makeOpenEnded()`), e.g. a curriculum laid out over a fixed length.
+    func applyOpenEndedDefaults(to config: inout TrainingConfig)
     /// The workspace rows one batch row needs (2 for a forward-mode pass).
     var workspaceRowsPerBatchRow: Int { get }
     /// The step input d at which the network serves as a plain velocity field (the `euler`
@@ -67,10 +73,12 @@ extension MethodDefinition {
     public var lossParts: (first: String, second: String)? { nil }
     public var isVelocityField: Bool { false }
     public var teacher: Method? { nil }
+    public var teacherIterations: Int { 0 }
     public var defaultTargetWeights: TrainingConfig.TargetWeights { .online }
     public func targetEMADecay(_ config: TrainingConfig) -> Float? { nil }
     public var workspaceRowsPerBatchRow: Int { 1 }
     public func applyDefaults(to config: inout TrainingConfig) {}
+    public func applyOpenEndedDefaults(to config: inout TrainingConfig) {}
     public func velocityStep(_ config: TrainingConfig) -> Float { 0 }
     public func problem(_ config: TrainingConfig) -> String? { nil }
     public func metadata(_ config: TrainingConfig) -> [String: String] { [:] }

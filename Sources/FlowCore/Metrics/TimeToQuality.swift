@@ -29,8 +29,9 @@ public struct TimeToQuality: Sendable {
     public var interval: Double = 0.1
     /// Model samples and data points per evaluation.
     public var samples = 4096
-    /// Iterations of the teacher for a method that distils (the UI's default).
-    public var teacherIterations = 2000
+    /// Iterations of the teacher for a method that distils, or nil for the method's own
+    /// (``MethodDefinition/teacherIterations``, as in the UI).
+    public var teacherIterations: Int?
 
     /// The defaults above.
     public init() {}
@@ -51,16 +52,19 @@ public struct TimeToQuality: Sendable {
 
         var teacher: Checkpoint?
         if let teacherMethod = definition.teacher {
+            let length = teacherIterations ?? definition.teacherIterations
             var teacherConfig = TrainingConfig(method: teacherMethod)
             teacherConfig.seed = config.seed
-            teacherConfig.iterations = teacherIterations
+            teacherConfig.iterations = length
             let start = Date()
             let teacherTrainer = try Trainer(config: teacherConfig, dataset: dataset)
-            for _ in 0..<teacherIterations { teacherTrainer.step() }
+            for _ in 0..<length { teacherTrainer.step() }
             teacher = teacherTrainer.checkpoint()
             trainingSeconds += Date().timeIntervalSince(start)
         }
         let start = Date()
+        var config = config
+        config.makeOpenEnded()
         let trainer = try Trainer(config: config, dataset: dataset, teacher: teacher)
         trainingSeconds += Date().timeIntervalSince(start)
 

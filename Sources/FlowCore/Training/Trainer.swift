@@ -109,7 +109,7 @@ public final class Trainer {
                 return report
             }
         }
-        let warmup = config.warmupIterations > 0 ? min(1, Float(iteration + 1) / Float(config.warmupIterations)) : 1
+        let warmup = config.learningRateScale(atStep: iteration)
         adam.update(&parameters, gradients: gradients, scale: warmup)
         EMA.update(&ema, toward: parameters, decay: config.emaDecay(atStep: iteration))
         if let decay = targetEMADecay, useEMATarget {

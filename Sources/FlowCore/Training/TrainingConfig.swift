@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every knob of a training run, with the defaults of DESIGN.md section 3.
 public struct TrainingConfig: Sendable {
     /// Which weights compute the self-generated targets (shortcut bootstrap targets, consistency targets).
@@ -25,11 +27,14 @@ public struct TrainingConfig: Sendable {
     public var learningRate: Float = 1e-3
     /// Linear learning-rate warm-up over this many iterations (0: none).
     public var warmupIterations = 0
+    /// Whether the learning rate decays after the warm-up along a half cosine to 0 at the planned
+    /// end (`iterations`); a run of unknown length (the UI) keeps it constant.
+    public var learningRateDecay = false
     /// Decay of the EMA weights used for sampling.
     public var emaDecay: Float = 0.999
     /// Whether the EMA decay warms up as `min(emaDecay, (1 + n) / (10 + n))` at step n, so the
     /// sampling weights follow the early progress instead of lagging a thousand steps behind it.
-    public var emaWarmup = false
+    public var emaWarmup = true
     /// Units per hidden layer of the network.
     public var width = 128
     /// Number of hidden layers.
@@ -56,6 +61,9 @@ public struct TrainingConfig: Sendable {
     public var curriculumStart = 8
     /// Consistency training: N at the end of the curriculum (it doubles from `curriculumStart`).
     public var curriculumEnd = 128
+    /// The iterations over which the CT curriculum runs its phases, or nil for the planned length
+    /// of the run (`iterations`). A run of unknown length (the UI) needs a fixed one.
+    public var curriculumIterations: Int?
     /// c of the pseudo-Huber distance sqrt(|a - b|^2 + c^2) - c.
     public var huberC: Float = 0.00054 * Float(2).squareRoot()
     /// Consistency distillation: the teacher's ODE step.
@@ -104,9 +112,25 @@ public struct TrainingConfig: Sendable {
         return method.definition.problem(self)
     }
 
+    /// The learning-rate factor at step n (0-based): the linear warm-up, then the cosine decay.
+    public func learningRateScale(atStep n: Int) -> Float {
+        let warm = warmupIterations > 0 ? min(1, Float(n + 1) / Float(warmupIterations)) : 1
+        guard learningRateDecay, iterations > warmupIterations, n >= warmupIterations else { return warm }
+        let progress = min(1, Double(n - warmupIterations) / Double(iterations - warmupIterations))
+        return warm * Float(0.5 * (1 + Foundation.cos(Double.pi * progress)))
+    }
+
     /// The EMA decay at step n (0-based): `emaDecay`, or its warm-up (see `emaWarmup`).
     public func emaDecay(atStep n: Int) -> Float {
         emaWarmup ? min(emaDecay, Float(1 + n) / Float(10 + n)) : emaDecay
+    }
+
+    /// Adapts the configuration to a run of unknown length (the UI, the race, `bench
+    /// --time-to-quality`): no decay towards a planned end, and the method's own changes
+    /// (``MethodDefinition/applyOpenEndedDefaults(to:)``).
+    public mutating func makeOpenEnded() {
+        learningRateDecay = false
+        method.definition.applyOpenEndedDefaults(to: &self)
     }
 
     /// The whole configuration as checkpoint metadata: the settings every method has, then the
@@ -115,7 +139,8 @@ public struct TrainingConfig: Sendable {
     public var metadata: [String: String] {
         var settings = [
             "batch_size": String(batchSize), "learning_rate": String(learningRate),
-            "warmup_iterations": String(warmupIterations), "ema_decay": String(emaDecay), "ema_warmup": String(emaWarmup),
+            "warmup_iterations": String(warmupIterations), "learning_rate_decay": String(learningRateDecay),
+            "ema_decay": String(emaDecay), "ema_warmup": String(emaWarmup),
             "planned_iterations": String(iterations), "target_weights": effectiveTargetWeights.rawValue,
         ]
         settings.merge(method.definition.metadata(self)) { $1 }
@@ -136,6 +161,7 @@ public struct TrainingConfig: Sendable {
         try readSetting(m, "batch_size", &batchSize) { Int($0) }
         try readSetting(m, "learning_rate", &learningRate) { Float($0) }
         try readSetting(m, "warmup_iterations", &warmupIterations) { Int($0) }
+        try readSetting(m, "learning_rate_decay", &learningRateDecay) { Bool($0) }
         try readSetting(m, "ema_decay", &emaDecay) { Float($0) }
         try readSetting(m, "ema_warmup", &emaWarmup) { Bool($0) }
         try readSetting(m, "planned_iterations", &iterations) { Int($0) }
