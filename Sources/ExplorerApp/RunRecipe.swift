@@ -8,10 +8,10 @@ import Foundation
 /// The UI's worker trains with the same `TrainingConfig` as `train` (same seed, same learning
 /// rate), so `train --iterations N` reaches the weights of iteration N, and `render --seed S
 /// --count 1024` draws the same noise and data as the UI's pictures. Consistency distillation
-/// first trains the UI's fm teacher (2,000 iterations). Two limits: consistency training lays its
-/// N curriculum over `--iterations` in `train` but over 20,000 iterations in the UI, so the `ct`
-/// train line matches the UI exactly only at 20,000; and a run started with `--load` is
-/// described without it.
+/// first trains the UI's teacher (the method's `teacherIterations`). The UI's run has no planned
+/// end (`TrainingConfig.makeOpenEnded()`), so the train line carries the options that say so
+/// (`--lr-decay false`, `--curriculum-iterations`) where they differ from `train`'s defaults. A run
+/// started with `--load` is described without it.
 public struct RunRecipe: Sendable, Equatable {
     /// Starts the same run in the UI, e.g. `flow-explorer tui --method shortcut --dataset moons --seed 0`.
     public var tui: String
@@ -41,10 +41,24 @@ public struct RunRecipe: Sendable, Equatable {
             teacher = " --teacher \(teacherFile)"
         }
         lines.append(
-            "flow-explorer train --method \(method) \(dataset) \(seed) --iterations \(iteration)\(lr)\(teacher) --out \(file)")
+            "flow-explorer train --method \(method) \(dataset) \(seed) --iterations \(iteration)\(lr)\(Self.openEnded(state.method))"
+                + "\(teacher) --out \(file)")
         train = lines
         let view = state.view.name.lowercased()
         render = "flow-explorer render \(file) --view \(view) --steps \(state.steps) \(seed) --count 1024"
+    }
+
+    /// The train options that make `train` an open-ended run like the UI's ("" when none differ).
+    static func openEnded(_ method: Method) -> String {
+        let planned = TrainingConfig(method: method)
+        var open = planned
+        open.makeOpenEnded()
+        var options = ""
+        if open.learningRateDecay != planned.learningRateDecay { options += " --lr-decay \(open.learningRateDecay)" }
+        if let length = open.curriculumIterations, length != planned.curriculumIterations {
+            options += " --curriculum-iterations \(length)"
+        }
+        return options
     }
 
     /// Every command in the order to run them.

@@ -12,7 +12,7 @@ struct TuiCommand: ParsableCommand {
         abstract: "Train a model live and watch it in the terminal (the default). Press ? for keys.",
         discussion: """
             Consistency distillation (cd) needs a flow-matching teacher: with --load of an fm checkpoint \
-            that one is used, otherwise the UI first trains an fm teacher for 2000 steps.
+            that one is used, otherwise the UI first trains an fm teacher for \(Method.cd.definition.teacherIterations) steps.
             """)
 
     @Option(help: "Dataset: a toy name (see `flow-explorer datasets`) or a CSV file of points.")

@@ -152,7 +152,7 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
         #expect(text.contains("flow-explorer tui --method shortcut --dataset 8gaussians --seed 0"))
         #expect(
             text.contains(
-                "flow-explorer train --method shortcut --dataset 8gaussians --seed 0 --iterations 1234 --out flow-explorer-shortcut-8gaussians.safetensors"
+                "flow-explorer train --method shortcut --dataset 8gaussians --seed 0 --iterations 1234 --lr-decay false --out flow-explorer-shortcut-8gaussians.safetensors"
             ))
         #expect(
             text.contains(
@@ -168,7 +168,7 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
         #expect(recipe.tui == "flow-explorer tui --method cd --dataset 'my points.csv' --seed 7 --lr 0.01")
         #expect(
             recipe.train == [
-                "flow-explorer train --method fm --dataset 'my points.csv' --seed 7 --iterations 2000 --out flow-explorer-fm-my_points.safetensors",
+                "flow-explorer train --method fm --dataset 'my points.csv' --seed 7 --iterations 4000 --out flow-explorer-fm-my_points.safetensors",
                 "flow-explorer train --method cd --dataset 'my points.csv' --seed 7 --iterations 0 --lr 0.01 --teacher flow-explorer-fm-my_points.safetensors --out flow-explorer-cd-my_points.safetensors",
             ])
     }

@@ -21,7 +21,7 @@ public struct ConsistencyMethod: MethodDefinition {
     public var compareNote: String { "consistency: 1 step vs K steps with re-noising" }
     public var jumpToEnd: JumpToEnd { .consistencyFunction }
     public var teacher: Method? { distilled ? .fm : nil }
-    public var teacherIterations: Int { distilled ? 2000 : 0 }
+    public var teacherIterations: Int { distilled ? 4000 : 0 }
     public func targetEMADecay(_ config: TrainingConfig) -> Float? { config.consistencyTargetDecay }
 
     /// CT's curriculum doubles N over the planned run; a run of unknown length lays it out over
