@@ -43,8 +43,8 @@ final class Race {
     func config(_ method: Method) -> TrainingConfig {
         var config = TrainingConfig(method: method)
         config.seed = seed
-        if let learningRate { config.learningRate = learningRate }
         config.makeOpenEnded()
+        if let learningRate { config.learningRate = learningRate }
         return config
     }
 

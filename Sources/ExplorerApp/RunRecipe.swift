@@ -41,7 +41,7 @@ public struct RunRecipe: Sendable, Equatable {
             teacher = " --teacher \(teacherFile)"
         }
         lines.append(
-            "flow-explorer train --method \(method) \(dataset) \(seed) --iterations \(iteration)\(lr)\(Self.openEnded(state.method))"
+            "flow-explorer train --method \(method) \(dataset) \(seed) --iterations \(iteration)\(lr)\(Self.openEnded(state.method, learningRateGiven: state.learningRate != nil))"
                 + "\(teacher) --out \(file)")
         train = lines
         let view = state.view.name.lowercased()
@@ -49,11 +49,13 @@ public struct RunRecipe: Sendable, Equatable {
     }
 
     /// The train options that make `train` an open-ended run like the UI's ("" when none differ).
-    static func openEnded(_ method: Method) -> String {
+    static func openEnded(_ method: Method, learningRateGiven: Bool) -> String {
         let planned = TrainingConfig(method: method)
         var open = planned
         open.makeOpenEnded()
         var options = ""
+        if !learningRateGiven && open.learningRate != planned.learningRate { options += " --lr \(open.learningRate)" }
+        if open.warmupIterations != planned.warmupIterations { options += " --warmup \(open.warmupIterations)" }
         if open.learningRateDecay != planned.learningRateDecay { options += " --lr-decay \(open.learningRateDecay)" }
         if let length = open.curriculumIterations, length != planned.curriculumIterations {
             options += " --curriculum-iterations \(length)"

@@ -191,8 +191,8 @@ private final class WorkerLoop {
             }
             var config = TrainingConfig(method: method)
             config.seed = settings.seed
-            if let lr = settings.learningRate { config.learningRate = lr }
             config.makeOpenEnded()
+            if let lr = settings.learningRate { config.learningRate = lr }
             let initial = settings.initial.flatMap { $0.method == method && $0.dataset == datasetName ? $0 : nil }
             if let teacherMethod = method.definition.teacher {
                 if let teacher = teacherCheckpoint(teacherMethod) {

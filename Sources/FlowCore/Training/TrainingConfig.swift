@@ -24,7 +24,9 @@ public struct TrainingConfig: Sendable {
     /// B, rows per batch (1...65536).
     public var batchSize = 256
     /// Adam's learning rate.
-    public var learningRate: Float = 1e-3
+    public var learningRate: Float = TrainingConfig.sharedLearningRate
+    /// The learning rate of DESIGN.md section 3.4, the default unless a method sets its own.
+    public static let sharedLearningRate: Float = 1e-3
     /// Linear learning-rate warm-up over this many iterations (0: none).
     public var warmupIterations = 0
     /// Whether the learning rate decays after the warm-up along a half cosine to 0 at the planned
