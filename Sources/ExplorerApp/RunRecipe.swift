@@ -56,6 +56,7 @@ public struct RunRecipe: Sendable, Equatable {
         var options = ""
         if !learningRateGiven && open.learningRate != planned.learningRate { options += " --lr \(open.learningRate)" }
         if open.warmupIterations != planned.warmupIterations { options += " --warmup \(open.warmupIterations)" }
+        if open.emaWarmup != planned.emaWarmup { options += " --ema-warmup \(open.emaWarmup)" }
         if open.learningRateDecay != planned.learningRateDecay { options += " --lr-decay \(open.learningRateDecay)" }
         if let length = open.curriculumIterations, length != planned.curriculumIterations {
             options += " --curriculum-iterations \(length)"

@@ -44,7 +44,8 @@ import Testing
         let r = try cli.run(
             [
                 "train", "--method", method.rawValue, "--dataset", "moons", "--seed", "5", "--iterations", "20",
-                "--lr-decay", String(openEnded.learningRateDecay), "--out", fromTrain,
+                "--lr-decay", String(openEnded.learningRateDecay), "--ema-warmup", String(openEnded.emaWarmup),
+                "--out", fromTrain,
             ] + curriculum)
         #expect(r.status == 0, "\(r.stderr)")
         let ui = try Checkpoint.read(path: fromUI)

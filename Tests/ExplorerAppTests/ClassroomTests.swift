@@ -150,10 +150,12 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
         let text = view(state).text
         #expect(text.contains("e           export this view as SVG"))
         #expect(text.contains("flow-explorer tui --method shortcut --dataset 8gaussians --seed 0"))
+        #expect(text.contains("flow-explorer train --method shortcut --dataset 8gaussians --seed 0 --iterations 1234"))
         #expect(
-            text.contains(
-                "flow-explorer train --method shortcut --dataset 8gaussians --seed 0 --iterations 1234 --lr-decay false --out flow-explorer-shortcut-8gaussians.safetensors"
-            ))
+            RunRecipe(state).train == [
+                "flow-explorer train --method shortcut --dataset 8gaussians --seed 0 --iterations 1234 --ema-warmup true "
+                    + "--lr-decay false --out flow-explorer-shortcut-8gaussians.safetensors"
+            ])
         #expect(
             text.contains(
                 "flow-explorer render flow-explorer-shortcut-8gaussians.safetensors --view compare --steps 4 --seed 0 --count 1024"
@@ -169,7 +171,7 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
         #expect(
             recipe.train == [
                 "flow-explorer train --method fm --dataset 'my points.csv' --seed 7 --iterations 4000 --out flow-explorer-fm-my_points.safetensors",
-                "flow-explorer train --method cd --dataset 'my points.csv' --seed 7 --iterations 0 --lr 0.01 --teacher flow-explorer-fm-my_points.safetensors --out flow-explorer-cd-my_points.safetensors",
+                "flow-explorer train --method cd --dataset 'my points.csv' --seed 7 --iterations 0 --lr 0.01 --ema-warmup true --teacher flow-explorer-fm-my_points.safetensors --out flow-explorer-cd-my_points.safetensors",
             ])
     }
 

@@ -24,8 +24,8 @@ public struct ConsistencyMethod: MethodDefinition {
     public var teacherIterations: Int { distilled ? 4000 : 0 }
     public func targetEMADecay(_ config: TrainingConfig) -> Float? { config.consistencyTargetDecay }
 
-    /// CT's curriculum doubles N over the planned run; a run of unknown length lays it out over
-    /// 5,000 iterations (measured in docs/recipes.md).
+    /// A run of unknown length: CT's curriculum doubles N over 5,000 iterations instead of the
+    /// planned run (docs/recipes.md).
     public func applyOpenEndedDefaults(to config: inout TrainingConfig) {
         if !distilled && config.curriculumIterations == nil { config.curriculumIterations = 5000 }
     }

@@ -36,7 +36,7 @@ public struct TrainingConfig: Sendable {
     public var emaDecay: Float = 0.999
     /// Whether the EMA decay warms up as `min(emaDecay, (1 + n) / (10 + n))` at step n, so the
     /// sampling weights follow the early progress instead of lagging a thousand steps behind it.
-    public var emaWarmup = true
+    public var emaWarmup = false
     /// Units per hidden layer of the network.
     public var width = 128
     /// Number of hidden layers.
@@ -128,9 +128,12 @@ public struct TrainingConfig: Sendable {
     }
 
     /// Adapts the configuration to a run of unknown length (the UI, the race, `bench
-    /// --time-to-quality`): no decay towards a planned end, and the method's own changes
-    /// (``MethodDefinition/applyOpenEndedDefaults(to:)``).
+    /// --time-to-quality`), where the picture of the moment matters: the EMA warms up (so the
+    /// sampling weights follow the early progress), no decay towards a planned end, and the
+    /// method's own changes (``MethodDefinition/applyOpenEndedDefaults(to:)``). A planned run
+    /// (`train`) keeps the papers' constant EMA decay: at its end the two do not differ.
     public mutating func makeOpenEnded() {
+        emaWarmup = true
         learningRateDecay = false
         method.definition.applyOpenEndedDefaults(to: &self)
     }
