@@ -75,6 +75,8 @@ struct TrainCommand: ParsableCommand {
     var weightPower: Float?
     @Option(parsing: .unconditional, help: "MeanFlow: eps of the loss weight (default \(defaults.weightEpsilon)).")
     var weightEpsilon: Float?
+    @Option(parsing: .unconditional, help: "Threads for training, 1 to 64 (default: all \(defaults.threads) cores).")
+    var threads: Int?
     @Flag(help: "Print one JSON object.") var json = false
 
     /// The method's defaults with every option that was given.
@@ -106,6 +108,7 @@ struct TrainCommand: ParsableCommand {
         set(timeStd, \.timeStd)
         set(weightPower, \.weightPower)
         set(weightEpsilon, \.weightEpsilon)
+        set(threads, \.threads)
         return config
     }
 
@@ -116,6 +119,7 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--iterations must be between 0 and 100000000")
         }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number, not \(lr)") }
+        try validateThreads(threads)
         if let problem = config.problem { throw ValidationError(problem) }
         // Everything that can fail is checked before the first step: the output, then the inputs.
         let inputs = [dataset.hasSuffix(".csv") ? dataset : nil, teacher, self.`init`].compactMap { $0 }
