@@ -22,14 +22,15 @@ public final class WorkerPool {
     private let state: State
 
     /// How many pauses a waiting thread spins before it sleeps.
-    static let spinLimit = 2_000
+    static let spinLimit = Int(ProcessInfo.processInfo.environment["FE_SPIN"] ?? "") ?? 2_000
+    static let useDispatch = ProcessInfo.processInfo.environment["FE_DISPATCH"] != nil
 
     /// A pool of `threads` threads in all: the caller of ``run(_:_:)`` and `threads - 1` started here.
     public init(threads: Int) {
         precondition(threads >= 1, "a pool needs at least one thread")
         self.threads = threads
         state = State(threads: threads)
-        for index in 1..<threads {
+        for index in 1..<threads where !Self.useDispatch {
             let state = self.state
             let thread = Thread { state.work(index: index) }
             thread.name = "flow-explorer worker \(index)"
@@ -47,6 +48,13 @@ public final class WorkerPool {
             for part in 0..<count { body(part) }
             return
         }
+        if Self.useDispatch {
+            withoutActuallyEscaping(body) { body in
+                let box = Box(body: body)
+                DispatchQueue.concurrentPerform(iterations: count) { box.body($0) }
+            }
+            return
+        }
         withoutActuallyEscaping(body) { body in
             state.start(body, count: count)
             var part = 0
@@ -56,6 +64,11 @@ public final class WorkerPool {
             }
             state.waitForWorkers()
         }
+    }
+
+    private final class Box: @unchecked Sendable {
+        let body: (Int) -> Void
+        init(body: @escaping (Int) -> Void) { self.body = body }
     }
 
     /// What the caller and the pool's threads share. The job and its count are written before
