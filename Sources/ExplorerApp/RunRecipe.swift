@@ -6,7 +6,7 @@ import Foundation
 /// headless (shown in the help overlay, and in the status bar when there is room).
 ///
 /// The UI's worker trains with the same `TrainingConfig` as `train` (same seed, same learning
-/// rate), so `train --iterations N` reaches the weights of iteration N, and `render --seed S
+/// rate, the same threads: all cores unless `--threads` says otherwise), so `train --iterations N` reaches the weights of iteration N, and `render --seed S
 /// --count 1024` draws the same noise and data as the UI's pictures. Consistency distillation
 /// first trains the UI's fm teacher (2,000 iterations). Two limits: consistency training lays its
 /// N curriculum over `--iterations` in `train` but over 20,000 iterations in the UI, so the `ct`
@@ -24,9 +24,10 @@ public struct RunRecipe: Sendable, Equatable {
     public init(_ state: AppState) {
         let seed = "--seed \(state.seed)"
         let lr = state.learningRate.map { " --lr \($0)" } ?? ""
+        let threads = state.threads.map { " --threads \($0)" } ?? ""
         let dataset = "--dataset \(Self.shellQuoted(SafeText.escaped(state.dataset, limit: 240)))"
         let method = state.method.rawValue
-        tui = "flow-explorer tui --method \(method) \(dataset) \(seed)\(lr)"
+        tui = "flow-explorer tui --method \(method) \(dataset) \(seed)\(lr)\(threads)"
         let iteration = state.snapshot?.iteration ?? 0
         let file = state.checkpointFileName
         var lines: [String] = []
@@ -36,12 +37,12 @@ public struct RunRecipe: Sendable, Equatable {
             teacherState.method = teacherMethod
             let teacherFile = teacherState.checkpointFileName
             lines.append(
-                "flow-explorer train --method \(teacherMethod.rawValue) \(dataset) \(seed) --iterations \(WorkerSettings.defaultTeacherIterations) --out \(teacherFile)"
+                "flow-explorer train --method \(teacherMethod.rawValue) \(dataset) \(seed) --iterations \(WorkerSettings.defaultTeacherIterations)\(threads) --out \(teacherFile)"
             )
             teacher = " --teacher \(teacherFile)"
         }
         lines.append(
-            "flow-explorer train --method \(method) \(dataset) \(seed) --iterations \(iteration)\(lr)\(teacher) --out \(file)")
+            "flow-explorer train --method \(method) \(dataset) \(seed) --iterations \(iteration)\(lr)\(threads)\(teacher) --out \(file)")
         train = lines
         let view = state.view.name.lowercased()
         render = "flow-explorer render \(file) --view \(view) --steps \(state.steps) \(seed) --count 1024"

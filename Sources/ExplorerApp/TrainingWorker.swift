@@ -29,6 +29,9 @@ public struct WorkerSettings: Sendable {
     /// Adam's learning rate (`--lr`) for the model; nil keeps `TrainingConfig`'s default. The
     /// internal cd teacher always trains with the default.
     public var learningRate: Float?
+    /// The threads of every training step (`--threads`), the teacher's too; nil keeps
+    /// `TrainingConfig`'s default, all cores.
+    public var threads: Int?
     /// The files the run reads (`--load`, a CSV dataset): `s` and `e` never write over them.
     public var inputs: [String] = []
 
@@ -175,6 +178,7 @@ private final class WorkerLoop {
             var config = TrainingConfig(method: method)
             config.seed = settings.seed
             if let lr = settings.learningRate { config.learningRate = lr }
+            if let threads = settings.threads { config.threads = threads }
             let initial = settings.initial.flatMap { $0.method == method && $0.dataset == datasetName ? $0 : nil }
             if let teacherMethod = method.definition.teacher {
                 if let teacher = teacherCheckpoint(teacherMethod) {
@@ -182,6 +186,7 @@ private final class WorkerLoop {
                 } else {
                     var teacherConfig = TrainingConfig(method: teacherMethod)
                     teacherConfig.seed = settings.seed
+                    if let threads = settings.threads { teacherConfig.threads = threads }
                     teacherTrainer = try Trainer(config: teacherConfig, dataset: dataset)
                     snapshot.phase = teacherPhase(0)
                 }
