@@ -6,12 +6,12 @@ import Foundation
 /// headless (shown in the help overlay, and in the status bar when there is room).
 ///
 /// The UI's worker trains with the same `TrainingConfig` as `train` (same seed, same learning
-/// rate, the same threads: all cores unless `--threads` says otherwise), so `train --iterations N` reaches the weights of iteration N, and `render --seed S
-/// --count 1024` draws the same noise and data as the UI's pictures. Consistency distillation
-/// first trains the UI's fm teacher (2,000 iterations). Two limits: consistency training lays its
-/// N curriculum over `--iterations` in `train` but over 20,000 iterations in the UI, so the `ct`
-/// train line matches the UI exactly only at 20,000; and a run started with `--load` is
-/// described without it.
+/// rate, the same threads: all cores unless `--threads` says otherwise), so `train --iterations N`
+/// reaches the weights of iteration N, and `render --seed S --count 1024` draws the same noise and
+/// data as the UI's pictures. Consistency distillation first trains the UI's fm teacher (2,000
+/// iterations). Two limits: consistency training lays its N curriculum over `--iterations` in
+/// `train` but over 20,000 iterations in the UI, so the `ct` train line matches the UI exactly only
+/// at 20,000; and a run started with `--load` is described without it.
 public struct RunRecipe: Sendable, Equatable {
     /// Starts the same run in the UI, e.g. `flow-explorer tui --method shortcut --dataset moons --seed 0`.
     public var tui: String
@@ -37,12 +37,13 @@ public struct RunRecipe: Sendable, Equatable {
             teacherState.method = teacherMethod
             let teacherFile = teacherState.checkpointFileName
             lines.append(
-                "flow-explorer train --method \(teacherMethod.rawValue) \(dataset) \(seed) --iterations \(WorkerSettings.defaultTeacherIterations)\(threads) --out \(teacherFile)"
-            )
+                "flow-explorer train --method \(teacherMethod.rawValue) \(dataset) \(seed) --iterations "
+                    + "\(WorkerSettings.defaultTeacherIterations)\(threads) --out \(teacherFile)")
             teacher = " --teacher \(teacherFile)"
         }
         lines.append(
-            "flow-explorer train --method \(method) \(dataset) \(seed) --iterations \(iteration)\(lr)\(threads)\(teacher) --out \(file)")
+            "flow-explorer train --method \(method) \(dataset) \(seed) --iterations \(iteration)\(lr)\(threads)\(teacher) "
+                + "--out \(file)")
         train = lines
         let view = state.view.name.lowercased()
         render = "flow-explorer render \(file) --view \(view) --steps \(state.steps) \(seed) --count 1024"

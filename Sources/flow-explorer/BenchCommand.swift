@@ -23,7 +23,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Seconds per measurement.") var seconds = 1.0
     @Option(help: "Measurements per method; the median is reported.") var repeats = 3
     @Option(help: "Only these methods (comma-separated).") var methods = Method.allCases.map(\.rawValue).joined(separator: ",")
-    @Option(help: "Measure at this many threads only, 1 to 64 (default: at 1 and at all cores).") var threads: Int?
+    @Option(parsing: .unconditional, help: "Measure at this many threads only, 1 to 64 (default: at 1 and at all cores).")
+    var threads: Int?
     @Flag(help: "Print one JSON object.") var json = false
 
     struct Row {

@@ -25,7 +25,9 @@ struct TuiCommand: ParsableCommand {
         parsing: .unconditional,
         help: "Adam learning rate (default 0.001). Too large a rate makes training diverge: the UI stops and says so.")
     var lr: Float?
-    @Option(help: "Threads for training, 1 to 64 (default: all \(TrainingConfig(method: .fm).threads) cores).")
+    @Option(
+        parsing: .unconditional,
+        help: "Threads for training, 1 to 64 (default: all \(TrainingConfig(method: .fm).threads) cores).")
     var threads: Int?
     @Option(help: "Append a line per UI event (keys, resizes, frames, snapshots) to this file.")
     var eventLog: String?
