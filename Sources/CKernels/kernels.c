@@ -377,3 +377,11 @@ void fe_adam(int level, float *p, const float *g, float *m, float *v, long count
 void fe_ema(int level, float *e, const float *p, long count, float decay) {
     DISPATCH(ema, e, p, count, decay);
 }
+
+void fe_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}

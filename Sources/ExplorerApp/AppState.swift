@@ -46,6 +46,8 @@ public struct AppState: Sendable {
     public var seed: UInt64
     /// The Adam learning rate given with `--lr`, or nil for the default (1e-3).
     public var learningRate: Float?
+    /// The training threads given with `--threads`, or nil for all cores.
+    public var threads: Int?
     /// Draw ASCII only (`--ascii` or a non-UTF-8 locale).
     public var ascii: Bool
     /// Colours for series and frames.

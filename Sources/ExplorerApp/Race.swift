@@ -24,16 +24,19 @@ final class Race {
     let dataset: Dataset
     let seed: UInt64
     let learningRate: Float?
+    /// Training threads of every racer, or nil for all cores.
+    let threads: Int?
     /// Steps of the teacher's racer before a distilling method joins.
     let joinAfter: Int?
     /// The racers, in `Method.allCases` order.
     private(set) var racers: [Racer] = []
 
     /// Starts every method that needs no teacher.
-    init(dataset: Dataset, seed: UInt64, learningRate: Float?, joinAfter: Int?) throws {
+    init(dataset: Dataset, seed: UInt64, learningRate: Float?, threads: Int?, joinAfter: Int?) throws {
         self.dataset = dataset
         self.seed = seed
         self.learningRate = learningRate
+        self.threads = threads
         self.joinAfter = joinAfter
         for method in Method.allCases where method.definition.teacher == nil {
             racers.append(Racer(method: method, trainer: try Trainer(config: config(method), dataset: dataset)))
@@ -45,6 +48,7 @@ final class Race {
         config.seed = seed
         config.makeOpenEnded()
         if let learningRate { config.learningRate = learningRate }
+        if let threads { config.threads = threads }
         return config
     }
 

@@ -6,12 +6,13 @@ import Foundation
 /// headless (shown in the help overlay, and in the status bar when there is room).
 ///
 /// The UI's worker trains with the same `TrainingConfig` as `train` (same seed, same learning
-/// rate), so `train --iterations N` reaches the weights of iteration N, and `render --seed S
-/// --count 1024` draws the same noise and data as the UI's pictures. Consistency distillation
-/// first trains the UI's teacher (the method's `teacherIterations`). The UI's run has no planned
-/// end (`TrainingConfig.makeOpenEnded()`), so the train line carries the options that say so
-/// (`--lr-decay false`, `--curriculum-iterations`) where they differ from `train`'s defaults. A run
-/// started with `--load` is described without it.
+/// rate, the same threads: all cores unless `--threads` says otherwise), so `train --iterations N`
+/// reaches the weights of iteration N, and `render --seed S --count 1024` draws the same noise and
+/// data as the UI's pictures. Consistency distillation first trains the UI's teacher (the method's
+/// `teacherIterations`). The UI's run has no planned end (`TrainingConfig.makeOpenEnded()`), so the
+/// train line carries the options that say so (`--ema-warmup true`, `--lr-decay false`,
+/// `--curriculum-iterations`) where they differ from `train`'s defaults. A run started with
+/// `--load` is described without it.
 public struct RunRecipe: Sendable, Equatable {
     /// Starts the same run in the UI, e.g. `flow-explorer tui --method shortcut --dataset moons --seed 0`.
     public var tui: String
@@ -24,9 +25,10 @@ public struct RunRecipe: Sendable, Equatable {
     public init(_ state: AppState) {
         let seed = "--seed \(state.seed)"
         let lr = state.learningRate.map { " --lr \($0)" } ?? ""
+        let threads = state.threads.map { " --threads \($0)" } ?? ""
         let dataset = "--dataset \(Self.shellQuoted(SafeText.escaped(state.dataset, limit: 240)))"
         let method = state.method.rawValue
-        tui = "flow-explorer tui --method \(method) \(dataset) \(seed)\(lr)"
+        tui = "flow-explorer tui --method \(method) \(dataset) \(seed)\(lr)\(threads)"
         let iteration = state.snapshot?.iteration ?? 0
         let file = state.checkpointFileName
         var lines: [String] = []
@@ -36,12 +38,13 @@ public struct RunRecipe: Sendable, Equatable {
             teacherState.method = teacherMethod
             let teacherFile = teacherState.checkpointFileName
             lines.append(
-                "flow-explorer train --method \(teacherMethod.rawValue) \(dataset) \(seed) --iterations \(state.method.definition.teacherIterations) --out \(teacherFile)"
-            )
+                "flow-explorer train --method \(teacherMethod.rawValue) \(dataset) \(seed) --iterations "
+                    + "\(state.method.definition.teacherIterations)\(threads) --out \(teacherFile)")
             teacher = " --teacher \(teacherFile)"
         }
+        let openEnded = Self.openEnded(state.method, learningRateGiven: state.learningRate != nil)
         lines.append(
-            "flow-explorer train --method \(method) \(dataset) \(seed) --iterations \(iteration)\(lr)\(Self.openEnded(state.method, learningRateGiven: state.learningRate != nil))"
+            "flow-explorer train --method \(method) \(dataset) \(seed) --iterations \(iteration)\(lr)\(threads)\(openEnded)"
                 + "\(teacher) --out \(file)")
         train = lines
         let view = state.view.name.lowercased()

@@ -28,6 +28,9 @@ public struct WorkerSettings: Sendable {
     /// Adam's learning rate (`--lr`) for the model; nil keeps `TrainingConfig`'s default. The
     /// internal cd teacher always trains with the default.
     public var learningRate: Float?
+    /// The threads of every training step (`--threads`), the teacher's too; nil keeps
+    /// `TrainingConfig`'s default, all cores.
+    public var threads: Int?
     /// The files the run reads (`--load`, a CSV dataset): `s` and `e` never write over them.
     public var inputs: [String] = []
     /// Start with a race of every method (`Race`) instead of `method` alone.
@@ -183,7 +186,7 @@ private final class WorkerLoop {
             snapshot.isRace = racing
             if racing {
                 race = try Race(
-                    dataset: dataset, seed: settings.seed, learningRate: settings.learningRate,
+                    dataset: dataset, seed: settings.seed, learningRate: settings.learningRate, threads: settings.threads,
                     joinAfter: settings.teacherIterations)
                 needPictures = true
                 maybePublish(force: true)
@@ -193,6 +196,7 @@ private final class WorkerLoop {
             config.seed = settings.seed
             config.makeOpenEnded()
             if let lr = settings.learningRate { config.learningRate = lr }
+            if let threads = settings.threads { config.threads = threads }
             let initial = settings.initial.flatMap { $0.method == method && $0.dataset == datasetName ? $0 : nil }
             if let teacherMethod = method.definition.teacher {
                 if let teacher = teacherCheckpoint(teacherMethod) {
@@ -200,6 +204,7 @@ private final class WorkerLoop {
                 } else {
                     var teacherConfig = TrainingConfig(method: teacherMethod)
                     teacherConfig.seed = settings.seed
+                    if let threads = settings.threads { teacherConfig.threads = threads }
                     teacherTrainer = try Trainer(config: teacherConfig, dataset: dataset)
                     snapshot.phase = teacherPhase(0)
                 }

@@ -27,3 +27,11 @@ func parseSteps(_ text: String) throws -> [Int] {
     }
     return steps
 }
+
+/// Checks `--threads`: nil (all cores) or 1 to `TrainingConfig.maximumThreads`.
+func validateThreads(_ threads: Int?) throws {
+    guard let threads else { return }
+    guard (1...TrainingConfig.maximumThreads).contains(threads) else {
+        throw ValidationError("--threads must be between 1 and \(TrainingConfig.maximumThreads), not \(threads)")
+    }
+}

@@ -15,7 +15,9 @@ extension BenchCommand {
         for data in datasets {
             for method in methods {
                 let target = TimeToQuality.target(method: method, dataset: data.name)
-                let result = try measure.run(config: options.config(for: method), dataset: data, target: target)
+                var config = try options.config(for: method)
+                if let threads { config.threads = threads }
+                let result = try measure.run(config: config, dataset: data, target: target)
                 let sw2At = zip(measure.checkpoints, result.sw2At).map { (format($0, 0), JSON.number(rounded($1))) }
                 rows.append(
                     .object([

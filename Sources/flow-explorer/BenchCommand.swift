@@ -7,10 +7,11 @@ import TerminalCanvas
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure training throughput per method on this machine (one thread, batch 256, 3x128 network).",
+        abstract: "Measure training throughput per method on this machine (batch 256, 3x128 network).",
         discussion: """
             Each method trains on 8gaussians for --seconds, --repeats times, after a warm-up; the \
-            median run is reported. GFLOP/s counts the matrix products of one step: forward and \
+            median run is reported, at one thread and at all cores (one row each), or at --threads \
+            only. GFLOP/s counts the matrix products of one step: forward and \
             backward of every row (2 x fan_in x fan_out FLOPs per row and layer for the forward and \
             for the weight gradient, the same for the input gradient of every layer but the first), \
             plus the extra forward passes that compute targets (shortcut: 2 per bootstrap row; \
@@ -28,6 +29,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Seconds per measurement.") var seconds = 1.0
     @Option(help: "Measurements per method; the median is reported.") var repeats = 3
     @Option(help: "Only these methods (comma-separated).") var methods = Method.allCases.map(\.rawValue).joined(separator: ",")
+    @Option(parsing: .unconditional, help: "Measure at this many threads only, 1 to 64 (default: at 1 and at all cores).")
+    var threads: Int?
     @Flag(help: "Print one JSON object.") var json = false
     @Flag(help: "Measure the seconds of training to a target quality instead of steps per second.")
     var timeToQuality = false
@@ -39,6 +42,7 @@ struct BenchCommand: ParsableCommand {
 
     struct Row {
         var method: Method
+        var threads: Int
         var stepsPerSecond: Double
         var gflops: Double
     }
@@ -51,23 +55,15 @@ struct BenchCommand: ParsableCommand {
             guard let m = Method(rawValue: String(name)) else { throw ValidationError("unknown method '\(name)'") }
             return m
         }
+        try validateThreads(threads)
         if timeToQuality { return try runTimeToQuality(chosen) }
+        let allCores = TrainingConfig(method: .fm).threads
+        let threadCounts = threads.map { [$0] } ?? (allCores > 1 ? [1, allCores] : [1])
         var rows: [Row] = []
         for method in chosen {
-            let trainer = try makeTrainer(method)
-            for _ in 0..<20 { trainer.step() }
-            var rates: [Double] = []
-            for _ in 0..<repeats {
-                let start = Date()
-                var steps = 0
-                while Date().timeIntervalSince(start) < seconds {
-                    for _ in 0..<10 { trainer.step() }
-                    steps += 10
-                }
-                rates.append(Double(steps) / Date().timeIntervalSince(start))
+            for threadCount in threadCounts {
+                rows.append(try measure(method, threads: threadCount))
             }
-            let median = rates.sorted()[rates.count / 2]
-            rows.append(Row(method: method, stepsPerSecond: median, gflops: median * Double(trainer.flopsPerStep) / 1e9))
         }
         let batch = TrainingConfig(method: .fm).batchSize
         let frameMilliseconds = Self.frameMilliseconds()
@@ -81,6 +77,7 @@ struct BenchCommand: ParsableCommand {
                             rows.map { row in
                                 .object([
                                     ("method", .string(row.method.rawValue)),
+                                    ("threads", .integer(row.threads)),
                                     ("steps_per_second", .number(row.stepsPerSecond.rounded())),
                                     ("samples_per_second", .number((row.stepsPerSecond * Double(batch)).rounded())),
                                     ("gflops", .number((row.gflops * 10).rounded() / 10)),
@@ -90,21 +87,42 @@ struct BenchCommand: ParsableCommand {
                     ("frame_ms", .number((frameMilliseconds * 100).rounded() / 100)),
                 ]).text)
         } else {
-            try Console.line("\(Self.machine()); one thread, batch \(batch), median of \(repeats)")
-            try Console.line("method     steps/s   samples/s   GFLOP/s")
+            try Console.line("\(Self.machine()); batch \(batch), median of \(repeats)")
+            try Console.line("method    threads  steps/s   samples/s   GFLOP/s")
             for row in rows {
                 try Console.line(
                     row.method.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
-                        + String(format: "%9.0f %11.0f %9.1f", row.stepsPerSecond, row.stepsPerSecond * Double(batch), row.gflops)
-                )
+                        + String(
+                            format: "%9d %8.0f %11.0f %9.1f", row.threads, row.stepsPerSecond,
+                            row.stepsPerSecond * Double(batch), row.gflops))
             }
             try Console.line(String(format: "UI compare frame, 200x60, 4096 points per panel: %.2f ms", frameMilliseconds))
         }
     }
 
-    func makeTrainer(_ method: Method) throws -> Trainer {
+    /// The median steps per second of `method` at `threads` threads, after a warm-up of 20 steps.
+    func measure(_ method: Method, threads: Int) throws -> Row {
+        let trainer = try makeTrainer(method, threads: threads)
+        for _ in 0..<20 { trainer.step() }
+        var rates: [Double] = []
+        for _ in 0..<repeats {
+            let start = Date()
+            var steps = 0
+            while Date().timeIntervalSince(start) < seconds {
+                for _ in 0..<10 { trainer.step() }
+                steps += 10
+            }
+            rates.append(Double(steps) / Date().timeIntervalSince(start))
+        }
+        let median = rates.sorted()[rates.count / 2]
+        return Row(
+            method: method, threads: threads, stepsPerSecond: median, gflops: median * Double(trainer.flopsPerStep) / 1e9)
+    }
+
+    func makeTrainer(_ method: Method, threads: Int) throws -> Trainer {
         var config = TrainingConfig(method: method)
         config.iterations = 1_000_000
+        config.threads = threads
         var teacher: Checkpoint?
         if let teacherMethod = method.definition.teacher {
             teacher = try Trainer(config: TrainingConfig(method: teacherMethod), dataset: .toy(.eightGaussians)).checkpoint()

@@ -16,10 +16,16 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Flow-matching checkpoint to distil from (cd).") var teacher: String?
     @Option(help: "Checkpoint whose EMA weights to start from (same method and shape).") var `init`: String?
     @OptionGroup var options: TrainingOptions
+    @Option(
+        parsing: .unconditional,
+        help: "Threads for training, 1 to 64 (default: all \(TrainingConfig(method: .fm).threads) cores).")
+    var threads: Int?
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
-        let config = try options.config(for: method)
+        try validateThreads(threads)
+        var config = try options.config(for: method)
+        if let threads { config.threads = threads }
         let iterations = config.iterations
         guard iterations >= 0 && iterations <= 100_000_000 else {
             throw ValidationError("--iterations must be between 0 and 100000000")

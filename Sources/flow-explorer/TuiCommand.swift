@@ -26,6 +26,10 @@ struct TuiCommand: ParsableCommand {
         parsing: .unconditional,
         help: "Adam learning rate (default 0.001). Too large a rate makes training diverge: the UI stops and says so.")
     var lr: Float?
+    @Option(
+        parsing: .unconditional,
+        help: "Threads for training, 1 to 64 (default: all \(TrainingConfig(method: .fm).threads) cores).")
+    var threads: Int?
     @Option(help: "Append a line per UI event (keys, resizes, frames, snapshots) to this file.")
     var eventLog: String?
 
@@ -43,6 +47,7 @@ struct TuiCommand: ParsableCommand {
         // A bad name fails here, before the screen changes.
         if let load, let initial { _ = try initial.loadDataset(path: load) } else { _ = try Dataset.named(dataset) }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
+        try validateThreads(threads)
         let inputs = [load, dataset.hasSuffix(".csv") ? dataset : nil].compactMap { $0 }
         let log = try eventLog.map { try EventLog(path: $0, inputs: inputs) }
         let environment = ProcessInfo.processInfo.environment
@@ -61,6 +66,7 @@ struct TuiCommand: ParsableCommand {
         let useASCII = ascii || !localeIsUTF8(environment)
         var settings = WorkerSettings(method: method, dataset: dataset, seed: seed, initial: initial)
         settings.learningRate = lr
+        settings.threads = threads
         settings.inputs = inputs
         settings.race = racing
         let worker = TrainingWorker(settings: settings)
@@ -68,6 +74,7 @@ struct TuiCommand: ParsableCommand {
         var state = AppState(
             size: device.size, method: method, dataset: dataset, seed: seed, ascii: useASCII, palette: palette)
         state.learningRate = lr
+        state.threads = threads
         if racing { state.view = .race }
         RunLoop(log: log).run(state, device: device, link: worker)
         device.shutdown()

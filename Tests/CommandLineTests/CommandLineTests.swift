@@ -179,6 +179,48 @@ import Testing
         #expect(r.stderr.hasPrefix("flow-explorer: ") && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
     }
 
+    @Test(
+        "--threads outside 1...64 is refused in one line by train, tui and bench",
+        arguments: [
+            ["train", "--threads", "0", "--out", "x"],
+            ["train", "--threads", "65", "--out", "x"],
+            ["tui", "--threads", "0"],
+            ["bench", "--threads", "-1"],
+        ])
+    func threadCountsAreValidated(arguments: [String]) throws {
+        let r = try run(arguments)
+        #expect(r.status == 2)
+        #expect(r.stderr.hasPrefix("flow-explorer: ") && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("--threads must be between 1 and 64"), "\(r.stderr)")
+    }
+
+    @Test("bench reports a row per method and thread count: 1 and all cores by default, --threads N alone")
+    func benchRowsNameTheirThreads() throws {
+        let quick = ["bench", "--methods", "fm", "--seconds", "0.02", "--repeats", "1", "--json"]
+        func threads(_ extra: [String]) throws -> [Int] {
+            let r = try run(quick + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+            let rows = try #require(try json(r.stdout)["rows"] as? [[String: Any]])
+            #expect(rows.allSatisfy { $0["method"] as? String == "fm" && $0["steps_per_second"] is NSNumber })
+            return rows.compactMap { $0["threads"] as? Int }
+        }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        #expect(try threads([]) == (cores > 1 ? [1, min(cores, 64)] : [1]))
+        #expect(try threads(["--threads", "3"]) == [3])
+    }
+
+    @Test("train --threads 2 writes the same checkpoint twice, and records the thread count")
+    func trainWithTwoThreadsIsDeterministic() throws {
+        for name in ["threads-a.safetensors", "threads-b.safetensors"] {
+            let r = try run(["train", "--iterations", "30", "--width", "32", "--threads", "2", "--out", path(name)])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let a = try Data(contentsOf: URL(fileURLWithPath: path("threads-a.safetensors")))
+        let b = try Data(contentsOf: URL(fileURLWithPath: path("threads-b.safetensors")))
+        #expect(a == b && !a.isEmpty)
+        #expect(String(decoding: a.prefix(4096), as: UTF8.self).contains("\"threads\":\"2\""))
+    }
+
     @Test func everySubcommandHasHelp() throws {
         for command in ["train", "eval", "sample", "datasets", "bench"] {
             let r = try run([command, "--help"])

@@ -59,7 +59,7 @@ import Testing
     @Test func adamMatchesTheReferenceForThreeSteps() throws {
         let json = try Fixture.load("adam")
         var parameters = Fixture.vector(json["start"]).map(Float.init)
-        var adam = Adam(count: parameters.count)
+        let adam = Adam(count: parameters.count)
         for (grad, expected) in zip(Fixture.matrix(json["grads"]), Fixture.matrix(json["after_step"])) {
             adam.update(&parameters, gradients: grad.map(Float.init))
             expectClose(parameters, expected, absolute: 1e-6)
@@ -82,8 +82,8 @@ import Testing
         parameters.withUnsafeBufferPointer { p in
             let context = ObjectiveContext(
                 network: network, parameters: p.baseAddress!, targetParameters: p.baseAddress!,
-                dataset: .toy(.moons), workspace: ws, batch: batch, iteration: 0)
-            objective.bootstrapTargets(context)
+                dataset: .toy(.moons), batch: batch, iteration: 0)
+            objective.bootstrapTargets(context, rows: 0..<2, workspace: ws)
         }
         expectClose(objective.s1.array, Fixture.matrix(json["s1"]).flatMap { $0 }, absolute: 1e-6, relative: 1e-5)
         expectClose(objective.mid.array, Fixture.matrix(json["x_mid"]).flatMap { $0 }, absolute: 1e-6, relative: 1e-5)
@@ -115,7 +115,7 @@ import Testing
         batch.xt.p.update(from: xt, count: 4)
         batch.t.p.update(from: t, count: 2)
         for r in 0..<2 { objective.tNext.p[r] = t[r] + Float((json["heun_step"] as! NSNumber).doubleValue) }
-        objective.teacherStep(model, batch)
+        objective.teacherStep(model, batch, rows: 0..<2)
         expectClose(objective.xNext.array, Fixture.matrix(json["heun_next"]).flatMap { $0 }, absolute: 1e-6, relative: 1e-5)
     }
 

@@ -40,4 +40,7 @@ void fe_adam(int level, float *p, const float *g, float *m, float *v, long count
 /// The exponential moving average of the weights: e <- decay e + (1 - decay) p.
 void fe_ema(int level, float *e, const float *p, long count, float decay);
 
+/// A hint to the CPU that the caller is spinning on a memory location (x86 `pause`, Arm `yield`).
+void fe_spin_pause(void);
+
 #endif

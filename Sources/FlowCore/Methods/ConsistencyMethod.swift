@@ -54,7 +54,7 @@ public struct ConsistencyMethod: MethodDefinition {
         }
         let objective = ConsistencyObjective(
             batchSize: config.batchSize, teacher: distilled ? teacher : nil, teacherStep: config.teacherStep,
-            huberC: config.huberC, levelsAt: levelsAt)
+            huberC: config.huberC, levelsAt: levelsAt, shards: config.shardCount)
         return (objective, [])
     }
 

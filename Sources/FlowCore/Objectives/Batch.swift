@@ -45,16 +45,23 @@ public final class Batch {
         }
     }
 
-    /// Mean squared error over rows `range` and both coordinates between y and the target, and
-    /// its gradient dL/dy with L the mean over ALL rows of the batch (written for `range`).
-    public func squaredError(_ y: UnsafePointer<Float>, rows range: Range<Int>) -> Float {
+    /// The squared error over rows `range` and both coordinates between y and the target, summed,
+    /// and its gradient dL/dy with L the mean over ALL rows of the batch (written for `range`).
+    /// `y` holds the outputs of the rows of `range` only: y[0] belongs to row `range.lowerBound`.
+    public func squaredErrorSum(_ y: UnsafePointer<Float>, rows range: Range<Int>) -> Float {
         let scale = 2 / Float(2 * size)
+        let first = 2 * range.lowerBound
         var total: Float = 0
-        for i in (2 * range.lowerBound)..<(2 * range.upperBound) {
-            let diff = y[i] - target.p[i]
+        for i in first..<(2 * range.upperBound) {
+            let diff = y[i - first] - target.p[i]
             total += diff * diff
             outputGradient.p[i] = scale * diff
         }
-        return range.isEmpty ? 0 : total / Float(2 * range.count)
+        return total
+    }
+
+    /// The mean of a sum over `rows` rows of two coordinates: `sum / (2 rows)`, 0 for no rows.
+    public static func mean(_ sum: Float, rows: Int) -> Float {
+        rows > 0 ? sum / Float(2 * rows) : 0
     }
 }

@@ -5,15 +5,27 @@ public final class FlowMatchingObjective: Objective {
     /// Creates the objective; it keeps no state.
     public init() {}
 
-    /// One step: draws x0, x1 and t uniform in [0, 1) per row, sets the target x1 - x0, runs the online
-    /// network on x_t and reports the mean squared error.
-    public func evaluate(_ c: ObjectiveContext, rng: inout SplitMix64) -> StepReport {
+    /// Draws x0, x1 and t uniform in [0, 1) per row, forms x_t and sets the target x1 - x0.
+    public func prepare(_ c: ObjectiveContext, rng: inout SplitMix64) {
         let b = c.batch
         b.drawEndpoints(c.dataset, rng: &rng)
         for r in 0..<b.size { b.t.p[r] = rng.uniform() }
         b.interpolate(times: b.t.p, into: b.xt.p)
         for i in 0..<(2 * b.size) { b.target.p[i] = b.x1.p[i] - b.x0.p[i] }
-        let y = c.network.forward(parameters: c.parameters, x: b.xt.p, t: b.t.p, d: nil, rows: b.size, workspace: c.workspace)
-        return StepReport(loss: b.squaredError(y, rows: 0..<b.size))
+    }
+
+    /// Runs the online network on the shard's x_t and sums its squared errors.
+    public func evaluate(_ c: ObjectiveContext, shard: BatchShard) -> LossSums {
+        let b = c.batch
+        let lo = shard.rows.lowerBound
+        let y = c.network.forward(
+            parameters: c.parameters, x: b.xt.p + 2 * lo, t: b.t.p + lo, d: nil, rows: shard.rows.count,
+            workspace: shard.workspace)
+        return LossSums(loss: b.squaredErrorSum(y, rows: shard.rows))
+    }
+
+    /// The mean squared error.
+    public func report(_ sums: LossSums, context c: ObjectiveContext) -> StepReport {
+        StepReport(loss: Batch.mean(sums.loss, rows: c.batch.size))
     }
 }

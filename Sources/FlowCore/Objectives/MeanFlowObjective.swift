@@ -74,10 +74,8 @@ public final class MeanFlowObjective: Objective {
         return u
     }
 
-    /// One step: draws x0, x1 and the times of each row, computes the targets with the target weights in one
-    /// forward-mode pass, runs the online network on (z_s, s, h) (reusing that pass when the weights are the
-    /// same), writes the weighted gradient, and reports the unweighted mean squared errors.
-    public func evaluate(_ c: ObjectiveContext, rng: inout SplitMix64) -> StepReport {
+    /// Draws x0, x1 and the times of each row, and forms z_s and v_bar = x1 - x0.
+    public func prepare(_ c: ObjectiveContext, rng: inout SplitMix64) {
         let b = c.batch
         b.drawEndpoints(c.dataset, rng: &rng)
         for r in 0..<b.size {
@@ -95,36 +93,50 @@ public final class MeanFlowObjective: Objective {
         }
         b.interpolate(times: s.p, into: b.xt.p)
         for i in 0..<(2 * b.size) { vBar.p[i] = b.x1.p[i] - b.x0.p[i] }
-        var u = target(
-            network: c.network, parameters: c.targetParameters, z: b.xt.p, s: s.p, h: h.p, vBar: vBar.p,
-            rows: b.size, workspace: c.workspace, into: b.target.p)
-        if c.targetParameters != c.parameters {
-            u = c.network.forward(parameters: c.parameters, x: b.xt.p, t: s.p, d: h.p, rows: b.size, workspace: c.workspace)
-        }
-        return loss(u, batch: b)
     }
 
-    /// The weighted squared error and its gradient (into `batch.outputGradient`), with the
-    /// unweighted parts reported.
-    func loss(_ u: UnsafePointer<Float>, batch b: Batch) -> StepReport {
-        var meanError: Float = 0
-        var flowError: Float = 0
-        var weighted: Float = 0
+    /// Computes the shard's targets with the target weights in one forward-mode pass, runs the
+    /// online network on (z_s, s, h) (reusing that pass when the weights are the same), writes the
+    /// weighted gradient, and sums the weighted and the unweighted squared errors.
+    public func evaluate(_ c: ObjectiveContext, shard: BatchShard) -> LossSums {
+        let b = c.batch
+        let lo = shard.rows.lowerBound
+        let rows = shard.rows.count
+        var u = target(
+            network: c.network, parameters: c.targetParameters, z: b.xt.p + 2 * lo, s: s.p + lo, h: h.p + lo,
+            vBar: vBar.p + 2 * lo, rows: rows, workspace: shard.workspace, into: b.target.p + 2 * lo)
+        if c.targetParameters != c.parameters {
+            u = c.network.forward(
+                parameters: c.parameters, x: b.xt.p + 2 * lo, t: s.p + lo, d: h.p + lo, rows: rows,
+                workspace: shard.workspace)
+        }
+        return loss(u, rows: shard.rows, batch: b)
+    }
+
+    /// The weighted loss, with the unweighted mean squared errors of the h = 0 and h > 0 rows.
+    public func report(_ sums: LossSums, context c: ObjectiveContext) -> StepReport {
+        let size = c.batch.size
+        return StepReport(
+            loss: sums.loss / Float(2 * size), flowMatchingLoss: Batch.mean(sums.flowMatching, rows: size - meanRows),
+            bootstrapLoss: Batch.mean(sums.bootstrap, rows: meanRows))
+    }
+
+    /// The weighted squared error of rows `rows` and its gradient (into `batch.outputGradient`),
+    /// with the unweighted parts; `u` holds the outputs of those rows (u[0] is the first row's).
+    func loss(_ u: UnsafePointer<Float>, rows: Range<Int>, batch b: Batch) -> LossSums {
+        var sums = LossSums()
         let scale = 2 / Float(2 * b.size)
-        for r in 0..<b.size {
-            let e0 = u[2 * r] - b.target.p[2 * r]
-            let e1 = u[2 * r + 1] - b.target.p[2 * r + 1]
+        let lo = rows.lowerBound
+        for r in rows {
+            let e0 = u[2 * (r - lo)] - b.target.p[2 * r]
+            let e1 = u[2 * (r - lo) + 1] - b.target.p[2 * r + 1]
             let squared = e0 * e0 + e1 * e1
-            if r < meanRows { meanError += squared } else { flowError += squared }
+            if r < meanRows { sums.bootstrap += squared } else { sums.flowMatching += squared }
             let weight = weightPower == 0 ? 1 : 1 / Foundation.pow(squared + weightEpsilon, weightPower)
-            weighted += weight * squared
+            sums.loss += weight * squared
             b.outputGradient.p[2 * r] = scale * weight * e0
             b.outputGradient.p[2 * r + 1] = scale * weight * e1
         }
-        let flowRows = b.size - meanRows
-        return StepReport(
-            loss: weighted / Float(2 * b.size),
-            flowMatchingLoss: flowRows > 0 ? flowError / Float(2 * flowRows) : 0,
-            bootstrapLoss: meanRows > 0 ? meanError / Float(2 * meanRows) : 0)
+        return sums
     }
 }

@@ -1,10 +1,33 @@
-/// A training objective: it draws a batch, computes the loss, leaves the online forward pass in
-/// the workspace, and writes dL/dy into `batch.outputGradient`, ready for `Network.backward`.
+/// A training objective, in two parts so that a step can run on several threads: `prepare` makes
+/// every random draw of the batch, in order, on one thread; `evaluate` does the network work for one
+/// shard of rows (targets, the online forward pass, the loss and dL/dy) and may run for several
+/// shards at once; `report` turns the shards' summed losses into the step's report.
+///
+/// The rows of a shard depend only on the batch prepared for them, so a shard computes the same
+/// targets and outputs as the whole batch would; only the order of the sums over rows changes.
 public protocol Objective: AnyObject {
-    /// Runs one step's forward computation: fills `context.batch` (drawing from `rng`), runs the online
-    /// network last so that its activations stay in `context.workspace`, writes dL/dy into
-    /// `context.batch.outputGradient`, and returns the loss.
-    func evaluate(_ context: ObjectiveContext, rng: inout SplitMix64) -> StepReport
+    /// Fills `context.batch` (and the objective's own per-row buffers) with the step's random
+    /// draws from `rng`: x0, x1, times and step sizes, and whatever else needs no network.
+    func prepare(_ context: ObjectiveContext, rng: inout SplitMix64)
+
+    /// For the rows of `shard`: computes their targets, runs the online network on them last so
+    /// that its activations stay in `shard.workspace` (row `shard.rows.lowerBound` first), writes
+    /// their dL/dy into `context.batch.outputGradient` (with L the mean over the whole batch) and
+    /// returns their loss sums. Shards run concurrently: write only the shard's rows of shared
+    /// buffers, and per-thread state under `shard.index`.
+    func evaluate(_ context: ObjectiveContext, shard: BatchShard) -> LossSums
+
+    /// The step's report from the loss sums of all its rows.
+    func report(_ sums: LossSums, context: ObjectiveContext) -> StepReport
+
+    /// The relative cost of row `row` of a batch (1 by default), so that shards of different rows
+    /// take about the same time (shortcut bootstrap rows run two more forward passes).
+    func cost(ofRow row: Int) -> Float
+}
+
+extension Objective {
+    /// Every row costs the same.
+    public func cost(ofRow row: Int) -> Float { 1 }
 }
 
 /// What an objective may read during one step.
@@ -17,8 +40,6 @@ public struct ObjectiveContext {
     public let targetParameters: UnsafePointer<Float>
     /// Where the data points x1 come from.
     public let dataset: Dataset
-    /// Buffers for the forward passes, with room for the whole batch.
-    public let workspace: Workspace
     /// The batch the objective fills.
     public let batch: Batch
     /// Iterations completed before this step.

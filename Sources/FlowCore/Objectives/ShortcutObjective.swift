@@ -65,10 +65,9 @@ public final class ShortcutObjective: Objective {
         tMid = FloatBuffer(batchSize)
     }
 
-    /// One step: draws x0 and x1, the bootstrap rows' times on their step's grid and the flow-matching rows'
-    /// on {0, 1/M, ..., (M-1)/M}, computes the targets, runs the online network, and reports the mean
-    /// squared error over all rows with its flow-matching and bootstrap parts.
-    public func evaluate(_ c: ObjectiveContext, rng: inout SplitMix64) -> StepReport {
+    /// Draws x0 and x1, the bootstrap rows' times on their step's grid and the flow-matching rows'
+    /// on {0, 1/M, ..., (M-1)/M}, forms x_t and sets the flow-matching rows' targets x1 - x0.
+    public func prepare(_ c: ObjectiveContext, rng: inout SplitMix64) {
         let b = c.batch
         let nb = bootstrapRows
         let m = finestSteps
@@ -84,32 +83,59 @@ public final class ShortcutObjective: Objective {
         }
         b.interpolate(times: b.t.p, into: b.xt.p)
         for i in (2 * nb)..<(2 * b.size) { b.target.p[i] = b.x1.p[i] - b.x0.p[i] }
-        if nb > 0 { bootstrapTargets(c) }
+    }
 
-        let y = c.network.forward(parameters: c.parameters, x: b.xt.p, t: b.t.p, d: b.d.p, rows: b.size, workspace: c.workspace)
-        let bootstrap = b.squaredError(y, rows: 0..<nb)
-        let flow = b.squaredError(y, rows: nb..<b.size)
-        let total = (bootstrap * Float(nb) + flow * Float(b.size - nb)) / Float(b.size)
+    /// Computes the shard's bootstrap targets, runs the online network on its rows, and sums the
+    /// squared errors of its bootstrap and flow-matching rows.
+    public func evaluate(_ c: ObjectiveContext, shard: BatchShard) -> LossSums {
+        let b = c.batch
+        let rows = shard.rows
+        let bootstrap = rows.clamped(to: 0..<bootstrapRows)
+        let flow = rows.clamped(to: bootstrapRows..<b.size)
+        if !bootstrap.isEmpty { bootstrapTargets(c, rows: bootstrap, workspace: shard.workspace) }
+        let lo = rows.lowerBound
+        let y = c.network.forward(
+            parameters: c.parameters, x: b.xt.p + 2 * lo, t: b.t.p + lo, d: b.d.p + lo, rows: rows.count,
+            workspace: shard.workspace)
+        func errors(_ part: Range<Int>) -> Float {
+            part.isEmpty ? 0 : b.squaredErrorSum(y + 2 * (part.lowerBound - lo), rows: part)
+        }
+        return LossSums(flowMatching: errors(flow), bootstrap: errors(bootstrap))
+    }
+
+    /// The mean squared error over all rows, with its flow-matching and bootstrap parts.
+    public func report(_ sums: LossSums, context c: ObjectiveContext) -> StepReport {
+        let size = c.batch.size
+        let nb = bootstrapRows
+        let bootstrap = Batch.mean(sums.bootstrap, rows: nb)
+        let flow = Batch.mean(sums.flowMatching, rows: size - nb)
+        let total = (bootstrap * Float(nb) + flow * Float(size - nb)) / Float(size)
         return StepReport(loss: total, flowMatchingLoss: flow, bootstrapLoss: bootstrap)
     }
 
-    /// Fills target rows [0, nb) with (s1 + s2) / 2 from the target weights.
-    func bootstrapTargets(_ c: ObjectiveContext) {
+    /// A bootstrap row runs two more forward passes (the half steps) than a flow-matching row,
+    /// each about a third of a row's forward and backward pass.
+    public func cost(ofRow row: Int) -> Float { row < bootstrapRows ? 5 / 3 : 1 }
+
+    /// Fills the target rows `rows` (bootstrap rows) with (s1 + s2) / 2 from the target weights.
+    func bootstrapTargets(_ c: ObjectiveContext, rows: Range<Int>, workspace: Workspace) {
         let b = c.batch
-        let nb = bootstrapRows
-        for r in 0..<nb {
+        let lo = rows.lowerBound
+        for r in rows {
             half.p[r] = b.d.p[r] / 2
             tMid.p[r] = b.t.p[r] + half.p[r]
         }
         let out = c.network.forward(
-            parameters: c.targetParameters, x: b.xt.p, t: b.t.p, d: half.p, rows: nb, workspace: c.workspace)
-        s1.p.update(from: out, count: 2 * nb)
-        for r in 0..<nb {
+            parameters: c.targetParameters, x: b.xt.p + 2 * lo, t: b.t.p + lo, d: half.p + lo, rows: rows.count,
+            workspace: workspace)
+        (s1.p + 2 * lo).update(from: out, count: 2 * rows.count)
+        for r in rows {
             mid.p[2 * r] = b.xt.p[2 * r] + half.p[r] * s1.p[2 * r]
             mid.p[2 * r + 1] = b.xt.p[2 * r + 1] + half.p[r] * s1.p[2 * r + 1]
         }
         let s2 = c.network.forward(
-            parameters: c.targetParameters, x: mid.p, t: tMid.p, d: half.p, rows: nb, workspace: c.workspace)
-        for i in 0..<(2 * nb) { b.target.p[i] = (s1.p[i] + s2[i]) / 2 }
+            parameters: c.targetParameters, x: mid.p + 2 * lo, t: tMid.p + lo, d: half.p + lo, rows: rows.count,
+            workspace: workspace)
+        for i in (2 * lo)..<(2 * rows.upperBound) { b.target.p[i] = (s1.p[i] + s2[i - 2 * lo]) / 2 }
     }
 }

@@ -8,8 +8,15 @@ public enum EMA {
         precondition(parameters.count == n)
         ema.withUnsafeMutableBufferPointer { e in
             parameters.withUnsafeBufferPointer { p in
-                fe_ema(KernelPath.active.rawValue, e.baseAddress!, p.baseAddress!, n, decay)
+                update(e.baseAddress!, toward: p.baseAddress!, count: n, decay: decay)
             }
         }
+    }
+
+    /// The same update on `count` values at `ema` and `parameters` (a slice, for one thread's share).
+    public static func update(
+        _ ema: UnsafeMutablePointer<Float>, toward parameters: UnsafePointer<Float>, count: Int, decay: Float
+    ) {
+        fe_ema(KernelPath.active.rawValue, ema, parameters, count, decay)
     }
 }

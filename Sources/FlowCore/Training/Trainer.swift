@@ -1,6 +1,12 @@
 /// Owns a model's weights and trains them one step at a time:
-/// batch -> forward -> loss -> backward -> Adam -> EMA. Single-threaded and deterministic: the
-/// same configuration and seed give bit-identical weights on the same machine.
+/// batch -> forward -> loss -> backward -> Adam -> EMA, on `config.threads` threads.
+///
+/// A step draws its batch on one thread (the objective's `prepare`), then runs the network work of
+/// each shard of rows on a thread of its own, each shard with its own workspace and gradient
+/// buffer. The shards' gradients and losses are added in a fixed order (shard 0, then 1, ...), and
+/// Adam and the EMAs update slices of the parameters on all threads. So the same configuration,
+/// seed and number of threads give bit-identical weights on the same machine, and one thread gives
+/// the weights of the single-threaded trainer.
 public final class Trainer {
     /// The configuration of the run.
     public let config: TrainingConfig
@@ -9,9 +15,9 @@ public final class Trainer {
     /// The network, of shape `config.shape`.
     public let network: Network
     /// The online weights, which Adam updates on every step.
-    public private(set) var parameters: [Float]
+    public var parameters: [Float] { onlineWeights.array }
     /// The EMA weights (decay `config.emaDecay`), which every sampler uses.
-    public private(set) var ema: [Float]
+    public var ema: [Float] { emaWeights.array }
     /// The number of steps taken.
     public private(set) var iteration = 0
     /// The loss of the first step: the reference of `divergence(_:)`.
@@ -20,16 +26,21 @@ public final class Trainer {
     public static let blowUpFactor: Float = 1000
     /// Warnings about the configuration (e.g. step-size levels without bootstrap rows).
     public let warnings: [String]
+    let onlineWeights: FloatBuffer
+    let emaWeights: FloatBuffer
     /// Consistency models with `.ema` targets: the slow target weights (decay 0.95).
-    var targetEMA: [Float]
-    var gradients: [Float]
-    var adam: Adam
+    let targetEMA: FloatBuffer
+    let adam: Adam
     var rng: SplitMix64
     let objective: any Objective
     /// The decay of the separate target EMA, or nil when targets use the sampling EMA.
     let targetEMADecay: Float?
-    let workspace: Workspace
     let batch: Batch
+    /// The batch's row shards, one per thread; shard 0's gradient buffer receives the sum.
+    let shards: [BatchShard]
+    /// The slices of the parameters that Adam and the EMAs update on each thread.
+    let parameterSlices: [Range<Int>]
+    let pool: WorkerPool
 
     /// A trainer ready for `step()`: weights initialised from `config.seed`, or taken from `initial` or a CD teacher.
     ///
@@ -48,7 +59,7 @@ public final class Trainer {
         let shape = config.shape
         network = Network(shape: shape)
         var initRng = SplitMix64.stream(seed: config.seed, 1)
-        parameters = network.initialParameters(rng: &initRng)
+        var parameters = network.initialParameters(rng: &initRng)
         let definition = config.method.definition
         var teacherModel: Model?
         if let teacherMethod = definition.teacher {
@@ -79,45 +90,74 @@ public final class Trainer {
             }
             parameters = initial.ema
         }
-        ema = parameters
-        targetEMA = parameters
-        gradients = [Float](repeating: 0, count: parameters.count)
+        onlineWeights = FloatBuffer(parameters)
+        emaWeights = FloatBuffer(parameters)
+        targetEMA = FloatBuffer(parameters)
         adam = Adam(count: parameters.count, learningRate: config.learningRate)
         rng = SplitMix64.stream(seed: config.seed, 2)
-        workspace = Workspace(shape: shape, capacity: definition.workspaceRowsPerBatchRow * config.batchSize)
         batch = Batch(size: config.batchSize)
         (objective, warnings) = definition.objective(config, teacher: teacherModel)
         targetEMADecay = definition.targetEMADecay(config)
+        let objective = objective
+        shards = BatchShard.split(rows: config.batchSize, into: config.shardCount) { objective.cost(ofRow: $0) }
+            .enumerated().map { index, rows in
+                BatchShard(index: index, rows: rows, shape: shape, workspaceRowsPerRow: definition.workspaceRowsPerBatchRow)
+            }
+        parameterSlices = Self.slices(count: parameters.count, parts: config.threads)
+        pool = WorkerPool(threads: config.threads)
     }
 
     /// One optimisation step.
     @discardableResult
     public func step() -> StepReport {
         let useEMATarget = config.effectiveTargetWeights == .ema
-        let report = parameters.withUnsafeBufferPointer { p in
-            let targets = useEMATarget ? (targetEMADecay == nil ? ema : targetEMA) : parameters
-            return targets.withUnsafeBufferPointer { target in
-                let context = ObjectiveContext(
-                    network: network, parameters: p.baseAddress!, targetParameters: target.baseAddress!,
-                    dataset: dataset, workspace: workspace, batch: batch, iteration: iteration)
-                let report = objective.evaluate(context, rng: &rng)
-                gradients.withUnsafeMutableBufferPointer { g in
-                    network.backward(
-                        parameters: p.baseAddress!, outputGradient: batch.outputGradient.p, rows: batch.size,
-                        workspace: workspace, gradients: g.baseAddress!)
-                }
-                return report
-            }
+        let targets = useEMATarget ? (targetEMADecay == nil ? emaWeights : targetEMA) : onlineWeights
+        let context = ObjectiveContext(
+            network: network, parameters: onlineWeights.p, targetParameters: targets.p, dataset: dataset, batch: batch,
+            iteration: iteration)
+        objective.prepare(context, rng: &rng)
+        pool.run(shards.count) { index in
+            let shard = shards[index]
+            shard.sums = objective.evaluate(context, shard: shard)
+            network.backward(
+                parameters: onlineWeights.p, outputGradient: batch.outputGradient.p + 2 * shard.rows.lowerBound,
+                rows: shard.rows.count, workspace: shard.workspace, gradients: shard.gradients.p)
         }
+        var sums = shards[0].sums
+        for shard in shards.dropFirst() { sums = sums + shard.sums }
+        let report = objective.report(sums, context: context)
+
         let warmup = config.learningRateScale(atStep: iteration)
-        adam.update(&parameters, gradients: gradients, scale: warmup)
-        EMA.update(&ema, toward: parameters, decay: config.emaDecay(atStep: iteration))
-        if let decay = targetEMADecay, useEMATarget {
-            EMA.update(&targetEMA, toward: parameters, decay: decay)
+        let adamStep = adam.nextStep(scale: warmup)
+        let emaDecay = config.emaDecay(atStep: iteration)
+        let targetDecay = useEMATarget ? targetEMADecay : nil
+        pool.run(parameterSlices.count) { index in
+            let slice = parameterSlices[index]
+            let gradients = shards[0].gradients.p
+            for shard in shards.dropFirst() { Self.add(shard.gradients.p, into: gradients, slice) }
+            adam.apply(adamStep, parameters: onlineWeights.p, gradients: gradients, range: slice)
+            let start = slice.lowerBound
+            EMA.update(emaWeights.p + start, toward: onlineWeights.p + start, count: slice.count, decay: emaDecay)
+            if let targetDecay {
+                EMA.update(targetEMA.p + start, toward: onlineWeights.p + start, count: slice.count, decay: targetDecay)
+            }
         }
         iteration += 1
         if firstLoss == nil { firstLoss = report.loss }
         return report
+    }
+
+    /// `sum[i] += part[i]` for i in `range`.
+    static func add(_ part: UnsafePointer<Float>, into sum: UnsafeMutablePointer<Float>, _ range: Range<Int>) {
+        for i in range { sum[i] += part[i] }
+    }
+
+    /// `count` parameters in `parts` consecutive slices of about equal size, split at multiples of
+    /// 64 so that the vector kernels see the same blocks as over the whole buffer.
+    static func slices(count: Int, parts: Int) -> [Range<Int>] {
+        let blocks = (count + 63) / 64
+        let parts = max(1, min(parts, blocks))
+        return (0..<parts).map { k in min(count, blocks * k / parts * 64)..<min(count, blocks * (k + 1) / parts * 64) }
     }
 
     /// Why training has diverged after the step that gave `report`, or nil: the loss is NaN or

@@ -47,6 +47,12 @@ public struct TrainingConfig: Sendable {
     public var timeScale: Float = 1000
     /// The planned length of the run (the CT curriculum is laid out over it).
     public var iterations = 20_000
+    /// The threads a training step runs on (1...64; default: every core, at most 64). The batch is
+    /// split into one shard of rows per thread; the same seed and the same number of threads give
+    /// the same bits, and one thread gives the bits of the single-threaded trainer.
+    public var threads = min(TrainingConfig.maximumThreads, ProcessInfo.processInfo.activeProcessorCount)
+    /// The most threads a run may use.
+    public static let maximumThreads = 64
 
     // Shortcut models (Frans et al. 2024).
     /// Fraction k of each batch used for bootstrap (self-consistency) rows.
@@ -98,6 +104,9 @@ public struct TrainingConfig: Sendable {
             timeScale: timeScale)
     }
 
+    /// The number of row shards a step splits its batch into: one per thread, at most one per row.
+    public var shardCount: Int { max(1, min(threads, batchSize)) }
+
     /// The target weights in force: the explicit choice, else the method's default.
     public var effectiveTargetWeights: TargetWeights {
         targetWeights ?? method.definition.defaultTargetWeights
@@ -111,6 +120,7 @@ public struct TrainingConfig: Sendable {
         if !(emaDecay >= 0 && emaDecay < 1) { return "EMA decay must be in [0, 1)" }
         if iterations < 0 { return "iterations must not be negative" }
         if warmupIterations < 0 { return "warm-up iterations must not be negative" }
+        if !(1...Self.maximumThreads).contains(threads) { return "threads must be between 1 and \(Self.maximumThreads)" }
         return method.definition.problem(self)
     }
 
@@ -147,6 +157,7 @@ public struct TrainingConfig: Sendable {
             "warmup_iterations": String(warmupIterations), "learning_rate_decay": String(learningRateDecay),
             "ema_decay": String(emaDecay), "ema_warmup": String(emaWarmup),
             "planned_iterations": String(iterations), "target_weights": effectiveTargetWeights.rawValue,
+            "threads": String(threads),
         ]
         settings.merge(method.definition.metadata(self)) { $1 }
         return settings
@@ -171,6 +182,7 @@ public struct TrainingConfig: Sendable {
         try readSetting(m, "ema_warmup", &emaWarmup) { Bool($0) }
         try readSetting(m, "planned_iterations", &iterations) { Int($0) }
         try readSetting(m, "target_weights", &targetWeights) { TargetWeights(rawValue: $0) }
+        try readSetting(m, "threads", &threads) { Int($0) }
         try method.definition.read(m, into: &self)
         if let problem { throw FlowError.badInput("the checkpoint's settings do not hold: \(problem)") }
     }
