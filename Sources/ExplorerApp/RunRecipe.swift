@@ -39,7 +39,8 @@ public struct RunRecipe: Sendable, Equatable {
             let teacherFile = teacherState.checkpointFileName
             lines.append(
                 "flow-explorer train --method \(teacherMethod.rawValue) \(dataset) \(seed) --iterations "
-                    + "\(state.method.definition.teacherIterations)\(threads) --out \(teacherFile)")
+                    + "\(state.method.definition.teacherIterations)\(threads)\(Self.openEnded(teacherMethod, learningRateGiven: false))"
+                    + " --out \(teacherFile)")
             teacher = " --teacher \(teacherFile)"
         }
         let openEnded = Self.openEnded(state.method, learningRateGiven: state.learningRate != nil)

@@ -204,6 +204,7 @@ private final class WorkerLoop {
                 } else {
                     var teacherConfig = TrainingConfig(method: teacherMethod)
                     teacherConfig.seed = settings.seed
+                    teacherConfig.makeOpenEnded()
                     if let threads = settings.threads { teacherConfig.threads = threads }
                     teacherTrainer = try Trainer(config: teacherConfig, dataset: dataset)
                     snapshot.phase = teacherPhase(0)

@@ -56,6 +56,8 @@ public struct TimeToQuality: Sendable {
             var teacherConfig = TrainingConfig(method: teacherMethod)
             teacherConfig.seed = config.seed
             teacherConfig.iterations = length
+            teacherConfig.makeOpenEnded()
+            teacherConfig.threads = config.threads
             let start = Date()
             let teacherTrainer = try Trainer(config: teacherConfig, dataset: dataset)
             for _ in 0..<length { teacherTrainer.step() }
