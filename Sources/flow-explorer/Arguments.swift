@@ -28,6 +28,11 @@ func parseSteps(_ text: String) throws -> [Int] {
     return steps
 }
 
+/// Checks `--lr`: nil (the method's default) or a positive, finite number.
+func validateLearningRate(_ lr: Float?) throws {
+    if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number, not \(lr)") }
+}
+
 /// Checks `--threads`: nil (all cores) or 1 to `TrainingConfig.maximumThreads`.
 func validateThreads(_ threads: Int?) throws {
     guard let threads else { return }

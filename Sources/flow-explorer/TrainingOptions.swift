@@ -82,7 +82,7 @@ struct TrainingOptions: ParsableArguments {
 
     /// The defaults of `method` with every option that was given, validated.
     func config(for method: Method) throws -> TrainingConfig {
-        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number, not \(lr)") }
+        try validateLearningRate(lr)
         var config = TrainingConfig(method: method)
         func set<T>(_ value: T?, _ key: WritableKeyPath<TrainingConfig, T>) {
             if let value { config[keyPath: key] = value }

@@ -46,7 +46,7 @@ struct TuiCommand: ParsableCommand {
         }
         // A bad name fails here, before the screen changes.
         if let load, let initial { _ = try initial.loadDataset(path: load) } else { _ = try Dataset.named(dataset) }
-        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
+        try validateLearningRate(lr)
         try validateThreads(threads)
         let inputs = [load, dataset.hasSuffix(".csv") ? dataset : nil].compactMap { $0 }
         let log = try eventLog.map { try EventLog(path: $0, inputs: inputs) }
