@@ -224,6 +224,49 @@ INLINE void ema_body(float *e, const float *p, long count, float decay) {
     for (long i = 0; i < count; i++) e[i] = decay * e[i] + rest * p[i];
 }
 
+/* The exact velocity of a finite data set (DESIGN.md section 3.6) at `rows` points and one time t:
+ * w_j = softmax_j(-|x - t y_j|^2 / (2 s^2)), v = (sum_j w_j y_j - x) / s with s = max(1 - t, floor).
+ * The data points are given as columns yx[m], yy[m]; 16 of them per vector, the rest one by one.
+ * A first pass finds the smallest squared distance so that every exponent is <= 0. */
+INLINE void exact_velocity_body(const float *x, long rows, float t, float s, const float *yx,
+                                const float *yy, long m, float *out) {
+    long m16 = m & ~15L;
+    float inverse = 1 / (2 * s * s);
+    for (long r = 0; r < rows; r++) {
+        float px = x[2 * r], py = x[2 * r + 1];
+        f16 best16 = INFINITY;
+        for (long j = 0; j < m16; j += 16) {
+            f16 dx = (f16)px - (f16)t * load16(yx + j), dy = (f16)py - (f16)t * load16(yy + j);
+            best16 = __builtin_elementwise_min(best16, dx * dx + dy * dy);
+        }
+        float best = INFINITY;
+        for (int l = 0; l < 16; l++) best = fminf(best, best16[l]);
+        for (long j = m16; j < m; j++) {
+            float dx = px - t * yx[j], dy = py - t * yy[j];
+            best = fminf(best, dx * dx + dy * dy);
+        }
+        f16 w16 = 0, mx16 = 0, my16 = 0;
+        for (long j = 0; j < m16; j += 16) {
+            f16 ax = load16(yx + j), ay = load16(yy + j);
+            f16 dx = (f16)px - (f16)t * ax, dy = (f16)py - (f16)t * ay;
+            f16 w = exp16(((f16)best - (dx * dx + dy * dy)) * (f16)inverse);
+            w16 += w;
+            mx16 += w * ax;
+            my16 += w * ay;
+        }
+        float total = sum16(w16), mx = sum16(mx16), my = sum16(my16);
+        for (long j = m16; j < m; j++) {
+            float dx = px - t * yx[j], dy = py - t * yy[j];
+            float w = expf((best - (dx * dx + dy * dy)) * inverse);
+            total += w;
+            mx += w * yx[j];
+            my += w * yy[j];
+        }
+        out[2 * r] = (mx / total - px) / s;
+        out[2 * r + 1] = (my / total - py) / s;
+    }
+}
+
 /* ---- One function per code path for each body. ---- */
 
 #define PATH(NAME, ATTRIBUTE)                                                                    \
@@ -253,6 +296,11 @@ INLINE void ema_body(float *e, const float *p, long count, float decay) {
     }                                                                                            \
     ATTRIBUTE static void ema_##NAME(float *e, const float *p, long count, float decay) {        \
         ema_body(e, p, count, decay);                                                            \
+    }                                                                                            \
+    ATTRIBUTE static void exact_velocity_##NAME(const float *x, long rows, float t, float s,      \
+                                                const float *yx, const float *yy, long m,        \
+                                                float *out) {                                    \
+        exact_velocity_body(x, rows, t, s, yx, yy, m, out);                                      \
     }
 
 PATH(portable, )
@@ -376,6 +424,57 @@ void fe_adam(int level, float *p, const float *g, float *m, float *v, long count
 
 void fe_ema(int level, float *e, const float *p, long count, float decay) {
     DISPATCH(ema, e, p, count, decay);
+}
+
+void fe_exact_velocity(int level, const float *x, long rows, float t, float s, const float *yx,
+                       const float *yy, long m, float *out) {
+    DISPATCH(exact_velocity, x, rows, t, s, yx, yy, m, out);
+}
+
+/* The forward auction with epsilon scaling (Bertsekas 1988) for min sum_i cost[i, p(i)]: person i
+ * bids for the column j of the largest value -cost[i, j] - price[j], raising its price by the gap
+ * to the second best plus eps. A phase ends when everyone holds a column; eps then shrinks by 5
+ * until it reaches eps_final, where the assignment is within n * eps_final of the optimum. */
+void fe_assign_auction(const float *cost, long n, float eps_start, float eps_final, int *owner_of,
+                       int *column_of, float *price, int *queue) {
+    for (long j = 0; j < n; j++) price[j] = 0;
+    float eps = eps_start;
+    for (;;) {
+        if (eps < eps_final) eps = eps_final;
+        for (long j = 0; j < n; j++) owner_of[j] = -1;
+        long head = 0, count = n;
+        for (long i = 0; i < n; i++) queue[i] = (int)i;
+        while (count > 0) {
+            int i = queue[head];
+            head = head + 1 == n ? 0 : head + 1;
+            count--;
+            const float *row = cost + i * n;
+            float first = -INFINITY, second = -INFINITY;
+            long best = 0;
+            for (long j = 0; j < n; j++) {
+                float value = -row[j] - price[j];
+                if (value > first) {
+                    second = first;
+                    first = value;
+                    best = j;
+                } else if (value > second) {
+                    second = value;
+                }
+            }
+            price[best] += (second == -INFINITY ? 0 : first - second) + eps;
+            int previous = owner_of[best];
+            owner_of[best] = i;
+            column_of[i] = (int)best;
+            if (previous >= 0) {
+                long tail = head + count;
+                if (tail >= n) tail -= n;
+                queue[tail] = previous;
+                count++;
+            }
+        }
+        if (eps <= eps_final) return;
+        eps /= 5;
+    }
 }
 
 void fe_spin_pause(void) {

@@ -40,6 +40,18 @@ void fe_adam(int level, float *p, const float *g, float *m, float *v, long count
 /// The exponential moving average of the weights: e <- decay e + (1 - decay) p.
 void fe_ema(int level, float *e, const float *p, long count, float decay);
 
+/// The exact velocity of the data points (yx[j], yy[j]), j < m, at `rows` points x[rows, 2] and
+/// time t, with 1 - t replaced by s (the caller clamps it): out[rows, 2] (DESIGN.md section 3.6).
+void fe_exact_velocity(int level, const float *x, long rows, float t, float s, const float *yx,
+                       const float *yy, long m, float *out);
+
+/// An assignment of n persons to n columns that minimises sum_i cost[i, column_of[i]] to within
+/// n * eps_final (the auction algorithm with epsilon scaling from eps_start). cost is [n, n]
+/// row-major; owner_of, column_of and queue hold n ints and price n floats (all scratch but
+/// column_of, the answer).
+void fe_assign_auction(const float *cost, long n, float eps_start, float eps_final, int *owner_of,
+                       int *column_of, float *price, int *queue);
+
 /// A hint to the CPU that the caller is spinning on a memory location (x86 `pause`, Arm `yield`).
 void fe_spin_pause(void);
 

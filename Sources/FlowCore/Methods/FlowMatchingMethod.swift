@@ -10,9 +10,10 @@ public struct FlowMatchingMethod: MethodDefinition {
     public var compareNote: String { "fm has no shortcut: Euler vs Heun (press m for a shortcut model)" }
     public var jumpToEnd: JumpToEnd { .eulerStep }
     public var isVelocityField: Bool { true }
+    public var supportsCoupling: Bool { true }
 
     public func objective(_ config: TrainingConfig, teacher: Model?) -> (objective: any Objective, warnings: [String]) {
-        (FlowMatchingObjective(), [])
+        (FlowMatchingObjective(coupling: config.coupling, batchSize: config.batchSize), [])
     }
 
     public func flopsPerStep(_ config: TrainingConfig) -> Int { trainingFlops(config) }

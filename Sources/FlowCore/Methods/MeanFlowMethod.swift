@@ -38,10 +38,12 @@ public struct MeanFlowMethod: MethodDefinition {
         return nil
     }
 
+    public var supportsCoupling: Bool { true }
+
     public func objective(_ config: TrainingConfig, teacher: Model?) -> (objective: any Objective, warnings: [String]) {
         let objective = MeanFlowObjective(
             batchSize: config.batchSize, flowShare: config.flowShare, timeMean: config.timeMean, timeStd: config.timeStd,
-            weightPower: config.weightPower, weightEpsilon: config.weightEpsilon)
+            weightPower: config.weightPower, weightEpsilon: config.weightEpsilon, coupling: config.coupling)
         return (objective, [])
     }
 

@@ -26,6 +26,8 @@ public protocol MethodDefinition: Sendable {
     /// Whether the network is a plain velocity field v(x, t): one that can serve as a PF-ODE
     /// teacher (for distillation and the self-consistency error).
     var isVelocityField: Bool { get }
+    /// Whether `--coupling ot` applies: the objective has flow-matching pairs (x0, x1) to re-pair.
+    var supportsCoupling: Bool { get }
     /// The method of the teacher it distils from, if it needs one (its weights start from the
     /// teacher's).
     var teacher: Method? { get }
@@ -72,6 +74,7 @@ public enum JumpToEnd: Sendable {
 extension MethodDefinition {
     public var lossParts: (first: String, second: String)? { nil }
     public var isVelocityField: Bool { false }
+    public var supportsCoupling: Bool { false }
     public var teacher: Method? { nil }
     public var teacherIterations: Int { 0 }
     public var defaultTargetWeights: TrainingConfig.TargetWeights { .online }

@@ -38,9 +38,12 @@ public struct ShortcutMethod: MethodDefinition {
         return nil
     }
 
+    public var supportsCoupling: Bool { true }
+
     public func objective(_ config: TrainingConfig, teacher: Model?) -> (objective: any Objective, warnings: [String]) {
         let s = ShortcutObjective(
-            batchSize: config.batchSize, bootstrapFraction: config.bootstrapFraction, finestSteps: config.finestSteps)
+            batchSize: config.batchSize, bootstrapFraction: config.bootstrapFraction, finestSteps: config.finestSteps,
+            coupling: config.coupling)
         return (s, s.warning.map { [$0] } ?? [])
     }
 

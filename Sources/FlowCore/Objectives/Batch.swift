@@ -36,6 +36,12 @@ public final class Batch {
         for i in 0..<(2 * size) { x0.p[i] = rng.gaussian() }
     }
 
+    /// Re-pairs the data rows of `rows` with their noise rows by `pairing` (minibatch OT); nil
+    /// keeps the independent pairs.
+    public func couple(_ pairing: OptimalPairing?, rows: Range<Int>) {
+        pairing?.pair(x0: x0.p + 2 * rows.lowerBound, x1: x1.p + 2 * rows.lowerBound, rows: rows.count)
+    }
+
     /// x_t = (1 - t) x0 + t x1 for every row, with the times in `times`, into `out`.
     public func interpolate(times: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
         for r in 0..<size {

@@ -35,9 +35,16 @@ public final class MeanFlowObjective: Objective {
     let vBar: FloatBuffer
     let ones: FloatBuffer
     let minusOnes: FloatBuffer
+    /// Re-pairs each batch (OT coupling), or nil for independent pairs.
+    let pairing: OptimalPairing?
 
     /// `flowShare` of the `batchSize` rows get h = 0 (rounded down to whole rows for h > 0).
-    public init(batchSize: Int, flowShare: Float, timeMean: Float, timeStd: Float, weightPower: Float, weightEpsilon: Float) {
+    /// Under ``Coupling/ot`` every row's (x0, x1) pair comes from the batch's OT plan.
+    public init(
+        batchSize: Int, flowShare: Float, timeMean: Float, timeStd: Float, weightPower: Float, weightEpsilon: Float,
+        coupling: Coupling = .independent
+    ) {
+        pairing = coupling == .ot ? OptimalPairing(capacity: batchSize) : nil
         meanRows = min(batchSize, Int(((1 - flowShare) * Float(batchSize)).rounded(.down)))
         self.timeMean = timeMean
         self.timeStd = timeStd
@@ -78,6 +85,7 @@ public final class MeanFlowObjective: Objective {
     public func prepare(_ c: ObjectiveContext, rng: inout SplitMix64) {
         let b = c.batch
         b.drawEndpoints(c.dataset, rng: &rng)
+        b.couple(pairing, rows: 0..<b.size)
         for r in 0..<b.size {
             if r < meanRows {
                 let first = logitNormal(&rng)

@@ -37,6 +37,8 @@ public struct TrainingConfig: Sendable {
     /// Whether the EMA decay warms up as `min(emaDecay, (1 + n) / (10 + n))` at step n, so the
     /// sampling weights follow the early progress instead of lagging a thousand steps behind it.
     public var emaWarmup = false
+    /// How each batch pairs noise with data (fm, shortcut and meanflow; others are independent).
+    public var coupling: Coupling = .independent
     /// Units per hidden layer of the network.
     public var width = 128
     /// Number of hidden layers.
@@ -121,6 +123,10 @@ public struct TrainingConfig: Sendable {
         if iterations < 0 { return "iterations must not be negative" }
         if warmupIterations < 0 { return "warm-up iterations must not be negative" }
         if !(1...Self.maximumThreads).contains(threads) { return "threads must be between 1 and \(Self.maximumThreads)" }
+        if coupling != .independent, !method.definition.supportsCoupling {
+            let methods = Method.allCases.filter { $0.definition.supportsCoupling }.map(\.rawValue)
+            return "--coupling \(coupling.rawValue) applies to \(methods.joined(separator: ", ")) only"
+        }
         return method.definition.problem(self)
     }
 
@@ -157,7 +163,7 @@ public struct TrainingConfig: Sendable {
             "warmup_iterations": String(warmupIterations), "learning_rate_decay": String(learningRateDecay),
             "ema_decay": String(emaDecay), "ema_warmup": String(emaWarmup),
             "planned_iterations": String(iterations), "target_weights": effectiveTargetWeights.rawValue,
-            "threads": String(threads),
+            "threads": String(threads), "coupling": coupling.rawValue,
         ]
         settings.merge(method.definition.metadata(self)) { $1 }
         return settings
@@ -183,6 +189,7 @@ public struct TrainingConfig: Sendable {
         try readSetting(m, "planned_iterations", &iterations) { Int($0) }
         try readSetting(m, "target_weights", &targetWeights) { TargetWeights(rawValue: $0) }
         try readSetting(m, "threads", &threads) { Int($0) }
+        try readSetting(m, "coupling", &coupling) { Coupling(rawValue: $0) }
         try method.definition.read(m, into: &self)
         if let problem { throw FlowError.badInput("the checkpoint's settings do not hold: \(problem)") }
     }
