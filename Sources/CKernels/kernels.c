@@ -267,6 +267,67 @@ INLINE void exact_velocity_body(const float *x, long rows, float t, float s, con
     }
 }
 
+/* The best and second best value 2 (a X[j] + b Y[j]) - Q[j] over j < n (n a multiple of 16),
+ * and the best j: each of 16 lanes keeps its own best two and the best's index, then the lanes
+ * are merged. */
+INLINE void best_two(float a, float b, const float *X, const float *Y, const float *Q, long n,
+                     float *first, float *second, long *best) {
+    const f16 lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    f16 b1 = -INFINITY, b2 = -INFINITY, index = 0;
+    for (long j = 0; j < n; j += 16) {
+        f16 v = fma16((f16)a, load16(X + j), fma16((f16)b, load16(Y + j), -load16(Q + j)));
+        u16 above = (u16)(v > b1);
+        b2 = above ? b1 : __builtin_elementwise_max(b2, v);
+        b1 = above ? v : b1;
+        index = above ? lane + (f16)(float)j : index;
+    }
+    float f = __builtin_reduce_max(b1);
+    float k = __builtin_reduce_min((u16)(b1 == (f16)f) ? index : (f16)INFINITY);
+    f16 others = (u16)(index != (f16)k) ? b1 : (f16)-INFINITY;
+    *first = f;
+    *second = __builtin_reduce_max(__builtin_elementwise_max(b2, others));
+    *best = (long)k;
+}
+
+/* The forward auction with epsilon scaling (Bertsekas 1988) for the assignment of noise rows x0
+ * to data rows (X[j], Y[j]) of least total squared distance. Person i bids for the column j of
+ * the largest value -|x0_i - y_j|^2 - price[j]; dropping |x0_i|^2, which is the same for every j,
+ * that is 2 x0_i . y_j - Q[j] with Q[j] = |y_j|^2 + price[j]. The bid raises the price by the
+ * gap to the second best plus eps. A phase ends when every person holds a column; eps then
+ * shrinks by 5 until it reaches eps_final, where the assignment is within n * eps_final of the
+ * optimum. X, Y and Q hold n_padded floats (a multiple of 16; the padding columns have Q = +inf). */
+INLINE void auction_body(const float *x0, long n, const float *X, const float *Y, float *Q,
+                         long n_padded, float eps_start, float eps_final, int *owner_of,
+                         int *column_of, int *queue) {
+    float eps = eps_start;
+    for (;;) {
+        if (eps < eps_final) eps = eps_final;
+        for (long j = 0; j < n; j++) owner_of[j] = -1;
+        long head = 0, count = n;
+        for (long i = 0; i < n; i++) queue[i] = (int)i;
+        while (count > 0) {
+            int i = queue[head];
+            head = head + 1 == n ? 0 : head + 1;
+            count--;
+            float first, second;
+            long best;
+            best_two(2 * x0[2 * i], 2 * x0[2 * i + 1], X, Y, Q, n_padded, &first, &second, &best);
+            Q[best] += (second == -INFINITY ? 0 : first - second) + eps;
+            int previous = owner_of[best];
+            owner_of[best] = i;
+            column_of[i] = (int)best;
+            if (previous >= 0) {
+                long tail = head + count;
+                if (tail >= n) tail -= n;
+                queue[tail] = previous;
+                count++;
+            }
+        }
+        if (eps <= eps_final) return;
+        eps /= 5;
+    }
+}
+
 /* ---- One function per code path for each body. ---- */
 
 #define PATH(NAME, ATTRIBUTE)                                                                    \
@@ -301,6 +362,12 @@ INLINE void exact_velocity_body(const float *x, long rows, float t, float s, con
                                                 const float *yx, const float *yy, long m,        \
                                                 float *out) {                                    \
         exact_velocity_body(x, rows, t, s, yx, yy, m, out);                                      \
+    }                                                                                            \
+    ATTRIBUTE static void auction_##NAME(const float *x0, long n, const float *X, const float *Y, \
+                                         float *Q, long n_padded, float eps_start,               \
+                                         float eps_final, int *owner_of, int *column_of,         \
+                                         int *queue) {                                           \
+        auction_body(x0, n, X, Y, Q, n_padded, eps_start, eps_final, owner_of, column_of, queue); \
     }
 
 PATH(portable, )
@@ -431,50 +498,10 @@ void fe_exact_velocity(int level, const float *x, long rows, float t, float s, c
     DISPATCH(exact_velocity, x, rows, t, s, yx, yy, m, out);
 }
 
-/* The forward auction with epsilon scaling (Bertsekas 1988) for min sum_i cost[i, p(i)]: person i
- * bids for the column j of the largest value -cost[i, j] - price[j], raising its price by the gap
- * to the second best plus eps. A phase ends when everyone holds a column; eps then shrinks by 5
- * until it reaches eps_final, where the assignment is within n * eps_final of the optimum. */
-void fe_assign_auction(const float *cost, long n, float eps_start, float eps_final, int *owner_of,
-                       int *column_of, float *price, int *queue) {
-    for (long j = 0; j < n; j++) price[j] = 0;
-    float eps = eps_start;
-    for (;;) {
-        if (eps < eps_final) eps = eps_final;
-        for (long j = 0; j < n; j++) owner_of[j] = -1;
-        long head = 0, count = n;
-        for (long i = 0; i < n; i++) queue[i] = (int)i;
-        while (count > 0) {
-            int i = queue[head];
-            head = head + 1 == n ? 0 : head + 1;
-            count--;
-            const float *row = cost + i * n;
-            float first = -INFINITY, second = -INFINITY;
-            long best = 0;
-            for (long j = 0; j < n; j++) {
-                float value = -row[j] - price[j];
-                if (value > first) {
-                    second = first;
-                    first = value;
-                    best = j;
-                } else if (value > second) {
-                    second = value;
-                }
-            }
-            price[best] += (second == -INFINITY ? 0 : first - second) + eps;
-            int previous = owner_of[best];
-            owner_of[best] = i;
-            column_of[i] = (int)best;
-            if (previous >= 0) {
-                long tail = head + count;
-                if (tail >= n) tail -= n;
-                queue[tail] = previous;
-                count++;
-            }
-        }
-        if (eps <= eps_final) return;
-        eps /= 5;
-    }
+void fe_assign_auction(int level, const float *x0, long n, const float *X, const float *Y,
+                       float *Q, long n_padded, float eps_start, float eps_final, int *owner_of,
+                       int *column_of, int *queue) {
+    DISPATCH(auction, x0, n, X, Y, Q, n_padded, eps_start, eps_final, owner_of, column_of, queue);
 }
 
 void fe_spin_pause(void) {

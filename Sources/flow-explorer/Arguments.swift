@@ -5,6 +5,7 @@ import Foundation
 extension Method: ExpressibleByArgument {}
 extension TrainingConfig.TargetWeights: ExpressibleByArgument {}
 extension TrainingConfig.TeacherStep: ExpressibleByArgument {}
+extension Coupling: ExpressibleByArgument {}
 
 /// The samplers named in `text` (comma-separated), each one the checkpoint's method has.
 func parseSamplers(_ text: String, for method: Method) throws -> [Sampler] {

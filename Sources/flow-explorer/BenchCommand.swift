@@ -28,7 +28,8 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "Seconds per measurement.") var seconds = 1.0
     @Option(help: "Measurements per method; the median is reported.") var repeats = 3
-    @Option(help: "Only these methods (comma-separated).") var methods = Method.allCases.map(\.rawValue).joined(separator: ",")
+    @Option(help: "Only these methods (comma-separated; fm-ot is fm with OT coupling).")
+    var methods = Method.allCases.map(\.rawValue).joined(separator: ",").replacingOccurrences(of: "fm,", with: "fm,fm-ot,")
     @Option(parsing: .unconditional, help: "Measure at this many threads only, 1 to 64 (default: at 1 and at all cores).")
     var threads: Int?
     @Flag(help: "Print one JSON object.") var json = false
@@ -42,27 +43,31 @@ struct BenchCommand: ParsableCommand {
 
     struct Row {
         var method: Method
+        var coupling: Coupling
         var threads: Int
         var stepsPerSecond: Double
         var gflops: Double
+        /// The method's name, with -ot under OT coupling.
+        var name: String { method.rawValue + (coupling == .ot ? "-ot" : "") }
     }
 
     func run() throws {
         guard seconds > 0 && seconds <= 600, (1...100).contains(repeats) else {
             throw ValidationError("--seconds must be in (0, 600] and --repeats in 1...100")
         }
-        let chosen = try methods.split(separator: ",").map { name -> Method in
+        let chosen = try methods.split(separator: ",").map { name -> (Method, Coupling) in
+            if name == "fm-ot" { return (.fm, .ot) }
             guard let m = Method(rawValue: String(name)) else { throw ValidationError("unknown method '\(name)'") }
-            return m
+            return (m, .independent)
         }
         try validateThreads(threads)
-        if timeToQuality { return try runTimeToQuality(chosen) }
+        if timeToQuality { return try runTimeToQuality(chosen.filter { $0.1 == .independent }.map(\.0)) }
         let allCores = TrainingConfig(method: .fm).threads
         let threadCounts = threads.map { [$0] } ?? (allCores > 1 ? [1, allCores] : [1])
         var rows: [Row] = []
-        for method in chosen {
+        for (method, coupling) in chosen {
             for threadCount in threadCounts {
-                rows.append(try measure(method, threads: threadCount))
+                rows.append(try measure(method, coupling: coupling, threads: threadCount))
             }
         }
         let batch = TrainingConfig(method: .fm).batchSize
@@ -76,7 +81,7 @@ struct BenchCommand: ParsableCommand {
                         .array(
                             rows.map { row in
                                 .object([
-                                    ("method", .string(row.method.rawValue)),
+                                    ("method", .string(row.name)),
                                     ("threads", .integer(row.threads)),
                                     ("steps_per_second", .number(row.stepsPerSecond.rounded())),
                                     ("samples_per_second", .number((row.stepsPerSecond * Double(batch)).rounded())),
@@ -91,7 +96,7 @@ struct BenchCommand: ParsableCommand {
             try Console.line("method    threads  steps/s   samples/s   GFLOP/s")
             for row in rows {
                 try Console.line(
-                    row.method.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+                    row.name.padding(toLength: 8, withPad: " ", startingAt: 0)
                         + String(
                             format: "%9d %8.0f %11.0f %9.1f", row.threads, row.stepsPerSecond,
                             row.stepsPerSecond * Double(batch), row.gflops))
@@ -101,8 +106,8 @@ struct BenchCommand: ParsableCommand {
     }
 
     /// The median steps per second of `method` at `threads` threads, after a warm-up of 20 steps.
-    func measure(_ method: Method, threads: Int) throws -> Row {
-        let trainer = try makeTrainer(method, threads: threads)
+    func measure(_ method: Method, coupling: Coupling = .independent, threads: Int) throws -> Row {
+        let trainer = try makeTrainer(method, coupling: coupling, threads: threads)
         for _ in 0..<20 { trainer.step() }
         var rates: [Double] = []
         for _ in 0..<repeats {
@@ -116,11 +121,12 @@ struct BenchCommand: ParsableCommand {
         }
         let median = rates.sorted()[rates.count / 2]
         return Row(
-            method: method, threads: threads, stepsPerSecond: median, gflops: median * Double(trainer.flopsPerStep) / 1e9)
+            method: method, coupling: coupling, threads: threads, stepsPerSecond: median, gflops: median * Double(trainer.flopsPerStep) / 1e9)
     }
 
-    func makeTrainer(_ method: Method, threads: Int) throws -> Trainer {
+    func makeTrainer(_ method: Method, coupling: Coupling = .independent, threads: Int) throws -> Trainer {
         var config = TrainingConfig(method: method)
+        config.coupling = coupling
         config.iterations = 1_000_000
         config.threads = threads
         var teacher: Checkpoint?

@@ -41,6 +41,11 @@ struct TrainingOptions: ParsableArguments {
     )
     var timeScale: Float?
     @Option(
+        help:
+            "How a batch pairs noise with data: independent, or ot for minibatch optimal transport (fm, shortcut, meanflow; default independent)."
+    )
+    var coupling: Coupling?
+    @Option(
         parsing: .unconditional,
         help: "Shortcut: fraction of each batch used for bootstrap rows (default \(defaults.bootstrapFraction)).")
     var bootstrapFraction: Float?
@@ -99,6 +104,7 @@ struct TrainingOptions: ParsableArguments {
         set(depth, \.depth)
         set(embeddingSize, \.embeddingSize)
         set(timeScale, \.timeScale)
+        set(coupling, \.coupling)
         set(bootstrapFraction, \.bootstrapFraction)
         set(finestSteps, \.finestSteps)
         set(target, \.targetWeights)

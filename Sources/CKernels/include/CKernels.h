@@ -45,12 +45,14 @@ void fe_ema(int level, float *e, const float *p, long count, float decay);
 void fe_exact_velocity(int level, const float *x, long rows, float t, float s, const float *yx,
                        const float *yy, long m, float *out);
 
-/// An assignment of n persons to n columns that minimises sum_i cost[i, column_of[i]] to within
-/// n * eps_final (the auction algorithm with epsilon scaling from eps_start). cost is [n, n]
-/// row-major; owner_of, column_of and queue hold n ints and price n floats (all scratch but
-/// column_of, the answer).
-void fe_assign_auction(const float *cost, long n, float eps_start, float eps_final, int *owner_of,
-                       int *column_of, float *price, int *queue);
+/// The data row column_of[i] paired with noise row i of x0[n, 2] so that the total squared
+/// distance is least to within n * eps_final (the auction algorithm with epsilon scaling from
+/// eps_start). The data rows are given as columns X, Y and Q = |y_j|^2, padded to n_padded (a
+/// multiple of 16) with Q = +inf; Q is overwritten (it accumulates the prices). owner_of, column_of
+/// and queue hold n ints (scratch but column_of, the answer).
+void fe_assign_auction(int level, const float *x0, long n, const float *X, const float *Y,
+                       float *Q, long n_padded, float eps_start, float eps_final, int *owner_of,
+                       int *column_of, int *queue);
 
 /// A hint to the CPU that the caller is spinning on a memory location (x86 `pause`, Arm `yield`).
 void fe_spin_pause(void);
