@@ -25,12 +25,13 @@ struct EvalCommand: ParsableCommand {
     var samples = 4096
     @Option(help: "Seed of the noise and the data.") var seed: UInt64 = 0
     @Option(help: "Only these samplers (comma-separated).") var sampler: String?
-    @Option(
+    @Flag(
         help: """
-            A flow-matching checkpoint whose RK4 trajectories (128 steps) measure the self-consistency error: \
-            how far one jump to the end from each x_t lands from its path's end.
+            Also measure against the exact flow of 4096 data points: each row's jump error \
+            mean |X(x0) - X*(x0, 0, 1)|, the velocity error, the straightness S of the model's and \
+            the exact paths, and the self-consistency error along 512 exact paths.
             """)
-    var teacher: String?
+    var truth = false
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
@@ -38,13 +39,6 @@ struct EvalCommand: ParsableCommand {
         guard (16...1_000_000).contains(samples) else { throw ValidationError("--samples must be between 16 and 1000000") }
         let checkpoint = try Checkpoint.read(path: file)
         let samplers = try sampler.map { try parseSamplers($0, for: checkpoint.method) }
-        // Every input is loaded and checked before the evaluation starts.
-        let teacherCheckpoint = try teacher.map { try Checkpoint.read(path: $0) }
-        if let teacherCheckpoint {
-            guard teacherCheckpoint.method.definition.isVelocityField else {
-                throw ValidationError("--teacher must be a flow-matching checkpoint")
-            }
-        }
         let dataset = try checkpoint.loadDataset(path: file)
         let model = Model(checkpoint: checkpoint)
         let result = Evaluation.run(
@@ -53,9 +47,11 @@ struct EvalCommand: ParsableCommand {
         guard result.rows.allSatisfy({ $0.sw2.isFinite && $0.energy.isFinite }) else {
             throw FlowError.badInput("\(SafeText.escaped(file, limit: 240)): the model's samples are not finite numbers")
         }
-        let consistency = teacherCheckpoint.map {
-            SelfConsistency.evaluate(model: model, teacher: Model(checkpoint: $0), seed: seed)
-        }
+        let truthResult =
+            truth
+            ? TruthEvaluation.run(
+                model: model, truth: GroundTruth(dataset: dataset, seed: seed), dataset: dataset, steps: stepList,
+                samples: samples, seed: seed, samplers: samplers) : nil
         if json {
             let rows = result.rows.map { row in
                 JSON.object([
@@ -70,17 +66,48 @@ struct EvalCommand: ParsableCommand {
                         ("iterations", .integer(checkpoint.iterations)), ("samples", .integer(samples)),
                         ("floor", .object([("sw2", .number(result.floorSW2)), ("energy", .number(result.floorEnergy))])),
                         ("rows", .array(rows)),
-                    ] + (consistency.map { [("self_consistency", JSON.number($0.error))] } ?? [])
+                    ] + (truthResult.map { [("truth", Self.json($0))] } ?? [])
                 ).text)
         } else {
             try Console.line(EvalTable.text(result, checkpoint: checkpoint, samples: samples))
-            if let consistency {
-                try Console.line(
-                    String(
-                        format: "self-consistency error (mean |f(x_t, t) - x_1| on 512 RK4 trajectories of the teacher): %.4f",
-                        consistency.error))
-            }
+            if let truthResult { try Console.line(Self.text(truthResult)) }
         }
+    }
+
+    /// The `truth` object: the jump error per row, the velocity error, both straightnesses and the
+    /// self-consistency error (null where the model has no velocity).
+    static func json(_ truth: TruthEvaluation) -> JSON {
+        let rows = truth.rows.map { row in
+            JSON.object([
+                ("sampler", .string(row.sampler.name)), ("steps", .integer(row.steps)), ("jump_error", .number(row.jumpError)),
+            ])
+        }
+        func optional(_ value: Double?) -> JSON { value.map { JSON.number($0) } ?? .null }
+        return .object([
+            ("reference_points", .integer(ExactFlow.defaultReferenceCount)), ("rows", .array(rows)),
+            ("velocity_error", optional(truth.velocityError)), ("straightness", optional(truth.straightness)),
+            ("exact_straightness", .number(truth.exactStraightness)), ("self_consistency", .number(truth.selfConsistency)),
+        ])
+    }
+
+    /// The truth table under the quality table.
+    static func text(_ truth: TruthEvaluation) -> String {
+        func value(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "- (no velocity)" }
+        var lines = [
+            "", "against the exact flow of \(ExactFlow.defaultReferenceCount) data points:", "sampler       steps  jump error",
+        ]
+        for row in truth.rows {
+            lines.append(
+                row.sampler.name.padding(toLength: 12, withPad: " ", startingAt: 0)
+                    + String(format: "%6d %11.4f", row.steps, row.jumpError))
+        }
+        lines += [
+            "velocity error E|v - v*|^2 (t in [0, 0.9]): " + value(truth.velocityError),
+            "straightness S, model (128 Euler steps): " + value(truth.straightness),
+            "straightness S, exact flow: " + value(truth.exactStraightness),
+            "self-consistency error (mean |jump(x_t, t) - x_1| on 512 exact paths): " + value(truth.selfConsistency),
+        ]
+        return lines.joined(separator: "\n")
     }
 }
 

@@ -105,15 +105,22 @@ final class IdentityConsistency: VelocityField {
     }
 }
 
+/// 64 RK4 paths of the spiral field, 128 steps from t = 0 to 1.
+private func spiralPaths() -> [[Float]] {
+    var rng = SplitMix64(seed: 3)
+    let noise = (0..<128).map { _ in rng.gaussian() }
+    return Sampler.rk4.run(model: SpiralField(), noise: noise, steps: 128, trajectory: true, rng: &rng)
+}
+
 @Suite struct SelfConsistencyTests {
     @Test func anExactConsistencyFunctionHasNearlyZeroError() {
-        let result = SelfConsistency.evaluate(model: ExactSpiralConsistency(), teacher: SpiralField(), trajectories: 64)
+        let result = SelfConsistency.evaluate(model: ExactSpiralConsistency(), frames: spiralPaths(), points: 16)
         #expect(result.error < 1e-4)
         #expect(result.errorAtTime.count == 16)
     }
 
     @Test func theIdentityHasTheErrorOfStayingPut() {
-        let result = SelfConsistency.evaluate(model: IdentityConsistency(), teacher: SpiralField(), trajectories: 64)
+        let result = SelfConsistency.evaluate(model: IdentityConsistency(), frames: spiralPaths(), points: 16)
         #expect(result.error > 0.5)
         // Points nearer the data end (larger t) are nearer their end point.
         #expect(result.errorAtTime.first! > result.errorAtTime.last!)

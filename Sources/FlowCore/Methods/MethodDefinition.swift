@@ -90,6 +90,10 @@ extension MethodDefinition {
     /// The main sampler: the first of `samplers`.
     public var mainSampler: Sampler { samplers[0] }
 
+    /// Whether the network gives a velocity (at its velocity step): every method but the
+    /// consistency models, whose network is the inner part of f(x, t).
+    public var hasVelocity: Bool { jumpToEnd != .consistencyFunction }
+
     /// The FLOPs of forward and backward over the batch, the part every method has.
     public func trainingFlops(_ config: TrainingConfig) -> Int {
         config.batchSize * (config.shape.forwardFlopsPerRow + config.shape.backwardFlopsPerRow)

@@ -46,8 +46,7 @@ public struct Evaluation: Sendable {
         var dataRng = SplitMix64.stream(seed: seed, 10)
         let reference = dataset.sample(count: samples, rng: &dataRng)
         let independent = dataset.sample(count: samples, rng: &dataRng)
-        var noiseRng = SplitMix64.stream(seed: seed, 11)
-        let noise = (0..<(2 * samples)).map { _ in noiseRng.gaussian() }
+        let noise = noise(samples: samples, seed: seed)
         let sw = SlicedWasserstein()
         let m = min(energySamples, samples)
         func energy(_ a: [Float]) -> Double { EnergyDistance.distance(Array(a[0..<(2 * m)]), Array(reference[0..<(2 * m)])) }
@@ -61,6 +60,12 @@ public struct Evaluation: Sendable {
             }
         }
         return Evaluation(floorSW2: sw.distance(independent, reference), floorEnergy: energy(independent), rows: rows)
+    }
+
+    /// The evaluation noise x0 [samples, 2] (stream 11 of `seed`): the starts of every row.
+    public static func noise(samples: Int, seed: UInt64) -> [Float] {
+        var rng = SplitMix64.stream(seed: seed, 11)
+        return (0..<(2 * samples)).map { _ in rng.gaussian() }
     }
 
     /// The SW2 of a sampler at K steps, if evaluated.

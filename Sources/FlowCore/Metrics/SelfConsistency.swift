@@ -1,13 +1,11 @@
 /// The self-consistency error (DESIGN.md section 3.3): how far one jump to the end from x_t
 /// (`VelocityField.jumpToEnd`: f(x_t, t) for a consistency model, x_t + (1 - t) u(x_t, t, 1 - t)
-/// for a network that jumps over intervals, one Euler step for a velocity) lands from the data end
-/// of the true PF-ODE trajectory through x_t.
+/// for a network that jumps over intervals, one Euler step for a velocity) lands from the end x_1
+/// of the true path through x_t: the mean |jump(x_t, t) - x_1| over paths and times. A perfect
+/// consistency model sends every point of a path to its end, error 0.
 ///
-/// True trajectories: the teacher's (a flow-matching model's) PF-ODE, integrated with RK4 in
-/// `steps` steps (at least 128) from `trajectories` noise points. On each, the states x_t at the
-/// times t = i / `points` (i = 0..<points; `steps` must be a multiple of `points`) are mapped by f;
-/// the error is the mean Euclidean distance |f(x_t, t) - x_1| to that trajectory's end x_1. A
-/// perfect consistency model sends every point of a trajectory to its end, error 0.
+/// The paths that define the number `eval --truth` and the UI print are the exact flow's
+/// (``GroundTruth/selfConsistency(_:)``); this type measures along any given paths.
 public enum SelfConsistency {
     /// The error of a consistency model along a set of trajectories, overall and per time.
     public struct Result: Sendable {
@@ -19,17 +17,6 @@ public enum SelfConsistency {
         public var states: [[Float]]
         /// Their images f(x_t, t) [trajectories, 2] at each time t_i.
         public var images: [[Float]]
-    }
-
-    /// Along the teacher's RK4 trajectories from `trajectories` noise points of `seed`.
-    public static func evaluate(
-        model: some VelocityField, teacher: some VelocityField, trajectories: Int = 512,
-        points: Int = 16, steps: Int = 128, seed: UInt64 = 0
-    ) -> Result {
-        var rng = SplitMix64.stream(seed: seed, 13)
-        let noise = (0..<(2 * trajectories)).map { _ in rng.gaussian() }
-        let frames = Sampler.rk4.run(model: teacher, noise: noise, steps: steps, trajectory: true, rng: &rng)
-        return evaluate(model: model, frames: frames, points: points)
     }
 
     /// Along given trajectories: `frames` are the states from t = 0 to t = 1 in equal steps (as

@@ -1,0 +1,116 @@
+/// A model's errors against the exact flow of its data (`eval --truth`, DESIGN.md section 3.6),
+/// where the cloud-to-cloud distances of ``Evaluation`` cannot say where a sampler goes wrong:
+///
+/// - the jump error of each sampler at K steps: mean |X_theta(x0) - X*(x0, 0, 1)| over the
+///   evaluation noise, X_theta being the sampler's K-step result from the same x0;
+/// - the velocity error E |v_theta(x_t, t) - v*(x_t, t)|^2 along the flow-matching path
+///   x_t = (1 - t) x0 + t x1 with t on 16 equal parts of [0, 0.9] (near t = 1 the exact field of a
+///   finite sample only points at its nearest sample point);
+/// - the straightness S of the model's own ODE paths (128 Euler steps of its velocity) and of the
+///   exact flow's, from the same noise (``Straightness``);
+/// - the self-consistency error along the exact paths (``GroundTruth/selfConsistency(_:)``).
+///
+/// The velocity error and the model's S need a velocity: they are nil for a consistency model.
+public struct TruthEvaluation: Sendable {
+    /// One sampler at K steps.
+    public struct Row: Sendable, Equatable {
+        /// The sampler.
+        public var sampler: Sampler
+        /// K, the number of steps.
+        public var steps: Int
+        /// Mean |X_theta(x0) - X*(x0, 0, 1)|.
+        public var jumpError: Double
+    }
+
+    /// One row per sampler and step count, in the order given.
+    public var rows: [Row]
+    /// E |v_theta - v*|^2 along the flow-matching path, or nil without a velocity.
+    public var velocityError: Double?
+    /// S of the model's 128-step Euler paths, or nil without a velocity.
+    public var straightness: Double?
+    /// S of the exact flow's paths from the same noise.
+    public var exactStraightness: Double
+    /// The self-consistency error along the exact paths.
+    public var selfConsistency: Double
+
+    /// Euler steps of the model's own paths for its straightness.
+    public static let straightnessSteps = 128
+    /// The velocity error's times: `velocityTimes` midpoints of equal parts of [0, `velocityHorizon`].
+    public static let velocityTimes = 16
+    /// The last time of the velocity error.
+    public static let velocityHorizon: Float = 0.9
+
+    /// Measures `model` against `truth` with the noise and re-noising of ``Evaluation/run``.
+    public static func run(
+        model: Model, truth: GroundTruth, dataset: Dataset, steps: [Int], samples: Int, seed: UInt64,
+        samplers: [Sampler]? = nil
+    ) -> TruthEvaluation {
+        let noise = Evaluation.noise(samples: samples, seed: seed)
+        let exact = truth.flow.flow(noise, trajectory: true)
+        let ends = exact[exact.count - 1]
+        var rows: [Row] = []
+        for sampler in samplers ?? model.method.definition.samplers {
+            for k in steps {
+                var rng = SplitMix64.stream(seed: seed, 12)
+                let x = sampler.sample(model: model, noise: noise, steps: k, rng: &rng)
+                rows.append(Row(sampler: sampler, steps: k, jumpError: meanDistance(x, ends)))
+            }
+        }
+        let hasVelocity = model.method.definition.hasVelocity
+        var straightness: Double?
+        if hasVelocity {
+            var unused = SplitMix64(seed: 0)
+            straightness = Straightness.of(
+                Sampler.euler.run(model: model, noise: noise, steps: straightnessSteps, trajectory: true, rng: &unused))
+        }
+        return TruthEvaluation(
+            rows: rows,
+            velocityError: hasVelocity ? velocityError(model, truth.flow, dataset: dataset, samples: samples, seed: seed) : nil,
+            straightness: straightness,
+            exactStraightness: Straightness.of(exact, times: ExactFlow.times(from: 0, to: 1, steps: exact.count - 1)),
+            selfConsistency: truth.selfConsistency(model).error)
+    }
+
+    /// E |v_theta(x_t, t) - v*(x_t, t)|^2 over `samples` rows (data of stream 26, noise of stream
+    /// 27 of `seed`), an equal share at each of the `velocityTimes` times.
+    public static func velocityError(
+        _ model: some VelocityField, _ flow: ExactFlow, dataset: Dataset, samples: Int, seed: UInt64
+    ) -> Double {
+        var dataRng = SplitMix64.stream(seed: seed, 26)
+        var noiseRng = SplitMix64.stream(seed: seed, 27)
+        let rows = max(1, samples / velocityTimes)
+        var total = 0.0
+        for k in 0..<velocityTimes {
+            let t = velocityHorizon * (Float(k) + 0.5) / Float(velocityTimes)
+            let x1 = dataset.sample(count: rows, rng: &dataRng)
+            let xt = x1.map { t * $0 + (1 - t) * noiseRng.gaussian() }
+            var learned = [Float](repeating: 0, count: 2 * rows)
+            var exact = [Float](repeating: 0, count: 2 * rows)
+            model.velocity(xt, t: t, d: nil, rows: rows, into: &learned)
+            flow.velocity(xt, t: t, d: nil, rows: rows, into: &exact)
+            for i in 0..<(2 * rows) {
+                let e = Double(learned[i] - exact[i])
+                total += e * e
+            }
+        }
+        return total / Double(rows * velocityTimes)
+    }
+
+    /// The jump error of a sampler at K steps, if measured.
+    public func jumpError(_ sampler: Sampler, steps: Int) -> Double? {
+        rows.first { $0.sampler == sampler && $0.steps == steps }?.jumpError
+    }
+
+    /// Mean Euclidean distance between the rows of two [N, 2] sets.
+    static func meanDistance(_ a: [Float], _ b: [Float]) -> Double {
+        let rows = min(a.count, b.count) / 2
+        guard rows > 0 else { return 0 }
+        var total = 0.0
+        for r in 0..<rows {
+            let dx = Double(a[2 * r] - b[2 * r])
+            let dy = Double(a[2 * r + 1] - b[2 * r + 1])
+            total += (dx * dx + dy * dy).squareRoot()
+        }
+        return total / Double(rows)
+    }
+}
