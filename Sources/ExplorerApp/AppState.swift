@@ -1,9 +1,10 @@
 import FlowCore
 import TerminalCanvas
 
-/// The views, in tab order: four of one method's run, and the race of every method.
+/// The views, in tab order: four of one method's run, the race of every method, and the
+/// method against the exact flow.
 public enum ViewKind: Int, CaseIterable, Sendable {
-    case samples, trajectories, consistency, compare, race
+    case samples, trajectories, consistency, compare, race, truth
 
     /// The name on the tab bar.
     public var name: String {
@@ -13,6 +14,7 @@ public enum ViewKind: Int, CaseIterable, Sendable {
         case .consistency: "Consistency"
         case .compare: "Compare"
         case .race: "Race"
+        case .truth: "Truth"
         }
     }
 }
@@ -48,6 +50,12 @@ public struct AppState: Sendable {
     public var learningRate: Float?
     /// The training threads given with `--threads`, or nil for all cores.
     public var threads: Int?
+    /// How training batches pair noise with data (`--coupling`; `c` switches it).
+    public var coupling: Coupling = .independent
+    /// The truth view's probe: a starting noise point x0 that arrow keys or h/j/k/l move.
+    public var probe = SIMD2<Float>(0.5, 0.5)
+    /// The exact path and the model's jumps from the probe, for the newest snapshot.
+    public var probeReading: ProbeReading?
     /// Draw ASCII only (`--ascii` or a non-UTF-8 locale).
     public var ascii: Bool
     /// Colours for series and frames.

@@ -27,6 +27,10 @@ public enum WorkerCommand: Equatable, Sendable {
     case configure(method: Method, dataset: String)
     /// Start a race of every method on this dataset (same seed).
     case race(dataset: String)
+    /// The view on screen (the worker computes the pictures it needs).
+    case setView(ViewKind)
+    /// Pair noise and data this way from now on, restarting the run.
+    case setCoupling(Coupling)
     /// Use K sampling steps for the pictures.
     case setSteps(Int)
     /// Write a checkpoint of the current weights to this path.

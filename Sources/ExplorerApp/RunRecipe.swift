@@ -28,7 +28,8 @@ public struct RunRecipe: Sendable, Equatable {
         let threads = state.threads.map { " --threads \($0)" } ?? ""
         let dataset = "--dataset \(Self.shellQuoted(SafeText.escaped(state.dataset, limit: 240)))"
         let method = state.method.rawValue
-        tui = "flow-explorer tui --method \(method) \(dataset) \(seed)\(lr)\(threads)"
+        let coupling = state.coupling == .ot && state.method.definition.supportsCoupling ? " --coupling ot" : ""
+        tui = "flow-explorer tui --method \(method) \(dataset) \(seed)\(lr)\(threads)\(coupling)"
         let iteration = state.snapshot?.iteration ?? 0
         let file = state.checkpointFileName
         var lines: [String] = []
@@ -45,7 +46,7 @@ public struct RunRecipe: Sendable, Equatable {
         }
         let openEnded = Self.openEnded(state.method, learningRateGiven: state.learningRate != nil)
         lines.append(
-            "flow-explorer train --method \(method) \(dataset) \(seed) --iterations \(iteration)\(lr)\(threads)\(openEnded)"
+            "flow-explorer train --method \(method) \(dataset) \(seed) --iterations \(iteration)\(lr)\(threads)\(coupling)\(openEnded)"
                 + "\(teacher) --out \(file)")
         train = lines
         let view = state.view.name.lowercased()

@@ -80,8 +80,13 @@ public struct Visuals: Sendable {
     public var jumps: [[Float]]
     /// The two panels of the compare view.
     public var compare: [ComparePanel]
-    /// The consistency view's points.
-    public var consistency: ConsistencyVisual
+    /// The consistency view's points; nil until the exact flow of the data is ready.
+    public var consistency: ConsistencyVisual?
+    /// The straightness S of the model's own ODE paths (``Straightness``; 128 Euler steps from
+    /// 128 of the noise points), nil for a model without a velocity.
+    public var straightness: Double?
+    /// The truth view's pictures; nil until the exact flow is ready, or while the view is hidden.
+    public var truth: TruthVisual?
 
     /// The index of the main sampler's frame nearest time `t` (frame i is at t = i / K).
     public func frameIndex(at t: Double) -> Int {
@@ -108,14 +113,14 @@ public struct Visuals: Sendable {
 
     /// Points x_t on true ODE paths joined to the model's f(x_t, t).
     public struct ConsistencyVisual: Sendable {
-        /// True probability-flow paths of the data distribution (RK4 on the exact field of the data
-        /// sample), each interleaved.
+        /// Exact paths of the data's flow (``GroundTruth``), each interleaved.
         public var paths: [[Float]]
-        /// Points x_t on those paths at t = 0, 1/8, ..., 7/8, [M, 2].
+        /// Points x_t on those paths at t = 0, 1/16, ..., 15/16, [M, 2].
         public var points: [Float]
-        /// f(x_t, t) = x_t + (1 - t) F(x_t, t) for each point, [M, 2].
+        /// The jump to the end from each point (f(x_t, t) for a consistency model), [M, 2].
         public var predictions: [Float]
-        /// Mean distance |f(x_t, t) - x_1| to the path's own end point.
+        /// The self-consistency error on the ground truth's 512 paths (``GroundTruth``), the
+        /// number `eval --truth` prints.
         public var error: Double
     }
 }

@@ -35,6 +35,8 @@ public struct WorkerSettings: Sendable {
     public var inputs: [String] = []
     /// Start with a race of every method (`Race`) instead of `method` alone.
     public var race = false
+    /// How batches pair noise with data, for the methods that support it (`--coupling`, `c`).
+    public var coupling: Coupling = .independent
 
     public init(method: Method, dataset: String, seed: UInt64, initial: Checkpoint? = nil) {
         self.method = method
@@ -122,6 +124,12 @@ private final class WorkerLoop {
     var racing: Bool
     var teachers: [String: Checkpoint] = [:]
     var builder: VisualsBuilder?
+    var dataset: Dataset?
+    var coupling: Coupling
+    /// The view on screen: the consistency and truth views need the exact flow (`truths`).
+    var view: ViewKind = .samples
+    let truths = TruthCache()
+    var waitingForTruth = false
     var snapshot: Snapshot
     var chunk = LossChunk()
     /// The whole run's smoothed losses: total, flow-matching part, second part.
@@ -140,6 +148,7 @@ private final class WorkerLoop {
         method = settings.method
         racing = settings.race
         datasetName = settings.dataset
+        coupling = settings.coupling
         snapshot = Snapshot(method: method, dataset: datasetName, seed: settings.seed)
     }
 
@@ -182,6 +191,7 @@ private final class WorkerLoop {
         rateSteps = 0
         do {
             let dataset = try Dataset.named(datasetName)
+            self.dataset = dataset
             builder = VisualsBuilder(dataset: dataset, count: settings.pictureCount, seed: settings.seed)
             snapshot.isRace = racing
             if racing {
@@ -197,6 +207,7 @@ private final class WorkerLoop {
             config.makeOpenEnded()
             if let lr = settings.learningRate { config.learningRate = lr }
             if let threads = settings.threads { config.threads = threads }
+            if method.definition.supportsCoupling { config.coupling = coupling }
             let initial = settings.initial.flatMap { $0.method == method && $0.dataset == datasetName ? $0 : nil }
             if let teacherMethod = method.definition.teacher {
                 if let teacher = teacherCheckpoint(teacherMethod) {
@@ -310,7 +321,7 @@ private final class WorkerLoop {
         defer {
             let spent = ContinuousClock.now - start
             lastPictures = ContinuousClock.now
-            needPictures = false
+            needPictures = waitingForTruth  // again soon while the exact flow is on its way
             pictureWait = max(.milliseconds(250), spent * ((1 - settings.pictureShare) / settings.pictureShare))
         }
         guard let builder, !diverged else { return }
@@ -326,7 +337,13 @@ private final class WorkerLoop {
         } else {
             return
         }
-        snapshot.visuals = builder.build(model: model, method: method, steps: steps, iteration: snapshot.iteration)
+        var truth: TruthField?
+        if view == .consistency || view == .truth, let dataset {
+            truth = truths.field(name: datasetName, dataset: dataset, seed: settings.seed, bounds: builder.bounds)
+        }
+        snapshot.visuals = builder.build(
+            model: model, method: method, steps: steps, iteration: snapshot.iteration, truth: truth, showTruth: view == .truth)
+        waitingForTruth = truth == nil && (view == .consistency || view == .truth)
         maybePublish(force: true)
     }
 
@@ -378,6 +395,12 @@ private final class WorkerLoop {
             datasetName = dataset
             racing = true
             restart()
+        case .setView(let kind):
+            view = kind
+            needPictures = true
+        case .setCoupling(let value):
+            coupling = value
+            if !racing { restart() }
         case .setSteps(let k):
             steps = max(1, min(4096, k))
             needPictures = true

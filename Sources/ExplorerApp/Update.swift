@@ -4,9 +4,10 @@ import TerminalCanvas
 /// The pure state transition: applies `message` to `state` and returns what the run loop must do.
 ///
 /// Keys: `q` / Ctrl-C quit, `?` help, `Esc` close help, space pause / resume, tab / shift-tab or
-/// `1`..`4` view, `+` / `-` double / halve K (1...128), `[` / `]` t down / up by 1/16, `d` next
-/// dataset, `m` next method, `r` reset with the same seed, `s` save a checkpoint, `e` export the
-/// view as SVG (`SVGExport`; the worker writes the file).
+/// `1`..`6` view, `+` / `-` double / halve K (1...128), `[` / `]` t down / up by 1/16, `d` next
+/// dataset, `m` next method, `c` switch the coupling (independent / OT) and restart, `r` reset
+/// with the same seed, `s` save a checkpoint, `e` export the view as SVG (`SVGExport`; the worker
+/// writes the file). In the truth view the arrow keys and h/j/k/l move the probe.
 ///
 /// A snapshot whose training diverged (`Snapshot.divergence`) pauses the app: the worker has
 /// stopped, and only `r` starts it again.
@@ -26,6 +27,7 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         }
         if snapshot.divergence != nil { state.paused = true }
         state.snapshot = snapshot
+        readProbe(&state)
         return []
     case .key(let key):
         return handle(key, &state)
@@ -33,6 +35,11 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
 }
 
 private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
+    if state.view == .truth, let step = probeStep(key) {
+        state.probe += step * probeStepSize(state)
+        readProbe(&state)
+        return []
+    }
     switch key {
     case .ctrlC:
         state.quit = true
@@ -52,7 +59,7 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
         case " ":
             state.paused.toggle()
             return [.worker(.setPaused(state.paused))]
-        case "1", "2", "3", "4", "5":
+        case "1", "2", "3", "4", "5", "6":
             return select(ViewKind(rawValue: Int(String(c))! - 1)!, &state)
         case "+", "=":
             guard state.steps < AppState.maxSteps else { return [] }
@@ -77,6 +84,17 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
             let index = all.firstIndex(of: state.method) ?? 0
             state.method = all[(index + 1) % all.count]
             return restart(&state)
+        case "c":
+            guard state.method.definition.supportsCoupling, state.view != .race else {
+                let methods = Method.allCases.filter { $0.definition.supportsCoupling }.map(\.rawValue)
+                state.notice = "OT coupling applies to \(methods.joined(separator: ", ")): press m for one"
+                return []
+            }
+            state.coupling = state.coupling == .ot ? .independent : .ot
+            state.snapshot = nil
+            state.probeReading = nil
+            state.notice = state.coupling == .ot ? "OT coupling: each batch re-paired by optimal transport" : "independent coupling"
+            return [.worker(.setCoupling(state.coupling))]
         case "r":
             if state.snapshot?.divergence != nil { state.paused = false }  // the worker resumes too
             state.snapshot = nil
@@ -99,11 +117,43 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
     return []
 }
 
-/// Shows `view`; entering or leaving the race restarts the worker in the other mode.
+/// Shows `view` and tells the worker; entering or leaving the race restarts the worker in the
+/// other mode.
 private func select(_ view: ViewKind, _ state: inout AppState) -> [Effect] {
     let wasRacing = state.view == .race
     state.view = view
-    return wasRacing == (view == .race) ? [] : restart(&state)
+    readProbe(&state)
+    let show: [Effect] = [.worker(.setView(view))]
+    return wasRacing == (view == .race) ? show : show + restart(&state)
+}
+
+/// The direction an arrow key or h/j/k/l moves the probe, or nil for other keys.
+private func probeStep(_ key: Key) -> SIMD2<Float>? {
+    switch key {
+    case .left, .character("h"): SIMD2(-1, 0)
+    case .right, .character("l"): SIMD2(1, 0)
+    case .up, .character("k"): SIMD2(0, 1)
+    case .down, .character("j"): SIMD2(0, -1)
+    default: nil
+    }
+}
+
+/// One probe step: 1/40 of the truth grid's width (0.2 without a grid yet).
+private func probeStepSize(_ state: AppState) -> Float {
+    guard let heat = state.snapshot?.visuals?.truth?.heat else { return 0.2 }
+    return Float(heat.bounds.width) / 40
+}
+
+/// Recomputes the probe's exact path and jumps for the newest truth pictures (truth view only).
+private func readProbe(_ state: inout AppState) {
+    guard state.view == .truth, let truth = state.snapshot?.visuals?.truth else {
+        if state.view != .truth { state.probeReading = nil }
+        return
+    }
+    let b = truth.heat.bounds
+    state.probe = SIMD2(
+        min(max(state.probe.x, Float(b.xMin)), Float(b.xMax)), min(max(state.probe.y, Float(b.yMin)), Float(b.yMax)))
+    state.probeReading = ProbeReading(truth: truth, start: state.probe)
 }
 
 /// Drops the old run's pictures and asks the worker for the new run: a race of every method in
@@ -111,6 +161,7 @@ private func select(_ view: ViewKind, _ state: inout AppState) -> [Effect] {
 private func restart(_ state: inout AppState) -> [Effect] {
     state.snapshot = nil
     state.notice = nil
+    state.probeReading = nil
     if state.view == .race { return [.worker(.race(dataset: state.dataset))] }
     return [.worker(.configure(method: state.method, dataset: state.dataset))]
 }

@@ -24,7 +24,7 @@ public func render(_ state: AppState, into buffer: inout CellBuffer) {
     }
     let bands = screen.rows([.fixed(1), .fill(), .fixed(1), .fixed(4), .fixed(1)])
     drawTabs(state, into: &buffer, in: bands[0])
-    let caption = ViewRenderer(state: state).draw(into: &buffer, in: bands[1])
+    let caption = FigureRenderer(state: state).draw(FigureBuilder(state: state).build(), into: &buffer, in: bands[1])
     // A diverged run keeps its last pictures; the caption line says why training stopped.
     buffer.write(
         SafeText.escaped(" " + (state.snapshot?.divergence ?? caption), limit: Int.max), in: bands[2], alignment: .left,
@@ -75,6 +75,12 @@ func statusText(_ state: AppState) -> String {
         "K=\(state.steps)",
         "t=\(format(state.t, 2))", "seed \(state.seed)", state.paused ? "paused" : "running",
     ]
+    if state.view != .race, state.method.definition.supportsCoupling {
+        parts.append(state.coupling == .ot ? "OT pairs" : "independent pairs")
+    }
+    if state.view != .race, let visuals = snap?.visuals {
+        parts.append(visuals.straightness.map { "S=\(format($0, 3))" } ?? "S: no ODE")
+    }
     if let phase = snap?.phase { parts.append(phase) }
     if let notice = state.notice { parts.append(notice) }
     // Notices can quote paths and file content: no control character reaches the screen.
@@ -136,11 +142,13 @@ public let keyHelp: [(keys: String, action: String)] = [
     ("?", "this help"),
     ("Esc", "close this help"),
     ("space", "pause / resume training"),
-    ("tab  1..5", "switch view (5: the race)"),
+    ("tab  1..6", "switch view (5: the race, 6: the truth)"),
     ("+  -", "double / halve K (1..128)"),
     ("[  ]", "scrub t (samples view shows x_t)"),
     ("d", "next dataset"),
     ("m", "next method (in the race: study one)"),
+    ("c", "independent / OT coupling (restarts)"),
+    ("arrows  hjkl", "move the probe (truth view)"),
     ("r", "reset with the same seed"),
     ("s", "save a checkpoint"),
     ("e", "export this view as SVG"),
@@ -149,9 +157,16 @@ public let keyHelp: [(keys: String, action: String)] = [
 /// Every key, as the help overlay shows it.
 public let helpLines: [String] = keyHelp.map { $0.keys.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.action }
 
-/// Every key name the help overlay lists, one each (`1..5` becomes 1, 2, 3, 4, 5), for docs and tests.
+/// Every key name the help overlay lists, one each (`1..6` becomes 1, 2, ..., 6; `hjkl` h, j, k,
+/// l), for docs and tests.
 public let helpKeys: [String] = keyHelp.flatMap { entry in
-    entry.keys.split(separator: " ").flatMap { $0 == "1..5" ? ["1", "2", "3", "4", "5"] : [String($0)] }
+    entry.keys.split(separator: " ").flatMap { word -> [String] in
+        switch word {
+        case "1..6": (1...6).map(String.init)
+        case "hjkl": ["h", "j", "k", "l"]
+        default: [String(word)]
+        }
+    }
 }
 
 /// The help overlay's lines: the keys, then the commands that reproduce this run

@@ -19,6 +19,10 @@ public struct VisualsBuilder: Sendable {
     public static let pathCount = 64
     /// Number of true trajectories in the consistency view.
     public static let consistencyPaths = 6
+    /// Number of exact paths drawn over the truth view's heat map.
+    public static let truthPaths = 12
+    /// Paths of the model's own ODE whose straightness the status bar shows.
+    public static let straightnessPaths = 128
 
     /// Draws `count` data points and noise with streams of `seed`.
     public init(dataset: Dataset, count: Int, seed: UInt64) {
@@ -35,8 +39,12 @@ public struct VisualsBuilder: Sendable {
         self.seed = seed
     }
 
-    /// Runs every sampler the views need at `steps` = K on `model` (its EMA weights).
-    public func build(model: Model, method: Method, steps: Int, iteration: Int) -> Visuals {
+    /// Runs every sampler the views need at `steps` = K on `model` (its EMA weights). The
+    /// consistency view's paths and error need `truth` (nil: not ready yet); the truth view's heat
+    /// map is made only when `showTruth` is set (it runs K steps from 1,600 grid points).
+    public func build(
+        model: Model, method: Method, steps: Int, iteration: Int, truth: TruthField? = nil, showTruth: Bool = false
+    ) -> Visuals {
         let sampler = method.definition.mainSampler
         var rng = SplitMix64.stream(seed: seed, 24)
         let frames = sampler.run(model: model, noise: noise, steps: steps, trajectory: true, rng: &rng)
@@ -46,13 +54,12 @@ public struct VisualsBuilder: Sendable {
         let jumps = Self.paths(from: frames, count: pathCount)
         let paths: [[Float]]
         let pathsSource: String
-        let reference = Array(data.prefix(2 * 512))
-        let exact = EmpiricalFlow(reference: reference)
-        if method.definition.jumpToEnd == .consistencyFunction {
+        if !method.definition.hasVelocity {
+            let exact = truth?.truth.flow ?? ExactFlow(reference: Array(data.prefix(2 * 1024)))
             var unused = SplitMix64(seed: 0)
             paths = Self.paths(
-                from: Sampler.rk4.run(model: exact, noise: starts, steps: 32, trajectory: true, rng: &unused), count: pathCount)
-            pathsSource = "exact PF-ODE of the data (a consistency net has no velocity)"
+                from: exact.flow(starts, trajectory: true), count: pathCount)
+            pathsSource = "the exact flow of the data (a consistency net has no velocity)"
         } else {
             var unused = SplitMix64(seed: 0)
             paths = Self.paths(
@@ -73,23 +80,55 @@ public struct VisualsBuilder: Sendable {
             compare.append(.init(label: "\(other.name) K=\(k)", points: points, sw2: metric.distance(points, data)))
         }
 
-        // Consistency: x_t on exact paths at t = i/8, joined to f(x_t, t). The starts follow the
-        // trajectory view's when there is noise enough, else they are the last m noise points.
-        let m = min(Self.consistencyPaths, n)
-        let first = min(pathCount, n - m)
-        let cStarts = Array(noise[(2 * first)..<(2 * (first + m))])
-        var unused = SplitMix64(seed: 0)
-        let cFrames = Sampler.rk4.run(model: exact, noise: cStarts, steps: 32, trajectory: true, rng: &unused)
-        let cPaths = Self.paths(from: cFrames, count: cStarts.count / 2)
-        let mapped = SelfConsistency.evaluate(model: model, frames: cFrames, points: 8)
-        let consistency = Visuals.ConsistencyVisual(
-            paths: cPaths, points: mapped.states.flatMap { $0 }, predictions: mapped.images.flatMap { $0 },
-            error: mapped.error)
+        // Consistency: the first exact paths of the ground truth, x_t at t = i/16 on each joined to
+        // its jump to the end; the error is the ground truth's own (the number eval --truth prints).
+        var consistency: Visuals.ConsistencyVisual?
+        if let truth {
+            let frames = truth.truth.consistencyFrames.map { Array($0.prefix(2 * Self.consistencyPaths)) }
+            let mapped = SelfConsistency.evaluate(model: model, frames: frames, points: GroundTruth.points)
+            consistency = Visuals.ConsistencyVisual(
+                paths: Self.paths(from: frames, count: frames[0].count / 2), points: mapped.states.flatMap { $0 },
+                predictions: mapped.images.flatMap { $0 }, error: truth.truth.selfConsistency(model).error)
+        }
+
+        var straightness: Double?
+        if method.definition.hasVelocity {
+            var unused = SplitMix64(seed: 0)
+            let starts = Array(noise.prefix(2 * Self.straightnessPaths))
+            straightness = Straightness.of(
+                Sampler.euler.run(model: model, noise: starts, steps: TruthEvaluation.straightnessSteps, trajectory: true, rng: &unused))
+        }
+        var truthVisual: TruthVisual?
+        if showTruth, let truth { truthVisual = self.truthVisual(truth, model: model, sampler: sampler, steps: steps) }
 
         return Visuals(
             iteration: iteration, steps: steps, bounds: bounds, data: data, dataNoise: dataNoise,
             sampler: sampler, frames: frames, paths: paths, pathsSource: pathsSource, jumps: jumps,
-            compare: compare, consistency: consistency)
+            compare: compare, consistency: consistency, straightness: straightness, truth: truthVisual)
+    }
+
+    /// The heat map of `sampler`'s jump error at K = `steps` over the truth's grid, on a scale from
+    /// 0 to the mean distance the exact flow moves a noise point (the error of not moving at all).
+    func truthVisual(_ field: TruthField, model: Model, sampler: Sampler, steps: Int) -> TruthVisual {
+        let grid = field.grid
+        let (values, mean) = grid.errors(of: model, sampler: sampler, steps: steps, seed: seed)
+        var travel = 0.0
+        for i in 0..<grid.weights.count {
+            let dx = Double(grid.ends[2 * i] - grid.starts[2 * i])
+            let dy = Double(grid.ends[2 * i + 1] - grid.starts[2 * i + 1])
+            travel += grid.weights[i] * (dx * dx + dy * dy).squareRoot()
+        }
+        let heat = HeatMap(
+            columns: grid.columns, rows: grid.rows,
+            bounds: PlotBounds(
+                xMin: Double(grid.x.lowerBound), xMax: Double(grid.x.upperBound), yMin: Double(grid.y.lowerBound),
+                yMax: Double(grid.y.upperBound)),
+            values: values, scale: Float(travel), label: "jump error")
+        let frames = field.truth.consistencyFrames
+        return TruthVisual(
+            heat: heat, mean: mean, exactPaths: Self.paths(from: frames, count: min(Self.truthPaths, frames[0].count / 2)),
+            sampler: sampler, steps: steps, flow: field.truth.flow, method: model.method, shape: model.network.shape,
+            parameters: model.parameters.array, velocityStep: model.velocityStep, seed: seed)
     }
 
     /// Per-point paths (each interleaved x, y over the frames) of the first `count` points.

@@ -261,7 +261,8 @@ public struct PlotCanvas: Sendable {
     /// `rect.size` (and at most `size`) cells, clipped to the buffer.
     ///
     /// Only cells holding at least one dot are written; empty cells keep what the buffer had, so
-    /// clear or fill the area first when redrawing. Styles come from `palette.style(forSeries:)`,
+    /// clear or fill the area first when redrawing. A written cell keeps the background colour the
+    /// buffer had there (a heat map under the dots) unless its series style sets one. Styles come from `palette.style(forSeries:)`,
     /// ASCII glyphs from `palette.glyph(forSeries:)`.
     public func render(into buffer: inout CellBuffer, at rect: Rect, palette: Palette) {
         let columns = min(rect.width, size.width)
@@ -299,8 +300,9 @@ public struct PlotCanvas: Sendable {
                     glyph = Self.shades[min(max(level, 1), 4)]
                 case .ascii: glyph = palette.glyph(forSeries: winner)
                 }
-                buffer[rect.x + cellX, rect.y + cellY] = Cell(
-                    glyph, style: palette.style(forSeries: winner))
+                var style = palette.style(forSeries: winner)
+                if style.background == .default { style.background = buffer[rect.x + cellX, rect.y + cellY].style.background }
+                buffer[rect.x + cellX, rect.y + cellY] = Cell(glyph, style: style)
             }
         }
     }

@@ -88,7 +88,7 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
         #expect(paths.circlesBySeries["starts"] == sampleVisuals.paths.count)
         state.view = .consistency
         let consistency = try parsedSVG(state)
-        let m = sampleVisuals.consistency.points.count / 2
+        let m = sampleVisuals.consistency!.points.count / 2
         #expect(consistency.polylinesBySeries["mappings"] == m)
         #expect(consistency.circlesBySeries["points"] == m)
         #expect(consistency.circlesBySeries["predictions"] == m)

@@ -19,8 +19,13 @@ let sampleVisuals: Visuals = {
     let dataset = Dataset.toy(.eightGaussians)
     let trainer = try! Trainer(config: TrainingConfig(method: .shortcut), dataset: dataset)
     let model = Model(method: .shortcut, shape: trainer.config.shape, parameters: trainer.ema)
-    return VisualsBuilder(dataset: dataset, count: 256, seed: 0).build(model: model, method: .shortcut, steps: 4, iteration: 0)
+    let builder = VisualsBuilder(dataset: dataset, count: 256, seed: 0)
+    return builder.build(model: model, method: .shortcut, steps: 4, iteration: 0, truth: sampleTruth, showTruth: true)
 }()
+
+/// The exact flow of 8gaussians (seed 0) over the sample pictures' rectangle, computed once.
+let sampleTruth = TruthField(
+    dataset: .toy(.eightGaussians), seed: 0, bounds: VisualsBuilder(dataset: .toy(.eightGaussians), count: 256, seed: 0).bounds)
 
 func stateWithPictures(_ size: Size = big, method: Method = .shortcut) -> AppState {
     var state = AppState(size: size, method: method, dataset: "8gaussians")
@@ -152,7 +157,7 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
             var state = stateWithPictures()
             state.view = kind
             let text = view(state).text
-            #expect(text.contains(ViewRenderer.title(state)), "\(kind)")
+            #expect(text.contains(FigureBuilder.title(state)), "\(kind)")
             #expect(text.contains("it 1234"))
             #expect(text.contains("987 it/s"))
             #expect(text.contains("K=4"))

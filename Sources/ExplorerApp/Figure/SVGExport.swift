@@ -1,32 +1,29 @@
 import FlowCore
 import TerminalCanvas
 
-/// The current view as a standalone SVG document, for slides: pure, builds a `String` from the
-/// same `Visuals` the text views draw (`e` in the UI, `render --format svg`).
+/// The current view as a standalone SVG document, for slides: pure, writes the same `Figure` the
+/// terminal draws (`FigureBuilder`), so legends, captions and marks cannot drift apart (`e` in
+/// the UI, `render --format svg`).
 ///
 /// The document has a `<title>` (view, method, dataset, seed, K, iteration), a `<desc>` (the
-/// view's caption), axes with tick labels, and one `<g class="series" id="...">` per series:
-/// points as `<circle>`s, paths as `<polyline>`s. Series ids by view:
-/// - samples: `data`, `model`;
-/// - trajectories: `paths` (fine paths), `jumps` (the K-step sampler), `starts` (noise);
-/// - consistency: `true-paths`, `mappings` (x_t joined to f(x_t, t)), `points` (x_t),
-///   `predictions` (f(x_t, t));
-/// - compare: one panel per sampler, each with its own axes and a series `model-<sampler>`.
+/// view's caption), the legend, and per panel its header, axes with tick labels, its footer and one
+/// `<g class="series" id="...">` per layer: points as `<circle>`s, paths and segments as
+/// `<polyline>`s, heat cells as `<rect>`s in the terminal's greys. Panels sit at most 3 to a row.
 ///
 /// At most `maxCircles` circles in all: above that every n-th point of each series is kept (the
 /// `<desc>` says so). Non-finite points are never drawn (a polyline breaks at them).
 public enum SVGExport {
     /// The most circles a document holds (slides stay light).
     public static let maxCircles = 4800
-    /// Colours of series 0...3: data / true paths, model, markers, more markers.
-    public static let colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
+    /// Colours of series 0...5, as close to the terminal's 256-colour palette as SVG allows.
+    public static let colors = ["#5fafd7", "#ffaf00", "#00af87", "#d787af", "#ffff5f", "#d75f00"]
 
     /// Side of one square plot area in SVG units.
     static let plotSide = 560.0
-    /// Room left of a plot (y labels) and below it (x labels).
-    static let leftMargin = 56.0, bottomMargin = 36.0
-    /// Room above the plots for the heading and the legend.
-    static let topMargin = 66.0
+    /// Room left of a plot (y labels) and below it (x labels and the footer).
+    static let leftMargin = 56.0, bottomMargin = 56.0
+    /// Room above the plots for the heading and the legend, and above each plot for its header.
+    static let topMargin = 66.0, headerHeight = 20.0
     static let rightMargin = 16.0
 
     /// The SVG file the `e` key writes: flow-explorer-<view>-<method>-<dataset>.svg.
@@ -37,7 +34,7 @@ public enum SVGExport {
 
     /// The `<title>` text: view title, method, dataset, seed, K and iteration.
     public static func title(_ state: AppState) -> String {
-        "\(ViewRenderer.title(state)): \(subtitle(state))"
+        "\(FigureBuilder.title(state)): \(subtitle(state))"
     }
 
     /// The line under the heading: method, dataset, seed, K and iteration.
@@ -49,112 +46,44 @@ public enum SVGExport {
 
     /// The document for `state`'s view, or nil while the worker has published no pictures yet.
     public static func document(_ state: AppState) -> String? {
+        document(FigureBuilder(state: state).build(), state: state)
+    }
+
+    /// The document of `figure`, titled after `state`; nil when the figure has nothing to draw yet.
+    static func document(_ figure: Figure, state: AppState) -> String? {
+        guard figure.placeholder == nil else { return nil }
         var writer = Writer()
-        let caption = [.compare, .race].contains(state.view) ? "model samples only; SW2 to the data, lower is better" : ""
-        var grid = (columns: 1, rows: 1)
-        if state.view == .race {
-            guard let race = state.snapshot?.race else { return nil }
-            grid = panels(race.panels.map { panelText($0) }, bounds: race.bounds, &writer)
-        } else {
-            guard let v = state.snapshot?.visuals else { return nil }
-            switch state.view {
-            case .samples: samples(state, v, &writer)
-            case .trajectories: trajectories(v, &writer)
-            case .consistency: consistency(v, &writer)
-            case .compare:
-                let pairs = v.compare.prefix(2).map { (label: "\($0.label)   SW2 \(sw2Text($0.sw2))", points: $0.points) }
-                grid = panels(pairs, bounds: v.bounds, &writer)
-            case .race: break
-            }
+        writer.budget(circles: figure.panels.flatMap(\.layers).map(\.circleCount))
+        let columns = max(1, min(3, figure.columns, figure.panels.count))
+        let rows = max(1, (figure.panels.count + columns - 1) / columns)
+        writer.legend(figure.legend.map { ($0.series, $0.text) }, x: leftMargin)
+        for (i, panel) in figure.panels.enumerated() {
+            let originX = Double(i % columns) * panelWidth
+            let originY = Double(i / columns) * panelHeight
+            writer.body += "<g class=\"panel\" id=\"panel-\(i + 1)\">\n"
+            writer.panel(panel, originX: originX, originY: originY)
+            writer.body += "</g>\n"
         }
-        let width = Double(grid.columns) * panelWidth
-        let height = Double(grid.rows) * panelHeight
+        let width = Double(columns) * panelWidth
+        let height = Double(rows) * panelHeight
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(n(width))\" height=\"\(n(height))\" "
         out += "viewBox=\"0 0 \(n(width)) \(n(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
         out += "<title>\(xmlEscaped(title(state)))</title>\n"
-        var desc = caption
+        var desc = figure.caption
         if writer.stride > 1 { desc += (desc.isEmpty ? "" : "; ") + "1 of every \(writer.stride) points shown" }
         out += "<desc>\(xmlEscaped(desc))</desc>\n"
         out += "<rect width=\"\(n(width))\" height=\"\(n(height))\" fill=\"white\"/>\n"
-        out +=
-            "<text x=\"\(n(leftMargin))\" y=\"20\" font-size=\"15\" font-weight=\"bold\">\(xmlEscaped(ViewRenderer.title(state)))</text>\n"
+        out += "<text x=\"\(n(leftMargin))\" y=\"20\" font-size=\"15\" font-weight=\"bold\">\(xmlEscaped(figure.title))</text>\n"
         out += "<text x=\"\(n(leftMargin))\" y=\"37\" fill=\"#555\">\(xmlEscaped(subtitle(state)))</text>\n"
         out += writer.body
         out += "</svg>\n"
         return out
     }
 
-    // MARK: - Views
-
-    private static func samples(_ state: AppState, _ v: Visuals, _ w: inout Writer) {
-        let data = v.data(at: state.t)
-        let model = v.frames[v.frameIndex(at: state.t)]
-        w.budget(circles: [data.count / 2, model.count / 2])
-        let plot = w.axes(v.bounds, originX: 0)
-        w.legend(
-            [(0, state.tIndex == AppState.tDivisions ? "data" : "data x_t"), (1, "model (\(v.sampler.name) K=\(v.steps))")],
-            x: leftMargin)
-        w.circles(id: "data", series: 0, data, plot)
-        w.circles(id: "model", series: 1, model, plot)
-    }
-
-    private static func trajectories(_ v: Visuals, _ w: inout Writer) {
-        let plot = w.axes(v.bounds, originX: 0)
-        w.budget(circles: [v.paths.count])
-        w.legend([(0, "fine path"), (1, "\(v.sampler.name) K=\(v.steps) jumps"), (2, "noise start")], x: leftMargin)
-        w.polylines(id: "paths", series: 0, v.paths, plot, width: 0.8)
-        w.polylines(id: "jumps", series: 1, v.jumps, plot, width: 1.2)
-        w.circles(id: "starts", series: 2, v.paths.filter { $0.count >= 2 }.flatMap { $0.prefix(2) }, plot)
-    }
-
-    private static func consistency(_ v: Visuals, _ w: inout Writer) {
-        let c = v.consistency
-        let plot = w.axes(v.bounds, originX: 0)
-        let count = min(c.points.count, c.predictions.count) / 2
-        w.budget(circles: [count, count])
-        w.legend([(0, "true path"), (2, "x_t (t=0..7/8)"), (1, "f(x_t, t)")], x: leftMargin)
-        w.polylines(id: "true-paths", series: 0, c.paths, plot, width: 0.8)
-        let pairs: [[Float]] = (0..<count).map { (i: Int) -> [Float] in
-            let p: [Float] = [c.points[2 * i], c.points[2 * i + 1]]
-            let q: [Float] = [c.predictions[2 * i], c.predictions[2 * i + 1]]
-            return p + q
-        }
-        w.polylines(id: "mappings", series: 1, pairs, plot, width: 0.6)
-        w.circles(id: "points", series: 2, c.points, plot)
-        w.circles(id: "predictions", series: 1, c.predictions, plot)
-    }
-
     /// The width and height of one plot with its margins.
     static let panelWidth = leftMargin + plotSide + rightMargin
-    static let panelHeight = topMargin + plotSide + bottomMargin
-
-    static func sw2Text(_ sw2: Double) -> String { sw2.isFinite ? Axes.format(sw2, decimals: 4) : "--" }
-
-    /// A race panel's legend text and points.
-    static func panelText(_ panel: RaceVisuals.Panel) -> (label: String, points: [Float]) {
-        let sw2 = panel.sw2.isFinite ? "   SW2 \(sw2Text(panel.sw2)), iteration \(panel.iteration)" : ""
-        return (panel.label + sw2, panel.points)
-    }
-
-    /// Panels of model samples side by side, at most 3 to a row (the compare and race views);
-    /// returns the grid's size in panels.
-    private static func panels(
-        _ panels: [(label: String, points: [Float])], bounds: PlotBounds, _ w: inout Writer
-    ) -> (columns: Int, rows: Int) {
-        let columns = max(1, min(3, panels.count))
-        w.budget(circles: panels.map { $0.points.count / 2 })
-        for (i, panel) in panels.enumerated() {
-            let originX = Double(i % columns) * panelWidth
-            let originY = Double(i / columns) * panelHeight
-            w.body += "<g class=\"panel\" id=\"panel-\(i + 1)\">\n"
-            let plot = w.axes(bounds, originX: originX, originY: originY)
-            w.legend([(i + 1, panel.label)], x: originX + leftMargin, y: originY)
-            w.circles(id: "samples-\(i + 1)", series: i + 1, panel.points, plot)
-            w.body += "</g>\n"
-        }
-        return (columns, max(1, (panels.count + columns - 1) / columns))
-    }
+    static let panelHeight = topMargin + headerHeight + plotSide + bottomMargin
 
     // MARK: - Writing
 
@@ -177,6 +106,53 @@ public enum SVGExport {
     struct Writer {
         var body = ""
         var stride = 1
+
+        /// One panel at (originX, originY): its header, axes, layers and footer.
+        mutating func panel(_ panel: Figure.Panel, originX: Double, originY: Double) {
+            let top = originY + SVGExport.headerHeight
+            if let header = panel.header {
+                let color = SVGExport.colors[panel.headerSeries % SVGExport.colors.count]
+                body +=
+                    "<text class=\"header\" x=\"\(n(originX + SVGExport.leftMargin + SVGExport.plotSide / 2))\" y=\"\(n(top + SVGExport.topMargin - 6))\" text-anchor=\"middle\" fill=\"\(color)\">\(xmlEscaped(header))</text>\n"
+            }
+            let area = axes(panel.bounds, originX: originX, originY: top)
+            for layer in panel.layers {
+                switch layer {
+                case .heat(let heat): cells(heat, area)
+                case .points(let id, let series, let points): circles(id: id, series: series, points, area)
+                case .polylines(let id, let series, let paths): polylines(id: id, series: series, paths, area, width: 1)
+                case .segments(let id, let series, let from, let to):
+                    let pairs = (0..<(min(from.count, to.count) / 2)).map { (i: Int) -> [Float] in
+                        let a: [Float] = [from[2 * i], from[2 * i + 1]]
+                        return a + [to[2 * i], to[2 * i + 1]]
+                    }
+                    polylines(id: id, series: series, pairs, area, width: 0.6)
+                }
+            }
+            if let footer = panel.footer {
+                body +=
+                    "<text class=\"footer\" x=\"\(n(area.x + area.side / 2))\" y=\"\(n(area.y + area.side + 40))\" text-anchor=\"middle\" font-weight=\"bold\">\(xmlEscaped(footer))</text>\n"
+            }
+        }
+
+        /// The heat cells inside the plot, in the terminal's greys.
+        mutating func cells(_ heat: HeatMap, _ area: PlotArea) {
+            body += "<g class=\"heat\" stroke=\"none\">\n"
+            for row in 0..<heat.rows {
+                for column in 0..<heat.columns {
+                    let c = heat.centre(column: column, row: row)
+                    guard let level = heat.level(x: c.x, y: c.y, levels: HeatShades.greys.count) else { continue }
+                    let w = heat.bounds.width / Double(heat.columns)
+                    let h = heat.bounds.height / Double(heat.rows)
+                    guard let (x0, y0) = area.map(Float(c.x - w / 2), Float(c.y + h / 2)),
+                        let (x1, y1) = area.map(Float(c.x + w / 2), Float(c.y - h / 2))
+                    else { continue }
+                    body +=
+                        "<rect x=\"\(n(x0))\" y=\"\(n(y0))\" width=\"\(n(x1 - x0))\" height=\"\(n(y1 - y0))\" fill=\"\(HeatShades.svgColor(level: level))\"/>\n"
+                }
+            }
+            body += "</g>\n"
+        }
 
         /// Sets the stride so that the circle series together stay within `maxCircles`.
         mutating func budget(circles counts: [Int]) {

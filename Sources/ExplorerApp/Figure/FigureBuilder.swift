@@ -1,0 +1,188 @@
+import FlowCore
+import TerminalCanvas
+
+/// Builds the `Figure` of the current view from the app state: the one place that decides what
+/// each view shows and what its legend and caption say. Series: 0 = data / true paths, 1 = model,
+/// 2 and 3 = markers (compare and race panels: 1, 2, ...).
+struct FigureBuilder {
+    let state: AppState
+
+    /// The title in the view's border.
+    static func title(_ state: AppState) -> String {
+        switch state.view {
+        case .samples: "Samples: data vs model"
+        case .trajectories: "Trajectories: noise to data"
+        case .consistency: "Consistency: x_t -> f(x_t, t)"
+        case .compare:
+            "Compare: "
+                + state.method.definition.comparePair(steps: state.steps)
+                .map { "\($0.sampler.name) K=\($0.steps)" }.joined(separator: " vs ")
+        case .race: "Race: every method from the same noise, K=\(state.steps)"
+        case .truth: "Truth: the jump error against the exact flow, K=\(state.steps)"
+        }
+    }
+
+    /// The figure of `state.view`.
+    func build() -> Figure {
+        let title = Self.title(state)
+        if state.view == .race {
+            guard let race = state.snapshot?.race else { return waiting(title) }
+            return self.race(race, title)
+        }
+        guard let visuals = state.snapshot?.visuals else { return waiting(title) }
+        let stale = visuals.steps != state.steps ? " (updating to K=\(state.steps)...)" : ""
+        switch state.view {
+        case .samples: return samples(visuals, title, stale)
+        case .trajectories: return trajectories(visuals, title, stale)
+        case .consistency: return consistency(visuals, title)
+        case .compare: return compare(visuals, title, stale)
+        case .truth: return truth(visuals, title, stale)
+        case .race: return waiting(title)
+        }
+    }
+
+    private func waiting(_ title: String) -> Figure {
+        .waiting(
+            title: title, caption: "waiting for the worker's first snapshot",
+            lines: ["training has just started; the first pictures come in a moment"] + (state.snapshot?.phase.map { [$0] } ?? []))
+    }
+
+    private func single(_ visuals: Visuals, _ layers: [Figure.Layer], footer: String? = nil) -> [Figure.Panel] {
+        [Figure.Panel(footer: footer, bounds: visuals.bounds, layers: layers)]
+    }
+
+    private func samples(_ v: Visuals, _ title: String, _ stale: String) -> Figure {
+        let frameIndex = v.frameIndex(at: state.t)
+        let modelT = Double(frameIndex) / Double(max(1, v.frames.count - 1))
+        let end = state.tIndex == AppState.tDivisions
+        let n = v.data.count / 2
+        let caption =
+            end
+            ? "\(n) data points vs \(n) samples of the model after K=\(v.steps) \(v.sampler.name) steps from noise (it \(v.iteration))"
+            : "t=\(format(state.t, 2)): data x_t=(1-t)x0+t*x1 vs the model's \(v.sampler.name) state at t=\(format(modelT, 2)) (K=\(v.steps))"
+        return Figure(
+            title: title,
+            legend: [.init(series: 0, text: end ? "data" : "data x_t"), .init(series: 1, text: "model (\(v.sampler.name) K=\(v.steps))")],
+            panels: single(v, [.points(id: "data", series: 0, v.data(at: state.t)), .points(id: "model", series: 1, v.frames[frameIndex])]),
+            columns: 1, caption: caption + stale)
+    }
+
+    private func trajectories(_ v: Visuals, _ title: String, _ stale: String) -> Figure {
+        let jumps = v.sampler == .euler ? "Euler" : v.sampler.name
+        let starts = v.paths.filter { $0.count >= 2 }.flatMap { $0.prefix(2) }
+        return Figure(
+            title: title,
+            legend: [
+                .init(series: 0, text: "fine path"), .init(series: 1, text: "\(jumps) K=\(v.steps) jumps"),
+                .init(series: 2, text: "noise start"),
+            ],
+            panels: single(
+                v,
+                [
+                    .polylines(id: "paths", series: 0, v.paths), .polylines(id: "jumps", series: 1, v.jumps),
+                    .points(id: "starts", series: 2, starts),
+                ]),
+            columns: 1,
+            caption:
+                "\(v.paths.count) paths of \(v.pathsSource); straight segments: the \(v.sampler.name) sampler's K=\(v.steps) steps"
+                + stale)
+    }
+
+    private func consistency(_ v: Visuals, _ title: String) -> Figure {
+        guard let c = v.consistency else {
+            return .waiting(
+                title: title, caption: "the exact flow is computed once per data set",
+                lines: ["computing the exact flow of the data (a second or two)..."])
+        }
+        let error = format(c.error, 3)
+        let caption: String
+        switch state.method.definition.jumpToEnd {
+        case .consistencyFunction:
+            caption = "self-consistency error mean|f(x_t,t)-x_1| = \(error); a perfect model maps every x_t on a path to its end"
+        case .interval:
+            caption = "one jump to the end x+(1-t)u(x,t,1-t) from every x_t; error mean|jump-x_1| = \(error)"
+        case .eulerStep:
+            caption =
+                "\(state.method.rawValue) has no f(x_t,t): shown is the one-step jump x+(1-t)v, error \(error); press m for cd or ct"
+        }
+        return Figure(
+            title: title,
+            legend: [
+                .init(series: 0, text: "exact path"), .init(series: 2, text: "x_t (t=0..15/16)"),
+                .init(series: 1, text: "f(x_t, t)"),
+            ],
+            panels: single(
+                v,
+                [
+                    .polylines(id: "true-paths", series: 0, c.paths),
+                    .segments(id: "mappings", series: 1, from: c.points, to: c.predictions),
+                    .points(id: "points", series: 2, c.points), .points(id: "predictions", series: 1, c.predictions),
+                ]),
+            columns: 1, caption: caption)
+    }
+
+    private func compare(_ v: Visuals, _ title: String, _ stale: String) -> Figure {
+        let panels = v.compare.prefix(2).enumerated().map { i, panel in
+            Figure.Panel(
+                header: panel.label, headerSeries: i + 1, footer: "SW2 \(format(panel.sw2, 4))", bounds: v.bounds,
+                layers: [.points(id: "samples-\(i + 1)", series: i + 1, panel.points)])
+        }
+        return Figure(
+            title: title, legend: [], panels: panels, columns: 2,
+            caption:
+                "model samples only (view 1 shows the data); SW2 to the data, lower is better; \(state.method.definition.compareNote)"
+                + stale)
+    }
+
+    private func race(_ race: RaceVisuals, _ title: String) -> Figure {
+        let panels = race.panels.enumerated().map { i, panel in
+            Figure.Panel(
+                header: panel.label, headerSeries: i + 1,
+                footer: panel.sw2.isFinite ? "SW2 \(format(panel.sw2, 3))  it \(panel.iteration)" : "waiting", bounds: race.bounds,
+                layers: [.points(id: "samples-\(i + 1)", series: i + 1, panel.points)])
+        }
+        let stale = race.steps != state.steps ? " (updating to K=\(state.steps)...)" : ""
+        return Figure(
+            title: title, legend: [], panels: panels, columns: min(3, max(1, panels.count)),
+            caption: "same noise for every method; SW2 to the data, lower is better; + and - change K for all\(stale)")
+    }
+
+    private func truth(_ v: Visuals, _ title: String, _ stale: String) -> Figure {
+        guard let truth = v.truth else {
+            return .waiting(
+                title: title, caption: "the exact flow is computed once per data set",
+                lines: ["computing the exact flow of the data (a second or two)..."])
+        }
+        var layers: [Figure.Layer] = [.heat(truth.heat), .polylines(id: "exact-paths", series: 0, truth.exactPaths)]
+        var footer = "move the probe with the arrow keys or h/j/k/l"
+        if let probe = state.probeReading {
+            layers += [
+                .polylines(id: "probe-exact-path", series: 2, [probe.exactPath]),
+                .polylines(id: "probe-jumps", series: 1, [probe.jumps]),
+                .points(id: "probe", series: 3, [probe.start.x, probe.start.y]),
+            ]
+            footer =
+                "probe x0=\(point(probe.start)): exact end \(point(probe.exactEnd)), \(truth.sampler.name) K=\(truth.steps) end "
+                + "\(point(probe.modelEnd)), error \(format(Double(probe.error), 3))"
+        }
+        let name = "\(truth.sampler.name) K=\(truth.steps)"
+        return Figure(
+            title: title,
+            legend: [
+                .init(series: 0, text: "exact path"), .init(series: 2, text: "probe's exact path"),
+                .init(series: 1, text: "\(name) jumps"),
+            ],
+            panels: [
+                Figure.Panel(
+                    header:
+                        "shade: |\(name) end - exact end| from each x0, 0 dark to \(format(Double(truth.heat.scale), 2)) light; mean \(format(truth.mean, 3))",
+                    headerSeries: 1, footer: footer, bounds: v.bounds, layers: layers)
+            ],
+            columns: 1,
+            caption: "where the method's \(name) lands against the exact flow, from every starting noise x0" + stale)
+    }
+
+    private func point(_ p: SIMD2<Float>) -> String {
+        "(\(format(Double(p.x), 2)), \(format(Double(p.y), 2)))"
+    }
+}

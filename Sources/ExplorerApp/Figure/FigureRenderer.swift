@@ -1,0 +1,121 @@
+import FlowCore
+import TerminalCanvas
+
+/// Draws a `Figure` into terminal cells: the titled border, the legend row, and a grid of panels,
+/// each with its header line, axes, a canvas of dots and lines over its heat cells, and its
+/// footer line.
+struct FigureRenderer {
+    let state: AppState
+
+    var mode: PlotMode { state.ascii ? .ascii : .braille }
+
+    /// Draws `figure` into `rect` and returns its caption.
+    func draw(_ figure: Figure, into buffer: inout CellBuffer, in rect: Rect) -> String {
+        let inner = Panel(
+            title: figure.title, ascii: state.ascii, borderStyle: state.palette.frame, titleStyle: state.palette.title
+        ).render(into: &buffer, in: rect)
+        if let lines = figure.placeholder {
+            let top = inner.y + max(0, inner.height / 2 - lines.count / 2)
+            for (i, line) in lines.enumerated() {
+                buffer.write(line, in: Rect(x: inner.x, y: top + i, width: inner.width, height: 1), alignment: .center)
+            }
+            return figure.caption
+        }
+        let area = figure.legend.isEmpty ? inner : legend(figure.legend, &buffer, inner)
+        grid(figure, &buffer, area)
+        return figure.caption
+    }
+
+    /// Writes the legend row and returns the rows below it.
+    private func legend(_ entries: [Figure.LegendEntry], _ buffer: inout CellBuffer, _ rect: Rect) -> Rect {
+        var x = rect.x + 1
+        for entry in entries {
+            let marker = state.ascii ? String(state.palette.glyph(forSeries: entry.series)) + " " : "⣿ "
+            x = buffer.write(marker, at: Point(x: x, y: rect.y), style: state.palette.style(forSeries: entry.series), clip: rect)
+            x = buffer.write(entry.text + "   ", at: Point(x: x, y: rect.y), clip: rect)
+        }
+        return rect.inset(top: 1)
+    }
+
+    /// The panels in a grid of `figure.columns`, each with its header and footer lines.
+    private func grid(_ figure: Figure, _ buffer: inout CellBuffer, _ rect: Rect) {
+        let columns = max(1, figure.columns)
+        let rowCount = (figure.panels.count + columns - 1) / columns
+        guard rowCount > 0 else { return }
+        let rows = rect.rows(Array(repeating: .fill(), count: rowCount))
+        for (i, panel) in figure.panels.enumerated() {
+            var area = rows[i / columns].columns(Array(repeating: .fill(), count: columns), spacing: 1)[i % columns]
+            if let header = panel.header {
+                guard area.height > 1 else { continue }
+                buffer.write(
+                    header, in: Rect(x: area.x, y: area.y, width: area.width, height: 1), alignment: .center,
+                    style: state.palette.style(forSeries: panel.headerSeries))
+                area = area.inset(top: 1)
+            }
+            if let footer = panel.footer {
+                guard area.height > 1 else { continue }
+                buffer.write(
+                    footer, in: Rect(x: area.x, y: area.maxY - 1, width: area.width, height: 1), alignment: .center,
+                    style: Style(bold: true))
+                area = area.inset(bottom: 1)
+            }
+            plot(panel, &buffer, area)
+        }
+    }
+
+    /// Axes over the panel's bounds, its heat cells, then its marks.
+    private func plot(_ panel: Figure.Panel, _ buffer: inout CellBuffer, _ rect: Rect) {
+        let axes = Axes.squared(fitting: panel.bounds, in: rect, ascii: state.ascii, style: state.palette.frame)
+        let area = axes.render(into: &buffer, in: rect)
+        guard !area.isEmpty else { return }
+        var canvas = PlotCanvas(size: area.size, mode: mode, bounds: axes.bounds)
+        for layer in panel.layers {
+            switch layer {
+            case .points(_, let series, let points):
+                canvas.plot(points: points, series: series)
+            case .polylines(_, let series, let paths):
+                for path in paths { canvas.polyline(points: path, series: series) }
+            case .segments(_, let series, let from, let to):
+                for i in 0..<(min(from.count, to.count) / 2) {
+                    canvas.line(from: SIMD2(from[2 * i], from[2 * i + 1]), to: SIMD2(to[2 * i], to[2 * i + 1]), series: series)
+                }
+            case .heat(let heat):
+                shade(heat, bounds: axes.bounds, &buffer, area)
+            }
+        }
+        canvas.render(into: &buffer, at: area, palette: state.palette)
+    }
+
+    /// Fills each cell of `area` with the shade of the heat map at its centre: a grey background
+    /// on 256 colours, else a character of `HeatShades.glyphs` (dim).
+    private func shade(_ heat: HeatMap, bounds: PlotBounds, _ buffer: inout CellBuffer, _ area: Rect) {
+        let grey = state.palette == .color256 && !state.ascii
+        let levels = grey ? HeatShades.greys.count : HeatShades.glyphs.count
+        for row in 0..<area.height {
+            let y = bounds.yMax - (Double(row) + 0.5) / Double(area.height) * bounds.height
+            for column in 0..<area.width {
+                let x = bounds.xMin + (Double(column) + 0.5) / Double(area.width) * bounds.width
+                guard let level = heat.level(x: x, y: y, levels: levels) else { continue }
+                buffer[area.x + column, area.y + row] =
+                    grey
+                    ? Cell(" ", style: Style(background: .indexed(HeatShades.greys[level])))
+                    : Cell(HeatShades.glyphs[level], style: Style(dim: true))
+            }
+        }
+    }
+}
+
+/// The shades of a heat map, from 0 (first) to the scale (last).
+enum HeatShades {
+    /// xterm-256 greys, dark to light (232 is nearly black, 250 light grey).
+    static let greys: [UInt8] = [232, 234, 236, 238, 240, 242, 244, 246, 248, 250]
+    /// Characters for terminals without 256 colours, light to dense.
+    static let glyphs: [Character] = [" ", ".", ":", "-", "=", "+", "*", "#", "%", "@"]
+    /// The SVG fill of `level` (0..<greys.count): the xterm grey's RGB.
+    static func svgColor(level: Int) -> String {
+        let value = 8 + 10 * (Int(greys[min(max(level, 0), greys.count - 1)]) - 232)
+        let hex = String(value, radix: 16)
+        let byte = hex.count == 1 ? "0" + hex : hex
+        return "#" + byte + byte + byte
+    }
+}

@@ -1,0 +1,37 @@
+import TerminalCanvas
+
+/// A scalar field sampled on a grid of cells over a world rectangle, drawn under a plot's other
+/// marks with a colour scale from 0 (dark) to `scale` (light).
+public struct HeatMap: Sendable {
+    /// Cells per row and rows of cells.
+    public var columns: Int
+    /// Rows of cells; row 0 is at `bounds.yMin`.
+    public var rows: Int
+    /// The rectangle the cells tile.
+    public var bounds: PlotBounds
+    /// One value per cell, row-major [rows, columns].
+    public var values: [Float]
+    /// The value of the lightest shade; larger values are drawn as it.
+    public var scale: Float
+    /// What the values are, for the scale's label ("jump error").
+    public var label: String
+
+    /// The shade level 0..<levels of the value at world point (x, y), or nil outside the grid
+    /// or where the value is not finite.
+    public func level(x: Double, y: Double, levels: Int) -> Int? {
+        let column = Int(((x - bounds.xMin) / bounds.width * Double(columns)).rounded(.down))
+        let row = Int(((y - bounds.yMin) / bounds.height * Double(rows)).rounded(.down))
+        guard (0..<columns).contains(column), (0..<rows).contains(row) else { return nil }
+        let value = values[row * columns + column]
+        guard value.isFinite, scale > 0 else { return nil }
+        return min(levels - 1, max(0, Int(Float(levels) * value / scale)))
+    }
+
+    /// The centre of cell (column, row) in world coordinates.
+    public func centre(column: Int, row: Int) -> (x: Double, y: Double) {
+        (
+            bounds.xMin + (Double(column) + 0.5) / Double(columns) * bounds.width,
+            bounds.yMin + (Double(row) + 0.5) / Double(rows) * bounds.height
+        )
+    }
+}
