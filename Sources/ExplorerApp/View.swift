@@ -142,7 +142,7 @@ public let keyHelp: [(keys: String, action: String)] = [
     ("?", "this help"),
     ("Esc", "close this help"),
     ("space", "pause / resume training"),
-    ("tab  1..6", "switch view (5: the race, 6: the truth)"),
+    ("tab  1..6", "switch view (5 race, 6 truth)"),
     ("+  -", "double / halve K (1..128)"),
     ("[  ]", "scrub t (samples view shows x_t)"),
     ("d", "next dataset"),

@@ -26,12 +26,13 @@ struct RenderCommand: ParsableCommand {
 
     @Argument(help: "A checkpoint written by `flow-explorer train`.") var file: String?
     @Option(help: "Dataset to show with an untrained model, instead of a checkpoint.") var dataset: String?
-    @Option(help: "samples, trajectories, consistency or compare.") var view: ViewKind = .samples
+    @Option(help: "samples, trajectories, consistency, compare or truth.") var view: ViewKind = .samples
     @Option(parsing: .unconditional, help: "Frame width in cells.") var width = 100
     @Option(parsing: .unconditional, help: "Frame height in cells.") var height = 32
     @Option(parsing: .unconditional, help: "Number of steps K (1 to 128).") var steps = 1
     @Option(parsing: .unconditional, help: "Points per picture.") var count = 4096
     @Option(help: "Seed of the noise.") var seed: UInt64 = 0
+    @Option(help: "The truth view's probe point x0 as x,y (e.g. 0.5,-1).") var probe: String?
     @Flag(help: "ASCII characters only.") var ascii = false
     @Option(help: "text (the terminal frame) or svg (a picture for slides).") var format: RenderFormat = .text
     @Option(help: "Write to this file (atomically) instead of stdout.") var out: String?
@@ -45,12 +46,20 @@ struct RenderCommand: ParsableCommand {
             throw ValidationError("--width must be 10...1000 and --height 5...500")
         }
         guard (64...100_000).contains(count) else { throw ValidationError("--count must be between 64 and 100000") }
+        let probePoint = try probe.map { text -> SIMD2<Float> in
+            let parts = text.split(separator: ",").compactMap { Float($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == 2, parts.allSatisfy(\.isFinite), parts.allSatisfy({ abs($0) < 1e6 }) else {
+                throw ValidationError("--probe must be two numbers x,y, e.g. 0.5,-1")
+            }
+            return SIMD2(parts[0], parts[1])
+        }
         if let out { try AtomicFile.checkTarget(out, inputs: [file, dataset].compactMap { $0 }) }
         let method: Method
         let datasetName: String
         let model: Model
         let iteration: Int
         let data: Dataset
+        var coupling = Coupling.independent
         if let file {
             guard dataset == nil else { throw ValidationError("give a checkpoint or --dataset, not both") }
             let checkpoint = try Checkpoint.read(path: file)
@@ -59,6 +68,7 @@ struct RenderCommand: ParsableCommand {
             data = try checkpoint.loadDataset(path: file)
             model = Model(checkpoint: checkpoint)
             iteration = checkpoint.iterations
+            coupling = try TrainingConfig(checkpoint: checkpoint).coupling
         } else if let dataset {
             data = try Dataset.named(dataset)
             let trainer = try Trainer(
@@ -77,13 +87,21 @@ struct RenderCommand: ParsableCommand {
         let builder = VisualsBuilder(dataset: data, count: count, seed: seed)
         var snapshot = Snapshot(method: method, dataset: datasetName, seed: seed)
         snapshot.iteration = iteration
-        snapshot.visuals = builder.build(model: model, method: method, steps: steps, iteration: iteration)
+        // The consistency and truth views measure against the exact flow of the data.
+        let truth = [.consistency, .truth].contains(view) ? TruthField(dataset: data, seed: seed, bounds: builder.bounds) : nil
+        snapshot.visuals = builder.build(
+            model: model, method: method, steps: steps, iteration: iteration, truth: truth, showTruth: view == .truth)
         var state = AppState(
             size: Size(width: width, height: height), method: method, dataset: datasetName, seed: seed,
             ascii: ascii, palette: .monochrome)
         state.view = view
         state.steps = steps
+        state.coupling = coupling
         state.snapshot = snapshot
+        if let probePoint, let truthVisual = snapshot.visuals?.truth {
+            state.probe = probePoint
+            state.probeReading = ProbeReading(truth: truthVisual, start: probePoint)
+        }
         let output: String
         switch format {
         case .text: output = ExplorerApp.view(state).trimmedLines.joined(separator: "\n") + "\n"

@@ -106,22 +106,24 @@ import Testing
         #expect((ct["rows"] as? [[String: Any]])?.map { $0["sampler"] as! String } == ["consistency", "consistency"])
     }
 
-    @Test func evalWithATeacherReportsTheSelfConsistencyError() throws {
-        let r = try run([
-            "eval", try trained("ct", "ct.safetensors"), "--steps", "1", "--samples", "256",
-            "--teacher", try trained("fm", "fm.safetensors"), "--json",
-        ])
+    @Test func evalWithTruthMeasuresEveryRowAgainstTheExactFlow() throws {
+        let r = try run(["eval", try trained("fm", "fm.safetensors"), "--steps", "1,8", "--samples", "256", "--truth", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
-        let error = try #require(try json(r.stdout)["self_consistency"] as? Double)
-        #expect(error > 0 && error.isFinite)
-        // The same measure for any model (one jump to the end from each x_t); the teacher must be a velocity field.
-        #expect(
-            try run([
-                "eval", try trained("fm", "fm.safetensors"), "--steps", "1", "--samples", "256",
-                "--teacher", try trained("fm", "fm.safetensors"),
-            ]).status == 0)
-        #expect(
-            try run(["eval", try trained("fm", "fm.safetensors"), "--teacher", try trained("ct", "ct.safetensors")]).status == 2)
+        let truth = try #require(try json(r.stdout)["truth"] as? [String: Any])
+        let rows = try #require(truth["rows"] as? [[String: Any]])
+        #expect(rows.map { "\($0["sampler"]!) \($0["steps"]!)" } == ["euler 1", "euler 8", "heun 1", "heun 8", "rk4 1", "rk4 8"])
+        let jump = rows.map { $0["jump_error"] as! Double }
+        #expect(jump[1] < jump[0], "eight Euler steps land nearer the exact ends than one")
+        for key in ["velocity_error", "straightness", "exact_straightness", "self_consistency"] {
+            let value = try #require(truth[key] as? Double, "\(key)")
+            #expect(value.isFinite && value >= 0, "\(key)")
+        }
+        // A consistency model has no velocity: no velocity error and no straightness of its own.
+        let ct = try json(
+            try run(["eval", try trained("ct", "ct.safetensors"), "--steps", "1", "--samples", "256", "--truth", "--json"]).stdout)
+        let ctTruth = try #require(ct["truth"] as? [String: Any])
+        #expect(ctTruth["velocity_error"] is NSNull && ctTruth["straightness"] is NSNull)
+        #expect((ctTruth["self_consistency"] as? Double)?.isFinite == true)
     }
 
     @Test func twoRunsWithTheSameSeedWriteIdenticalCheckpoints() throws {

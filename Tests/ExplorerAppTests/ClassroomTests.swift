@@ -100,7 +100,8 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
         let text = try #require(SVGExport.document(state))
         let svg = try parsedSVG(state)
         #expect(svg.circlesBySeries.keys.sorted() == ["samples-1", "samples-2"])
-        #expect(text.contains("euler K=4   SW2 ") && text.contains("shortcut K=4   SW2 "))
+        #expect(text.contains(">euler K=4</text>") && text.contains(">shortcut K=4</text>"))
+        #expect(text.components(separatedBy: ">SW2 ").count == 3, "a footer with the SW2 under each panel")
     }
 
     @Test func aLargePictureIsThinnedToAtMostMaxCirclesAndNonFinitePointsAreSkipped() throws {
@@ -260,5 +261,100 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
         let message = firstSnapshot(from: worker, within: 20) { $0.message != nil }?.message
         #expect(message == "wrote \(path)")
         #expect((try? String(contentsOfFile: path, encoding: .utf8)) == "<svg/>")
+    }
+}
+
+/// The texts of the `<g class="legend">` group of an SVG document, in order.
+private func svgLegendTexts(_ svg: String) -> [String] {
+    guard let start = svg.range(of: "<g class=\"legend\">"), let end = svg.range(of: "</g>", range: start.upperBound..<svg.endIndex)
+    else { return [] }
+    return svg[start.upperBound..<end.lowerBound].components(separatedBy: "<text").dropFirst().compactMap { part in
+        guard let open = part.firstIndex(of: ">"), let close = part.range(of: "</text>") else { return nil }
+        return String(part[part.index(after: open)..<close.lowerBound])
+            .replacingOccurrences(of: "&apos;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
+    }
+}
+
+@Suite struct OneFigureTwoBackendsTests {
+    /// Every view, with a probe reading in the truth view.
+    func states() -> [AppState] {
+        ViewKind.allCases.map { kind in
+            var state = stateWithPictures()
+            state.view = kind
+            if kind == .truth, let truth = state.snapshot?.visuals?.truth {
+                state.probeReading = ProbeReading(truth: truth, start: state.probe)
+            }
+            return state
+        }
+    }
+
+    @Test func theTerminalAndTheSVGShowTheSameLegendForEveryView() throws {
+        for state in states() {
+            let figure = FigureBuilder(state: state).build()
+            #expect(figure.placeholder == nil, "\(state.view) has pictures")
+            let expected = figure.legend.map(\.text)
+            let svg = try #require(SVGExport.document(state))
+            #expect(svgLegendTexts(svg) == expected, "\(state.view)")
+            // The terminal's legend row: each entry after its marker.
+            let text = view(state).text
+            let row = text.split(separator: "\n").first { $0.contains("⣿ ") && !$0.contains("Loss") }
+            let terminal =
+                row.map { $0.components(separatedBy: "⣿ ").dropFirst().map { $0.replacingOccurrences(of: "│", with: "").trimmingCharacters(in: .whitespaces) } }
+                ?? []
+            #expect(terminal == expected, "\(state.view)")
+            // Headers, footers and the caption are the same words in both (the SVG does not cut them).
+            for line in figure.panels.flatMap({ [$0.header, $0.footer] }).compactMap({ $0 }) + [figure.caption] {
+                // A line wider than the terminal is cut at its edge.
+                #expect(text.contains(String(line.prefix(state.size.width - 4))), "\(state.view): \(line)")
+                #expect(svg.contains(line.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "'", with: "&apos;")), "\(state.view): \(line)")
+            }
+        }
+    }
+
+    @Test func theTruthViewShadesItsCellsAndDrawsTheProbe() throws {
+        var state = stateWithPictures()
+        state.view = .truth
+        state.palette = .color256
+        _ = update(&state, .snapshot(try #require(state.snapshot)))
+        let reading = try #require(state.probeReading)
+        #expect(reading.start == state.probe)
+        #expect(reading.error.isFinite && reading.jumps.count == 2 * (4 + 1))
+        let buffer = view(state)
+        let greys = Set(HeatShades.greys.map { Color.indexed($0) })
+        let shaded = (0..<buffer.height).flatMap { y in (0..<buffer.width).map { x in buffer[x, y] } }
+            .filter { greys.contains($0.style.background) }.count
+        #expect(shaded > 500, "heat cells under the plot")
+        #expect(buffer.text.contains("probe x0=(0.50, 0.50)"))
+        let svg = try #require(SVGExport.document(state))
+        #expect(svg.contains("<g class=\"heat\"") && svg.contains("id=\"probe-jumps\""))
+    }
+
+    @Test func arrowsAndHJKLMoveTheProbeInTheTruthViewOnly() throws {
+        var state = stateWithPictures()
+        state.view = .truth
+        let start = state.probe
+        _ = update(&state, .key(.right))
+        _ = press(&state, "k")
+        #expect(state.probe.x > start.x && state.probe.y > start.y)
+        #expect(state.probeReading?.start == state.probe)
+        _ = press(&state, "h")
+        _ = press(&state, "j")
+        #expect(abs(state.probe.x - start.x) < 1e-5 && abs(state.probe.y - start.y) < 1e-5)
+        #expect(!state.showHelp)
+        state.view = .samples
+        _ = press(&state, "h")
+        #expect(state.showHelp, "elsewhere h is help")
+    }
+
+    @Test func cSwitchesTheCouplingAndRestartsWhereItApplies() {
+        var state = stateWithPictures(method: .fm)
+        #expect(press(&state, "c") == [.worker(.setCoupling(.ot))])
+        #expect(state.coupling == .ot && state.snapshot == nil)
+        #expect(RunRecipe(state).tui.hasSuffix("--coupling ot"))
+        #expect(RunRecipe(state).train.last?.contains("--coupling ot") == true)
+        #expect(press(&state, "c") == [.worker(.setCoupling(.independent))])
+        var ct = stateWithPictures(method: .ct)
+        #expect(press(&ct, "c").isEmpty)
+        #expect(ct.notice?.contains("fm, shortcut, meanflow") == true)
     }
 }

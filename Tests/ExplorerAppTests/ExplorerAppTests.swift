@@ -79,15 +79,22 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
         for _ in ViewKind.allCases {
             seen.append(state.view)
             let effects = update(&state, .key(.tab))
-            // Entering the race starts a race of every method; leaving it, the method alone.
-            if state.view == .race { #expect(effects == [.worker(.race(dataset: state.dataset))]) }
-            if seen.last == .race { #expect(effects == [.worker(.configure(method: state.method, dataset: state.dataset))]) }
+            // Every switch tells the worker the view; entering the race starts a race of every
+            // method, leaving it the method alone.
+            if state.view == .race {
+                #expect(effects == [.worker(.setView(.race)), .worker(.race(dataset: state.dataset))])
+            } else if seen.last == .race {
+                #expect(
+                    effects == [.worker(.setView(state.view)), .worker(.configure(method: state.method, dataset: state.dataset))])
+            } else {
+                #expect(effects == [.worker(.setView(state.view))])
+            }
         }
         #expect(seen == ViewKind.allCases)
         #expect(state.view == .samples)
         _ = update(&state, .key(.backTab))
-        #expect(state.view == .race)
-        for (c, kind) in zip("12345", ViewKind.allCases) {
+        #expect(state.view == .truth)
+        for (c, kind) in zip("123456", ViewKind.allCases) {
             _ = press(&state, c)
             #expect(state.view == kind)
         }
@@ -227,7 +234,7 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
         #expect(final.quit)
         #expect(final.steps == 2)
         #expect(final.view == .trajectories)
-        #expect(link.sent == [.setSteps(2)])
+        #expect(link.sent == [.setSteps(2), .setView(.trajectories)])
         #expect(device.presented.first?.size == big)
         #expect(device.presented.contains { $0.text.contains("too small: 40x12") })
         #expect(device.presented.contains { $0.size == Size(width: 80, height: 24) })
