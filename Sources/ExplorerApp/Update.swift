@@ -93,7 +93,7 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
             state.coupling = state.coupling == .ot ? .independent : .ot
             state.snapshot = nil
             state.probeReading = nil
-            state.notice = state.coupling == .ot ? "OT coupling: each batch re-paired by optimal transport" : "independent coupling"
+            state.notice = state.coupling == .ot ? "OT coupling on, restarted" : "OT coupling off, restarted"
             return [.worker(.setCoupling(state.coupling))]
         case "r":
             if state.snapshot?.divergence != nil { state.paused = false }  // the worker resumes too

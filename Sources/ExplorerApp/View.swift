@@ -64,7 +64,8 @@ private func drawTabs(_ state: AppState, into buffer: inout CellBuffer, in rect:
     buffer.write(help, in: rect, alignment: .right, style: state.palette.frame)
 }
 
-/// The status bar text: method, dataset, iteration, it/s, K, t, seed, running / paused.
+/// The status bar text: method, dataset, iteration, it/s, K, t, seed, running / paused, a notice,
+/// the phase, the coupling and the straightness S of the model's paths.
 func statusText(_ state: AppState) -> String {
     let sep = state.ascii ? " | " : " │ "
     let snap = state.snapshot
@@ -75,14 +76,15 @@ func statusText(_ state: AppState) -> String {
         "K=\(state.steps)",
         "t=\(format(state.t, 2))", "seed \(state.seed)", state.paused ? "paused" : "running",
     ]
+    // Notices come first: a narrow terminal cuts the end of the line.
+    if let notice = state.notice { parts.append(notice) }
+    if let phase = snap?.phase { parts.append(phase) }
     if state.view != .race, state.method.definition.supportsCoupling {
         parts.append(state.coupling == .ot ? "OT pairs" : "independent pairs")
     }
     if state.view != .race, let visuals = snap?.visuals {
         parts.append(visuals.straightness.map { "S=\(format($0, 3))" } ?? "S: no ODE")
     }
-    if let phase = snap?.phase { parts.append(phase) }
-    if let notice = state.notice { parts.append(notice) }
     // Notices can quote paths and file content: no control character reaches the screen.
     return SafeText.escaped(" " + parts.joined(separator: sep), limit: Int.max)
 }
