@@ -56,9 +56,7 @@ public struct VisualsBuilder: Sendable {
         let pathsSource: String
         if !method.definition.hasVelocity {
             let exact = truth?.truth.flow ?? ExactFlow(reference: Array(data.prefix(2 * 1024)))
-            var unused = SplitMix64(seed: 0)
-            paths = Self.paths(
-                from: exact.flow(starts, trajectory: true), count: pathCount)
+            paths = Self.paths(from: exact.flow(starts, trajectory: true), count: pathCount)
             pathsSource = "the exact flow of the data (a consistency net has no velocity)"
         } else {
             var unused = SplitMix64(seed: 0)
@@ -96,7 +94,8 @@ public struct VisualsBuilder: Sendable {
             var unused = SplitMix64(seed: 0)
             let starts = Array(noise.prefix(2 * Self.straightnessPaths))
             straightness = Straightness.of(
-                Sampler.euler.run(model: model, noise: starts, steps: TruthEvaluation.straightnessSteps, trajectory: true, rng: &unused))
+                Sampler.euler.run(
+                    model: model, noise: starts, steps: TruthEvaluation.straightnessSteps, trajectory: true, rng: &unused))
         }
         var truthVisual: TruthVisual?
         if showTruth, let truth { truthVisual = self.truthVisual(truth, model: model, sampler: sampler, steps: steps) }
@@ -109,7 +108,7 @@ public struct VisualsBuilder: Sendable {
 
     /// The heat map of `sampler`'s jump error at K = `steps` over the truth's grid, on a scale from
     /// 0 to the mean distance the exact flow moves a noise point (the error of not moving at all).
-    func truthVisual(_ field: TruthField, model: Model, sampler: Sampler, steps: Int) -> TruthVisual {
+    public func truthVisual(_ field: TruthField, model: Model, sampler: Sampler, steps: Int) -> TruthVisual {
         let grid = field.grid
         let (values, mean) = grid.errors(of: model, sampler: sampler, steps: steps, seed: seed)
         var travel = 0.0

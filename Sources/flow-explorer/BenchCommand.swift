@@ -72,6 +72,8 @@ struct BenchCommand: ParsableCommand {
         }
         let batch = TrainingConfig(method: .fm).batchSize
         let frameMilliseconds = Self.frameMilliseconds()
+        let truth = [1, 128].map { benchmarkTruthState(steps: $0) }
+        let truthFrameMilliseconds = Self.frameMilliseconds(truth[0].state)
         if json {
             try Console.line(
                 JSON.object([
@@ -90,6 +92,9 @@ struct BenchCommand: ParsableCommand {
                             })
                     ),
                     ("frame_ms", .number((frameMilliseconds * 100).rounded() / 100)),
+                    ("truth_frame_ms", .number((truthFrameMilliseconds * 100).rounded() / 100)),
+                    ("truth_map_ms_k1", .number((truth[0].heatMapSeconds * 1e5).rounded() / 100)),
+                    ("truth_map_ms_k128", .number((truth[1].heatMapSeconds * 1e5).rounded() / 100)),
                 ]).text)
         } else {
             try Console.line("\(Self.machine()); batch \(batch), median of \(repeats)")
@@ -102,6 +107,10 @@ struct BenchCommand: ParsableCommand {
                             row.stepsPerSecond * Double(batch), row.gflops))
             }
             try Console.line(String(format: "UI compare frame, 200x60, 4096 points per panel: %.2f ms", frameMilliseconds))
+            try Console.line(
+                String(
+                    format: "UI truth view, 120x40: frame %.2f ms; heat map from a new model %.0f ms at K=1, %.0f ms at K=128",
+                    truthFrameMilliseconds, truth[0].heatMapSeconds * 1000, truth[1].heatMapSeconds * 1000))
         }
     }
 
@@ -121,7 +130,8 @@ struct BenchCommand: ParsableCommand {
         }
         let median = rates.sorted()[rates.count / 2]
         return Row(
-            method: method, coupling: coupling, threads: threads, stepsPerSecond: median, gflops: median * Double(trainer.flopsPerStep) / 1e9)
+            method: method, coupling: coupling, threads: threads, stepsPerSecond: median,
+            gflops: median * Double(trainer.flopsPerStep) / 1e9)
     }
 
     func makeTrainer(_ method: Method, coupling: Coupling = .independent, threads: Int) throws -> Trainer {
@@ -137,8 +147,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     /// The median build time of the benchmark compare frame over 50 frames, in milliseconds.
-    static func frameMilliseconds() -> Double {
-        let state = benchmarkCompareState()
+    static func frameMilliseconds(_ state: AppState = benchmarkCompareState()) -> Double {
         var buffer = CellBuffer(size: state.size)
         render(state, into: &buffer)
         let times = (0..<50).map { _ in

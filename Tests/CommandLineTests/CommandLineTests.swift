@@ -120,7 +120,8 @@ import Testing
         }
         // A consistency model has no velocity: no velocity error and no straightness of its own.
         let ct = try json(
-            try run(["eval", try trained("ct", "ct.safetensors"), "--steps", "1", "--samples", "256", "--truth", "--json"]).stdout)
+            try run(["eval", try trained("ct", "ct.safetensors"), "--steps", "1", "--samples", "256", "--truth", "--json"]).stdout
+        )
         let ctTruth = try #require(ct["truth"] as? [String: Any])
         #expect(ctTruth["velocity_error"] is NSNull && ctTruth["straightness"] is NSNull)
         #expect((ctTruth["self_consistency"] as? Double)?.isFinite == true)

@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func asciiFramesUseOnlyASCII() throws {
-        for view in ["samples", "trajectories", "consistency", "compare"] {
+        for view in ["samples", "trajectories", "consistency", "compare", "truth"] {
             let frame = try render([
                 Self.checkpoint, "--view", view, "--steps", "2", "--ascii", "--width", "80", "--height", "24",
             ])

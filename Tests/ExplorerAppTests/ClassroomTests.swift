@@ -266,7 +266,8 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
 
 /// The texts of the `<g class="legend">` group of an SVG document, in order.
 private func svgLegendTexts(_ svg: String) -> [String] {
-    guard let start = svg.range(of: "<g class=\"legend\">"), let end = svg.range(of: "</g>", range: start.upperBound..<svg.endIndex)
+    guard let start = svg.range(of: "<g class=\"legend\">"),
+        let end = svg.range(of: "</g>", range: start.upperBound..<svg.endIndex)
     else { return [] }
     return svg[start.upperBound..<end.lowerBound].components(separatedBy: "<text").dropFirst().compactMap { part in
         guard let open = part.firstIndex(of: ">"), let close = part.range(of: "</text>") else { return nil }
@@ -299,14 +300,20 @@ private func svgLegendTexts(_ svg: String) -> [String] {
             let text = view(state).text
             let row = text.split(separator: "\n").first { $0.contains("⣿ ") && !$0.contains("Loss") }
             let terminal =
-                row.map { $0.components(separatedBy: "⣿ ").dropFirst().map { $0.replacingOccurrences(of: "│", with: "").trimmingCharacters(in: .whitespaces) } }
+                row.map {
+                    $0.components(separatedBy: "⣿ ").dropFirst().map {
+                        $0.replacingOccurrences(of: "│", with: "").trimmingCharacters(in: .whitespaces)
+                    }
+                }
                 ?? []
             #expect(terminal == expected, "\(state.view)")
             // Headers, footers and the caption are the same words in both (the SVG does not cut them).
             for line in figure.panels.flatMap({ [$0.header, $0.footer] }).compactMap({ $0 }) + [figure.caption] {
                 // A line wider than the terminal is cut at its edge.
                 #expect(text.contains(String(line.prefix(state.size.width - 4))), "\(state.view): \(line)")
-                #expect(svg.contains(line.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "'", with: "&apos;")), "\(state.view): \(line)")
+                #expect(
+                    svg.contains(line.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "'", with: "&apos;")),
+                    "\(state.view): \(line)")
             }
         }
     }

@@ -169,7 +169,8 @@ private func hungarianCost(_ noise: [Float], _ data: [Float]) -> Double {
         for _ in 0..<iterations { trainer.step() }
         var rng = SplitMix64(seed: 9)
         let noise = (0..<1024).map { _ in rng.gaussian() }
-        return Straightness.of(Sampler.euler.run(model: Model(trainer: trainer), noise: noise, steps: 64, trajectory: true, rng: &rng))
+        return Straightness.of(
+            Sampler.euler.run(model: Model(trainer: trainer), noise: noise, steps: 64, trajectory: true, rng: &rng))
     }
 
     @Test func otCouplingLearnsStraighterPathsInAShortSeededRun() throws {

@@ -44,7 +44,8 @@ struct FigureBuilder {
     private func waiting(_ title: String) -> Figure {
         .waiting(
             title: title, caption: "waiting for the worker's first snapshot",
-            lines: ["training has just started; the first pictures come in a moment"] + (state.snapshot?.phase.map { [$0] } ?? []))
+            lines: ["training has just started; the first pictures come in a moment"] + (state.snapshot?.phase.map { [$0] } ?? [])
+        )
     }
 
     private func single(_ visuals: Visuals, _ layers: [Figure.Layer], footer: String? = nil) -> [Figure.Panel] {
@@ -62,8 +63,12 @@ struct FigureBuilder {
             : "t=\(format(state.t, 2)): data x_t=(1-t)x0+t*x1 vs the model's \(v.sampler.name) state at t=\(format(modelT, 2)) (K=\(v.steps))"
         return Figure(
             title: title,
-            legend: [.init(series: 0, text: end ? "data" : "data x_t"), .init(series: 1, text: "model (\(v.sampler.name) K=\(v.steps))")],
-            panels: single(v, [.points(id: "data", series: 0, v.data(at: state.t)), .points(id: "model", series: 1, v.frames[frameIndex])]),
+            legend: [
+                .init(series: 0, text: end ? "data" : "data x_t"),
+                .init(series: 1, text: "model (\(v.sampler.name) K=\(v.steps))"),
+            ],
+            panels: single(
+                v, [.points(id: "data", series: 0, v.data(at: state.t)), .points(id: "model", series: 1, v.frames[frameIndex])]),
             columns: 1, caption: caption + stale)
     }
 
@@ -138,7 +143,8 @@ struct FigureBuilder {
         let panels = race.panels.enumerated().map { i, panel in
             Figure.Panel(
                 header: panel.label, headerSeries: i + 1,
-                footer: panel.sw2.isFinite ? "SW2 \(format(panel.sw2, 3))  it \(panel.iteration)" : "waiting", bounds: race.bounds,
+                footer: panel.sw2.isFinite ? "SW2 \(format(panel.sw2, 3))  it \(panel.iteration)" : "waiting",
+                bounds: race.bounds,
                 layers: [.points(id: "samples-\(i + 1)", series: i + 1, panel.points)])
         }
         let stale = race.steps != state.steps ? " (updating to K=\(state.steps)...)" : ""

@@ -48,7 +48,9 @@ public struct JumpErrorGrid: Sendable {
 
     /// The jump error of `sampler` at K = `steps` from every grid point, and its density-weighted
     /// mean. `seed` seeds the re-noising of multistep consistency sampling.
-    public func errors(of model: some VelocityField, sampler: Sampler, steps: Int, seed: UInt64) -> (values: [Float], mean: Double) {
+    public func errors(of model: some VelocityField, sampler: Sampler, steps: Int, seed: UInt64) -> (
+        values: [Float], mean: Double
+    ) {
         var rng = SplitMix64.stream(seed: seed, 24)
         let landed = sampler.sample(model: model, noise: starts, steps: steps, rng: &rng)
         var values = [Float](repeating: 0, count: columns * rows)
