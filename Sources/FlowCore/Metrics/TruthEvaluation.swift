@@ -40,7 +40,7 @@ public struct TruthEvaluation: Sendable {
     /// The last time of the velocity error.
     public static let velocityHorizon: Float = 0.9
 
-    /// Measures `model` against `truth` with the noise and re-noising of ``Evaluation/run``.
+    /// Measures `model` against `truth` with the noise and re-noising of `Evaluation.run`.
     public static func run(
         model: Model, truth: GroundTruth, dataset: Dataset, steps: [Int], samples: Int, seed: UInt64,
         samplers: [Sampler]? = nil
