@@ -30,6 +30,8 @@ struct TuiCommand: ParsableCommand {
         parsing: .unconditional,
         help: "Threads for training, 1 to 64 (default: all \(TrainingConfig(method: .fm).threads) cores).")
     var threads: Int?
+    @Option(help: "Pairs of noise and data: independent or ot (fm, shortcut, meanflow; `c` switches it).")
+    var coupling: Coupling?
     @Option(help: "Append a line per UI event (keys, resizes, frames, snapshots) to this file.")
     var eventLog: String?
 
@@ -38,11 +40,13 @@ struct TuiCommand: ParsableCommand {
         let racing = self.method == nil && load == nil
         var dataset = self.dataset
         var initial: Checkpoint?
+        var pairs = coupling ?? .independent
         if let load {
             let checkpoint = try Checkpoint.read(path: load)
             initial = checkpoint
             method = checkpoint.method
             dataset = checkpoint.dataset
+            if coupling == nil { pairs = try TrainingConfig(checkpoint: checkpoint).coupling }
         }
         // A bad name fails here, before the screen changes.
         if let load, let initial { _ = try initial.loadDataset(path: load) } else { _ = try Dataset.named(dataset) }
@@ -69,12 +73,14 @@ struct TuiCommand: ParsableCommand {
         settings.threads = threads
         settings.inputs = inputs
         settings.race = racing
+        settings.coupling = pairs
         let worker = TrainingWorker(settings: settings)
         worker.start()
         var state = AppState(
             size: device.size, method: method, dataset: dataset, seed: seed, ascii: useASCII, palette: palette)
         state.learningRate = lr
         state.threads = threads
+        state.coupling = pairs
         if racing { state.view = .race }
         RunLoop(log: log).run(state, device: device, link: worker)
         device.shutdown()
