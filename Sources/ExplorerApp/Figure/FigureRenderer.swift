@@ -104,18 +104,3 @@ struct FigureRenderer {
         }
     }
 }
-
-/// The shades of a heat map, from 0 (first) to the scale (last).
-enum HeatShades {
-    /// xterm-256 greys, dark to light (232 is nearly black, 250 light grey).
-    static let greys: [UInt8] = [232, 234, 236, 238, 240, 242, 244, 246, 248, 250]
-    /// Characters for terminals without 256 colours, light to dense.
-    static let glyphs: [Character] = [" ", ".", ":", "-", "=", "+", "*", "#", "%", "@"]
-    /// The SVG fill of `level` (0..<greys.count): the xterm grey's RGB.
-    static func svgColor(level: Int) -> String {
-        let value = 8 + 10 * (Int(greys[min(max(level, 0), greys.count - 1)]) - 232)
-        let hex = String(value, radix: 16)
-        let byte = hex.count == 1 ? "0" + hex : hex
-        return "#" + byte + byte + byte
-    }
-}
