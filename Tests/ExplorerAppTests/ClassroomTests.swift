@@ -365,3 +365,12 @@ private func svgLegendTexts(_ svg: String) -> [String] {
         #expect(ct.notice?.contains("fm, shortcut, meanflow") == true)
     }
 }
+
+@Suite struct SVGColourTests {
+    @Test func seriesColoursAreTheTerminalPalettesXtermColours() {
+        #expect(SVGExport.xtermRGB(16) == "#000000" && SVGExport.xtermRGB(231) == "#ffffff")
+        #expect(SVGExport.xtermRGB(74) == "#5fafd7", "cube (1, 3, 4)")
+        #expect(SVGExport.xtermRGB(232) == "#080808" && SVGExport.xtermRGB(255) == "#eeeeee")
+        #expect(SVGExport.color(series: 0) == "#5fafd7" && SVGExport.color(series: 1) == "#ffaf00")
+    }
+}

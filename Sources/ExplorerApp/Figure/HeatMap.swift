@@ -44,9 +44,6 @@ enum HeatShades {
     static let glyphs: [Character] = [" ", ".", ":", "-", "=", "+", "*", "#", "%", "@"]
     /// The SVG fill of `level` (0..<greys.count): the xterm grey's RGB.
     static func svgColor(level: Int) -> String {
-        let value = 8 + 10 * (Int(greys[min(max(level, 0), greys.count - 1)]) - 232)
-        let hex = String(value, radix: 16)
-        let byte = hex.count == 1 ? "0" + hex : hex
-        return "#" + byte + byte + byte
+        SVGExport.xtermRGB(greys[min(max(level, 0), greys.count - 1)])
     }
 }

@@ -15,8 +15,33 @@ import TerminalCanvas
 public enum SVGExport {
     /// The most circles a document holds (slides stay light).
     public static let maxCircles = 4800
-    /// Colours of series 0...5, as close to the terminal's 256-colour palette as SVG allows.
-    public static let colors = ["#5fafd7", "#ffaf00", "#00af87", "#d787af", "#ffff5f", "#d75f00"]
+    /// The colour of a series: the terminal's 256-colour palette entry (`Palette.color256`) as RGB.
+    public static func color(series: Int) -> String {
+        guard case .indexed(let index) = Palette.color256.style(forSeries: series).foreground else { return "#000000" }
+        return xtermRGB(index)
+    }
+
+    /// The RGB of an xterm-256 colour index as #rrggbb (the 6x6x6 cube and the grey ramp; the 16
+    /// system colours as xterm shows them by default).
+    static func xtermRGB(_ index: UInt8) -> String {
+        let system = [
+            0x000000, 0xcd0000, 0x00cd00, 0xcdcd00, 0x0000ee, 0xcd00cd, 0x00cdcd, 0xe5e5e5,
+            0x7f7f7f, 0xff0000, 0x00ff00, 0xffff00, 0x5c5cff, 0xff00ff, 0x00ffff, 0xffffff,
+        ]
+        let i = Int(index)
+        let rgb: Int
+        if i < 16 {
+            rgb = system[i]
+        } else if i < 232 {
+            let level = { (v: Int) in v == 0 ? 0 : 55 + 40 * v }
+            rgb = level((i - 16) / 36) << 16 | level((i - 16) / 6 % 6) << 8 | level((i - 16) % 6)
+        } else {
+            let grey = 8 + 10 * (i - 232)
+            rgb = grey << 16 | grey << 8 | grey
+        }
+        let hex = String(rgb, radix: 16)
+        return "#" + String(repeating: "0", count: 6 - hex.count) + hex
+    }
 
     /// Side of one square plot area in SVG units.
     static let plotSide = 560.0
@@ -111,7 +136,7 @@ public enum SVGExport {
         mutating func panel(_ panel: Figure.Panel, originX: Double, originY: Double) {
             let top = originY + SVGExport.headerHeight
             if let header = panel.header {
-                let color = SVGExport.colors[panel.headerSeries % SVGExport.colors.count]
+                let color = SVGExport.color(series: panel.headerSeries)
                 body +=
                     "<text class=\"header\" x=\"\(n(originX + SVGExport.leftMargin + SVGExport.plotSide / 2))\" y=\"\(n(top + SVGExport.topMargin - 6))\" text-anchor=\"middle\" fill=\"\(color)\">\(xmlEscaped(header))</text>\n"
             }
@@ -190,7 +215,7 @@ public enum SVGExport {
             var cx = x
             body += "<g class=\"legend\">\n"
             for (series, text) in entries {
-                let color = SVGExport.colors[series % SVGExport.colors.count]
+                let color = SVGExport.color(series: series)
                 body += "<rect x=\"\(n(cx))\" y=\"\(n(y + 45))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
                 body += "<text x=\"\(n(cx + 14))\" y=\"\(n(y + 54))\">\(xmlEscaped(text))</text>\n"
                 cx += 24 + 7 * Double(text.count)
@@ -201,7 +226,7 @@ public enum SVGExport {
         /// Every `stride`-th finite point of an interleaved [N, 2] buffer as a circle.
         mutating func circles(id: String, series: Int, _ points: [Float], _ area: PlotArea) {
             body +=
-                "<g class=\"series\" id=\"\(xmlEscaped(id))\" fill=\"\(SVGExport.colors[series % SVGExport.colors.count])\" fill-opacity=\"0.6\" stroke=\"none\">\n"
+                "<g class=\"series\" id=\"\(xmlEscaped(id))\" fill=\"\(SVGExport.color(series: series))\" fill-opacity=\"0.6\" stroke=\"none\">\n"
             var i = 0
             while 2 * i + 1 < points.count {
                 if let (x, y) = area.map(points[2 * i], points[2 * i + 1]) {
@@ -215,7 +240,7 @@ public enum SVGExport {
         /// Each path (interleaved x, y) as a polyline; a non-finite point splits it.
         mutating func polylines(id: String, series: Int, _ paths: [[Float]], _ area: PlotArea, width: Double) {
             body +=
-                "<g class=\"series\" id=\"\(xmlEscaped(id))\" fill=\"none\" stroke=\"\(SVGExport.colors[series % SVGExport.colors.count])\" "
+                "<g class=\"series\" id=\"\(xmlEscaped(id))\" fill=\"none\" stroke=\"\(SVGExport.color(series: series))\" "
             body += "stroke-width=\"\(n(width))\" stroke-opacity=\"0.7\">\n"
             for path in paths {
                 var run: [String] = []
