@@ -181,3 +181,16 @@ private func hungarianCost(_ noise: [Float], _ data: [Float]) -> Double {
         #expect(ot < independent / 10, "S \(ot) with OT pairs against \(independent)")
     }
 }
+
+@Suite struct KernelPathPairingTests {
+    @Test func everyKernelPathPairsTheBatchTheSameWay() {
+        var rng = SplitMix64(seed: 12)
+        let data = Dataset.toy(.moons).sample(count: 250, rng: &rng)
+        let noise = (0..<500).map { _ in rng.gaussian() }
+        let paths = KernelPath.allCases.filter { $0 <= KernelPath.available }
+        let portable = OptimalPairing(capacity: 250, path: .portable).assignment(x0: noise, x1: data, rows: 250)
+        for path in paths.dropFirst() {
+            #expect(OptimalPairing(capacity: 250, path: path).assignment(x0: noise, x1: data, rows: 250) == portable, "\(path)")
+        }
+    }
+}

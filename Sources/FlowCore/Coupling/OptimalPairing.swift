@@ -21,9 +21,13 @@ public final class OptimalPairing {
     /// eps at the end, relative to the identity pairing's mean cost.
     public static let relativeEpsilon: Float = 1e-3
 
+    /// The kernel path the auction runs on (every path gives the same assignment).
+    public let path: KernelPath
+
     /// Scratch for batches of up to `capacity` rows.
-    public init(capacity: Int) {
+    public init(capacity: Int, path: KernelPath = .active) {
         self.capacity = capacity
+        self.path = path
         xs = FloatBuffer(capacity + 16)
         ys = FloatBuffer(capacity + 16)
         q = FloatBuffer(capacity + 16)
@@ -87,6 +91,6 @@ public final class OptimalPairing {
         }
         let final = max(identity / Float(n), Float.leastNormalMagnitude) * Self.relativeEpsilon
         fe_assign_auction(
-            KernelPath.active.rawValue, x0, n, xs.p, ys.p, q.p, padded, max(largest / 64, final), final, owner, column, queue)
+            path.rawValue, x0, n, xs.p, ys.p, q.p, padded, max(largest / 64, final), final, owner, column, queue)
     }
 }
