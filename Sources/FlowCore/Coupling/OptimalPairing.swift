@@ -6,7 +6,8 @@ import CKernels
 /// The assignment is the auction algorithm with epsilon scaling (Bertsekas 1988): it ends within
 /// n * eps of the optimum, with eps = 1e-3 of the mean cost of the pairs as drawn; in practice far
 /// closer: on batches of 256 from the toy data sets its cost is within 0.1% of the exact
-/// assignment's (test). About 0.2 ms for 256 rows on one AVX-512 core, 0.3 ms on AVX2 (`bench`'s fm-ot row). Holds its scratch for batches of up to `capacity` rows.
+/// assignment's (test). About 0.2 ms for 256 rows on one AVX-512 core, 0.3 ms on AVX2 (`bench`'s
+/// fm-ot row). Holds its scratch for batches of up to `capacity` rows.
 public final class OptimalPairing {
     /// The most rows a batch may have.
     public let capacity: Int
