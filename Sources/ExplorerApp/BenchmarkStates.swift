@@ -1,0 +1,51 @@
+import FlowCore
+import TerminalCanvas
+
+// The app states whose frames `flow-explorer bench` times.
+
+/// The frame that `flow-explorer bench` times as frame_ms: the compare view of an untrained
+/// shortcut model on moons at 200x60, with 4,096 points per panel, K = 2.
+public func benchmarkCompareState() -> AppState {
+    let dataset = Dataset.toy(.moons)
+    let model = untrainedShortcutModel()
+    var snapshot = Snapshot(method: .shortcut, dataset: "moons", seed: 0)
+    snapshot.visuals = VisualsBuilder(dataset: dataset, count: 4096, seed: 1).build(
+        model: model, method: .shortcut, steps: 2, iteration: 0)
+    var state = AppState(size: Size(width: 200, height: 60), method: .shortcut, dataset: "moons")
+    state.snapshot = snapshot
+    state.steps = 2
+    state.view = .compare
+    return state
+}
+
+/// The truth view of an untrained shortcut model on moons at 120x40, K = `steps`, with its probe
+/// read, and the time its heat map took to make from the model (what a new snapshot costs the
+/// worker; the exact flow itself is computed once per data set and is not counted).
+public func benchmarkTruthState(steps: Int) -> (state: AppState, heatMapSeconds: Double) {
+    let dataset = Dataset.toy(.moons)
+    let config = TrainingConfig(method: .shortcut)
+    var rng = SplitMix64(seed: 1)
+    let model = Model(
+        method: .shortcut, shape: config.shape, parameters: Network(shape: config.shape).initialParameters(rng: &rng))
+    let builder = VisualsBuilder(dataset: dataset, count: 1024, seed: 0)
+    let field = TruthField(dataset: dataset, seed: 0, bounds: builder.bounds)
+    var visuals = builder.build(model: model, method: .shortcut, steps: steps, iteration: 0)
+    let start = ContinuousClock.now
+    visuals.truth = builder.truthVisual(field, model: model, sampler: Method.shortcut.definition.mainSampler, steps: steps)
+    let elapsed = ContinuousClock.now - start
+    var snapshot = Snapshot(method: .shortcut, dataset: "moons", seed: 0)
+    snapshot.visuals = visuals
+    var state = AppState(size: Size(width: 120, height: 40), method: .shortcut, dataset: "moons")
+    state.snapshot = snapshot
+    state.steps = steps
+    state.view = .truth
+    state.probeReading = visuals.truth.map { ProbeReading(truth: $0, start: state.probe) }
+    return (state, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+}
+
+/// A shortcut network of the default shape with its initial weights (seed 1).
+private func untrainedShortcutModel() -> Model {
+    let shape = TrainingConfig(method: .shortcut).shape
+    var rng = SplitMix64(seed: 1)
+    return Model(method: .shortcut, shape: shape, parameters: Network(shape: shape).initialParameters(rng: &rng))
+}
