@@ -1,4 +1,5 @@
 import Foundation
+import TerminalCanvas
 import Testing
 
 /// Runs the built `flow-explorer` binary the way a user would, and checks exit codes and output.
@@ -125,6 +126,15 @@ import Testing
         let ctTruth = try #require(ct["truth"] as? [String: Any])
         #expect(ctTruth["velocity_error"] is NSNull && ctTruth["straightness"] is NSNull)
         #expect((ctTruth["self_consistency"] as? Double)?.isFinite == true)
+    }
+
+    @Test func theConsistencyViewPrintsTheSelfConsistencyErrorEvalTruthPrints() throws {
+        let model = try trained("ct", "ct.safetensors")
+        let eval = try json(try run(["eval", model, "--steps", "1", "--samples", "256", "--truth", "--json"]).stdout)
+        let error = try #require((eval["truth"] as? [String: Any])?["self_consistency"] as? Double)
+        let frame = try run(["render", model, "--view", "consistency", "--width", "160", "--height", "30"]).stdout
+        let rounded = (error * 1000).rounded() / 1000
+        #expect(frame.contains("mean|f(x_t,t)-x_1| = \(Axes.format(rounded, decimals: 3))"), "eval says \(error)")
     }
 
     @Test func twoRunsWithTheSameSeedWriteIdenticalCheckpoints() throws {

@@ -2,7 +2,7 @@
 /// flow of a fixed data sample, and exact paths on which the self-consistency error is defined.
 /// `eval --truth` and the UI build it the same way, so they print the same numbers.
 ///
-/// Building it integrates 512 exact paths (about 0.3 s on one core for 4,096 data points); it
+/// Building it integrates 512 exact paths (about half a second on one core for 4,096 data points); it
 /// depends on no model, so build it once per data set and keep it.
 public final class GroundTruth: Sendable {
     /// The exact flow of `ExactFlow.defaultReferenceCount` data points (stream 25 of the seed).
