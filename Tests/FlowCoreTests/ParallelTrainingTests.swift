@@ -117,3 +117,53 @@ import Testing
         #expect(config.problem == nil)
     }
 }
+
+/// Under OT coupling the next batch is drawn ahead and paired beside the shards.
+@Suite struct PipelinedPairingTests {
+    func trainer(_ method: Method, threads: Int) throws -> Trainer {
+        var config = TrainingConfig(method: method)
+        config.width = 32
+        config.threads = threads
+        config.coupling = .ot
+        return try Trainer(config: config, dataset: .toy(.moons))
+    }
+
+    @Test(
+        "OT runs: the same seed and thread count give byte-identical checkpoints", arguments: [Method.fm, .shortcut, .meanflow],
+        [1, 2])
+    func sameBytes(method: Method, threads: Int) throws {
+        let runs = try (0..<2).map { _ in
+            let trainer = try trainer(method, threads: threads)
+            for _ in 0..<20 { trainer.step() }
+            return trainer.checkpoint().encoded()
+        }
+        #expect(runs[0] == runs[1])
+    }
+
+    @Test("OT runs: two threads pair every batch as one thread does", arguments: [Method.fm, .shortcut, .meanflow])
+    func sameBatches(method: Method) throws {
+        let one = try trainer(method, threads: 1)
+        let two = try trainer(method, threads: 2)
+        #expect(two.shards.count == 4, "two shards per thread, so the pairing thread takes fewer rows")
+        for step in 0..<5 {
+            one.step()
+            two.step()
+            #expect(one.batch.x0.array == two.batch.x0.array && one.batch.x1.array == two.batch.x1.array, "step \(step)")
+        }
+        // And the pairs are an OT plan of the batch: pairing them again gains nothing (within the
+        // auction's tolerance).
+        let lo =
+            method == .shortcut ? ShortcutObjective(batchSize: 256, bootstrapFraction: 0.25, finestSteps: 128).bootstrapRows : 0
+        let x0 = Array(one.batch.x0.array[(2 * lo)...])
+        let x1 = Array(one.batch.x1.array[(2 * lo)...])
+        let again = OptimalPairing(capacity: 256).assignment(x0: x0, x1: x1, rows: 256 - lo)
+        func cost(_ p: [Int]) -> Double {
+            p.indices.reduce(0.0) { sum, i in
+                let dx = Double(x0[2 * i] - x1[2 * p[i]])
+                let dy = Double(x0[2 * i + 1] - x1[2 * p[i] + 1])
+                return sum + dx * dx + dy * dy
+            }
+        }
+        #expect(cost(Array(0..<(256 - lo))) <= cost(again) * 1.001)
+    }
+}

@@ -20,6 +20,7 @@ public final class FlowMatchingObjective: Objective {
         for r in 0..<b.size { b.t.p[r] = rng.uniform() }
         b.interpolate(times: b.t.p, into: b.xt.p)
         for i in 0..<(2 * b.size) { b.target.p[i] = b.x1.p[i] - b.x0.p[i] }
+        b.drawNextEndpoints(c.dataset, rng: &rng, pairing: pairing, rows: 0..<b.size)
     }
 
     /// Runs the online network on the shard's x_t and sums its squared errors.

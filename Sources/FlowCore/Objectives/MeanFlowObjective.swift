@@ -101,6 +101,7 @@ public final class MeanFlowObjective: Objective {
         }
         b.interpolate(times: s.p, into: b.xt.p)
         for i in 0..<(2 * b.size) { vBar.p[i] = b.x1.p[i] - b.x0.p[i] }
+        b.drawNextEndpoints(c.dataset, rng: &rng, pairing: pairing, rows: 0..<b.size)
     }
 
     /// Computes the shard's targets with the target weights in one forward-mode pass, runs the

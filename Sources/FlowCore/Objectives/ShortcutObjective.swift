@@ -88,6 +88,7 @@ public final class ShortcutObjective: Objective {
         }
         b.interpolate(times: b.t.p, into: b.xt.p)
         for i in (2 * nb)..<(2 * b.size) { b.target.p[i] = b.x1.p[i] - b.x0.p[i] }
+        b.drawNextEndpoints(c.dataset, rng: &rng, pairing: pairing, rows: nb..<b.size)
     }
 
     /// Computes the shard's bootstrap targets, runs the online network on its rows, and sums the

@@ -116,8 +116,11 @@ public final class Trainer {
             network: network, parameters: onlineWeights.p, targetParameters: targets.p, dataset: dataset, batch: batch,
             iteration: iteration)
         objective.prepare(context, rng: &rng)
-        pool.run(shards.count) { index in
-            let shard = shards[index]
+        // Under OT coupling the next batch's pairing (part 0, the longest) runs beside the shards.
+        let pairing = batch.nextNeedsPairing ? 1 : 0
+        pool.run(pairing + shards.count) { part in
+            if part < pairing { return batch.pairNext() }
+            let shard = shards[part - pairing]
             shard.sums = objective.evaluate(context, shard: shard)
             network.backward(
                 parameters: onlineWeights.p, outputGradient: batch.outputGradient.p + 2 * shard.rows.lowerBound,

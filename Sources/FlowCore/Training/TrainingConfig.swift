@@ -106,8 +106,9 @@ public struct TrainingConfig: Sendable {
             timeScale: timeScale)
     }
 
-    /// The number of row shards a step splits its batch into: one per thread, at most one per row.
-    public var shardCount: Int { max(1, min(threads, batchSize)) }
+    /// The number of row shards a step splits its batch into: one per thread, at most one per row;
+    /// two per thread under OT coupling, so that the thread that pairs the next batch takes fewer.
+    public var shardCount: Int { max(1, min(coupling == .ot && threads > 1 ? 2 * threads : threads, batchSize)) }
 
     /// The target weights in force: the explicit choice, else the method's default.
     public var effectiveTargetWeights: TargetWeights {
