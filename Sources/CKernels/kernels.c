@@ -267,9 +267,9 @@ INLINE void exact_velocity_body(const float *x, long rows, float t, float s, con
     }
 }
 
-/* The best and second best value 2 (a X[j] + b Y[j]) - Q[j] over j < n (n a multiple of 16),
- * and the best j: each of 16 lanes keeps its own best two and the best's index, then the lanes
- * are merged. */
+/* The best and second best value a X[j] + b Y[j] - Q[j] over j < n (n a multiple of 16; the
+ * auction passes (a, b) = 2 x0), and the best j: each of 16 lanes keeps its own best two and the
+ * best's index, then the lanes are merged. */
 INLINE void best_two(float a, float b, const float *X, const float *Y, const float *Q, long n,
                      float *first, float *second, long *best) {
     const f16 lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};

@@ -42,16 +42,11 @@ struct EvalCommand: ParsableCommand {
         let dataset = try checkpoint.loadDataset(path: file)
         let model = Model(checkpoint: checkpoint)
         let result = Evaluation.run(
-            model: model, dataset: dataset, steps: stepList,
-            samples: samples, seed: seed, samplers: samplers)
+            model: model, dataset: dataset, steps: stepList, samples: samples, seed: seed, samplers: samplers,
+            truth: truth ? GroundTruth(dataset: dataset, seed: seed) : nil)
         guard result.rows.allSatisfy({ $0.sw2.isFinite && $0.energy.isFinite }) else {
             throw FlowError.badInput("\(SafeText.escaped(file, limit: 240)): the model's samples are not finite numbers")
         }
-        let truthResult =
-            truth
-            ? TruthEvaluation.run(
-                model: model, truth: GroundTruth(dataset: dataset, seed: seed), dataset: dataset, steps: stepList,
-                samples: samples, seed: seed, samplers: samplers) : nil
         if json {
             let rows = result.rows.map { row in
                 JSON.object([
@@ -66,11 +61,11 @@ struct EvalCommand: ParsableCommand {
                         ("iterations", .integer(checkpoint.iterations)), ("samples", .integer(samples)),
                         ("floor", .object([("sw2", .number(result.floorSW2)), ("energy", .number(result.floorEnergy))])),
                         ("rows", .array(rows)),
-                    ] + (truthResult.map { [("truth", Self.json($0))] } ?? [])
+                    ] + (result.truth.map { [("truth", Self.json($0))] } ?? [])
                 ).text)
         } else {
             try Console.line(EvalTable.text(result, checkpoint: checkpoint, samples: samples))
-            if let truthResult { try Console.line(Self.text(truthResult)) }
+            if let truth = result.truth { try Console.line(Self.text(truth)) }
         }
     }
 

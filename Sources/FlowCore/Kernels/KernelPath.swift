@@ -9,7 +9,7 @@ import CKernels
 /// The code path the C kernels take: each is compiled for its own CPU features (function target
 /// attributes) and chosen at run time, and all give the same bits.
 public enum KernelPath: Int32, Comparable, CaseIterable, Sendable {
-    /// Plain C with scalar fused multiply-adds: any CPU.
+    /// Plain C (16-float vectors on the baseline vector unit, SSE2 or NEON): any CPU.
     case portable = 0
     /// x86_64 with AVX2 and FMA.
     case avx2 = 1

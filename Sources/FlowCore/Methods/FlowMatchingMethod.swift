@@ -13,7 +13,7 @@ public struct FlowMatchingMethod: MethodDefinition {
     public var supportsCoupling: Bool { true }
 
     public func objective(_ config: TrainingConfig, teacher: Model?) -> (objective: any Objective, warnings: [String]) {
-        (FlowMatchingObjective(coupling: config.coupling, batchSize: config.batchSize), [])
+        (FlowMatchingObjective(), [])
     }
 
     public func flopsPerStep(_ config: TrainingConfig) -> Int { trainingFlops(config) }

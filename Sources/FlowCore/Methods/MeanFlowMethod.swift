@@ -43,7 +43,7 @@ public struct MeanFlowMethod: MethodDefinition {
     public func objective(_ config: TrainingConfig, teacher: Model?) -> (objective: any Objective, warnings: [String]) {
         let objective = MeanFlowObjective(
             batchSize: config.batchSize, flowShare: config.flowShare, timeMean: config.timeMean, timeStd: config.timeStd,
-            weightPower: config.weightPower, weightEpsilon: config.weightEpsilon, coupling: config.coupling)
+            weightPower: config.weightPower, weightEpsilon: config.weightEpsilon)
         return (objective, [])
     }
 

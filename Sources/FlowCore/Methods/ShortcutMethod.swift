@@ -42,8 +42,7 @@ public struct ShortcutMethod: MethodDefinition {
 
     public func objective(_ config: TrainingConfig, teacher: Model?) -> (objective: any Objective, warnings: [String]) {
         let s = ShortcutObjective(
-            batchSize: config.batchSize, bootstrapFraction: config.bootstrapFraction, finestSteps: config.finestSteps,
-            coupling: config.coupling)
+            batchSize: config.batchSize, bootstrapFraction: config.bootstrapFraction, finestSteps: config.finestSteps)
         return (s, s.warning.map { [$0] } ?? [])
     }
 

@@ -25,6 +25,8 @@ public struct Evaluation: Sendable {
     public var floorEnergy: Double
     /// One row per sampler and step count: samplers in the order given, then steps in the order given.
     public var rows: [Row]
+    /// The same rows' errors against the exact flow, when a ground truth was given.
+    public var truth: TruthEvaluation?
 
     /// The most points per set that enter the energy distance, which costs O(N M).
     public static let energySamples = 2048
@@ -37,11 +39,13 @@ public struct Evaluation: Sendable {
     ///   - steps: The step counts K to evaluate, each at least 1.
     ///   - samples: Points per set (model samples, reference data, independent data).
     ///   - seed: Seeds the noise, the data and the re-noising of consistency sampling.
-    ///   - samplers: The samplers to run; `nil` runs every sampler in `Sampler.supported(by:)` for the model's method.
+    ///   - samplers: The samplers to run; `nil` runs every sampler of the model's method
+    ///     (``MethodDefinition/samplers``).
+    ///   - truth: When given, the same samples are also measured against it (``TruthEvaluation``).
     /// - Returns: The noise floor and one row per sampler and step count.
     public static func run(
         model: Model, dataset: Dataset, steps: [Int], samples: Int, seed: UInt64,
-        samplers: [Sampler]? = nil
+        samplers: [Sampler]? = nil, truth: GroundTruth? = nil
     ) -> Evaluation {
         var dataRng = SplitMix64.stream(seed: seed, 10)
         let reference = dataset.sample(count: samples, rng: &dataRng)
@@ -52,14 +56,20 @@ public struct Evaluation: Sendable {
         func energy(_ a: [Float]) -> Double { EnergyDistance.distance(Array(a[0..<(2 * m)]), Array(reference[0..<(2 * m)])) }
 
         var rows: [Row] = []
+        var results: [(sampler: Sampler, steps: Int, points: [Float])] = []
         for sampler in samplers ?? model.method.definition.samplers {
             for k in steps {
                 var rng = SplitMix64.stream(seed: seed, 12)
                 let x = sampler.sample(model: model, noise: noise, steps: k, rng: &rng)
                 rows.append(Row(sampler: sampler, steps: k, sw2: sw.distance(x, reference), energy: energy(x)))
+                if truth != nil { results.append((sampler, k, x)) }
             }
         }
-        return Evaluation(floorSW2: sw.distance(independent, reference), floorEnergy: energy(independent), rows: rows)
+        return Evaluation(
+            floorSW2: sw.distance(independent, reference), floorEnergy: energy(independent), rows: rows,
+            truth: truth.map {
+                TruthEvaluation.run(model: model, truth: $0, dataset: dataset, noise: noise, results: results, seed: seed)
+            })
     }
 
     /// The evaluation noise x0 [samples, 2] (stream 11 of `seed`): the starts of every row.

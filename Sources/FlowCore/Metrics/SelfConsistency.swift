@@ -7,15 +7,15 @@
 /// The paths that define the number `eval --truth` and the UI print are the exact flow's
 /// (``GroundTruth/selfConsistency(_:)``); this type measures along any given paths.
 public enum SelfConsistency {
-    /// The error of a consistency model along a set of trajectories, overall and per time.
+    /// The error of a model's jumps to the end along a set of trajectories, overall and per time.
     public struct Result: Sendable {
-        /// Mean |f(x_t, t) - x_1| over trajectories and times.
+        /// Mean |jump(x_t, t) - x_1| over trajectories and times.
         public var error: Double
         /// The same mean at each time t_i, from noise (t = 0) towards data.
         public var errorAtTime: [Double]
         /// The states x_t [trajectories, 2] at each time t_i.
         public var states: [[Float]]
-        /// Their images f(x_t, t) [trajectories, 2] at each time t_i.
+        /// Their jumps to the end (f(x_t, t) for a consistency model) [trajectories, 2] at each time t_i.
         public var images: [[Float]]
     }
 
@@ -33,17 +33,24 @@ public enum SelfConsistency {
             let xt = frames[i * steps / points]
             var f = [Float](repeating: 0, count: xt.count)
             model.jumpToEnd(xt, t: t, rows: rows, into: &f)
-            var total = 0.0
-            for r in 0..<rows {
-                let dx = Double(f[2 * r] - end[2 * r])
-                let dy = Double(f[2 * r + 1] - end[2 * r + 1])
-                total += (dx * dx + dy * dy).squareRoot()
-            }
-            result.errorAtTime.append(rows > 0 ? total / Double(rows) : 0)
+            result.errorAtTime.append(meanDistance(f, end))
             result.states.append(xt)
             result.images.append(f)
         }
         result.error = result.errorAtTime.reduce(0, +) / Double(points)
         return result
     }
+}
+
+/// The mean Euclidean distance between the rows of two [N, 2] sets (0 for none).
+func meanDistance(_ a: [Float], _ b: [Float]) -> Double {
+    let rows = min(a.count, b.count) / 2
+    guard rows > 0 else { return 0 }
+    var total = 0.0
+    for r in 0..<rows {
+        let dx = Double(a[2 * r] - b[2 * r])
+        let dy = Double(a[2 * r + 1] - b[2 * r + 1])
+        total += (dx * dx + dy * dy).squareRoot()
+    }
+    return total / Double(rows)
 }

@@ -40,22 +40,15 @@ public struct TruthEvaluation: Sendable {
     /// The last time of the velocity error.
     public static let velocityHorizon: Float = 0.9
 
-    /// Measures `model` against `truth` with the noise and re-noising of `Evaluation.run`.
-    public static func run(
-        model: Model, truth: GroundTruth, dataset: Dataset, steps: [Int], samples: Int, seed: UInt64,
-        samplers: [Sampler]? = nil
+    /// Measures `model` against `truth` (``Evaluation/run(model:dataset:steps:samples:seed:samplers:truth:)``
+    /// calls it with its own noise and samples): `results` are the samplers' K-step results from `noise`.
+    static func run(
+        model: Model, truth: GroundTruth, dataset: Dataset, noise: [Float],
+        results: [(sampler: Sampler, steps: Int, points: [Float])], seed: UInt64
     ) -> TruthEvaluation {
-        let noise = Evaluation.noise(samples: samples, seed: seed)
         let exact = truth.flow.flow(noise, trajectory: true)
         let ends = exact[exact.count - 1]
-        var rows: [Row] = []
-        for sampler in samplers ?? model.method.definition.samplers {
-            for k in steps {
-                var rng = SplitMix64.stream(seed: seed, 12)
-                let x = sampler.sample(model: model, noise: noise, steps: k, rng: &rng)
-                rows.append(Row(sampler: sampler, steps: k, jumpError: meanDistance(x, ends)))
-            }
-        }
+        let rows = results.map { Row(sampler: $0.sampler, steps: $0.steps, jumpError: meanDistance($0.points, ends)) }
         let hasVelocity = model.method.definition.hasVelocity
         var straightness: Double?
         if hasVelocity {
@@ -65,7 +58,8 @@ public struct TruthEvaluation: Sendable {
         }
         return TruthEvaluation(
             rows: rows,
-            velocityError: hasVelocity ? velocityError(model, truth.flow, dataset: dataset, samples: samples, seed: seed) : nil,
+            velocityError: hasVelocity
+                ? velocityError(model, truth.flow, dataset: dataset, samples: noise.count / 2, seed: seed) : nil,
             straightness: straightness,
             exactStraightness: Straightness.of(exact, times: ExactFlow.times(from: 0, to: 1, steps: exact.count - 1)),
             selfConsistency: truth.selfConsistency(model).error)
@@ -99,18 +93,5 @@ public struct TruthEvaluation: Sendable {
     /// The jump error of a sampler at K steps, if measured.
     public func jumpError(_ sampler: Sampler, steps: Int) -> Double? {
         rows.first { $0.sampler == sampler && $0.steps == steps }?.jumpError
-    }
-
-    /// Mean Euclidean distance between the rows of two [N, 2] sets.
-    static func meanDistance(_ a: [Float], _ b: [Float]) -> Double {
-        let rows = min(a.count, b.count) / 2
-        guard rows > 0 else { return 0 }
-        var total = 0.0
-        for r in 0..<rows {
-            let dx = Double(a[2 * r] - b[2 * r])
-            let dy = Double(a[2 * r + 1] - b[2 * r + 1])
-            total += (dx * dx + dy * dy).squareRoot()
-        }
-        return total / Double(rows)
     }
 }

@@ -29,11 +29,12 @@ extension Network {
             tangentInput[r * stride] = dx[2 * r]
             tangentInput[r * stride + 1] = dx[2 * r + 1]
         }
-        embedding.fillTangent(t, tangents: dt, rows: rows, into: tangentInput, stride: stride, column: 2)
+        embedding.fillTangent(features: ws.input, tangents: dt, rows: rows, into: tangentInput, stride: stride, column: 2)
         if shape.stepConditioned {
             precondition(d != nil && dd != nil, "a step-conditioned network needs d and its tangent")
             embedding.fillTangent(
-                d!, tangents: dd!, rows: rows, into: tangentInput, stride: stride, column: 2 + shape.embeddingSize)
+                features: ws.input, tangents: dd!, rows: rows, into: tangentInput, stride: stride,
+                column: 2 + shape.embeddingSize)
         }
 
         let w = shape.layerWidths

@@ -39,22 +39,22 @@ public struct SinusoidalEmbedding: Sendable, Equatable {
 
     /// The directional derivative of the features along `tangents`: for each row, the derivative
     /// of emb(s + e ds) at e = 0, i.e. `[ds w_k cos(w_k s), -ds w_k sin(w_k s)]` with w_k the scaled
-    /// frequencies (up to 1,000 radians per unit of s). Same layout as `fill`.
+    /// frequencies (up to c radians per unit of s, c the scale). `features` holds emb(s) as `fill`
+    /// wrote it (the sines and cosines are read, not computed again); same layout as `fill`.
     public func fillTangent(
-        _ values: UnsafePointer<Float>, tangents: UnsafePointer<Float>, rows: Int,
+        features: UnsafePointer<Float>, tangents: UnsafePointer<Float>, rows: Int,
         into out: UnsafeMutablePointer<Float>, stride: Int, column: Int
     ) {
         let half = size / 2
         scaledFrequencies.withUnsafeBufferPointer { freq in
             for r in 0..<rows {
-                let s = Double(values[r])
                 let ds = Double(tangents[r])
+                let emb = features + r * stride + column
                 let row = out + r * stride + column
                 for k in 0..<half {
-                    let (sn, cs) = VectorMath.sinCos(s * freq[k])
                     let rate = Float(ds * freq[k])
-                    row[k] = rate * cs
-                    row[half + k] = -rate * sn
+                    row[k] = rate * emb[half + k]
+                    row[half + k] = -rate * emb[k]
                 }
             }
         }

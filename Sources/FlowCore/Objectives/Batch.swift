@@ -17,23 +17,23 @@ public final class Batch {
     public let target: FloatBuffer
     /// dL/dy, the gradient of the loss with respect to the network output, [B, 2].
     public let outputGradient: FloatBuffer
+    /// Under OT coupling: the pairing and the rows it re-pairs (``Objective/coupledRows(batchSize:)``);
+    /// nil keeps the independent pairs.
+    let coupling: (pairing: OptimalPairing, rows: Range<Int>)?
     /// The next step's noise and data, drawn ahead under OT coupling so that their pairing can
     /// run beside this step's network work (``pairNext()``).
     let nextX0: FloatBuffer
     let nextX1: FloatBuffer
     /// What is waiting in `nextX0` and `nextX1`.
-    private var next: Next = .none
-    /// Whether `x0` and `x1` came paired from the buffers drawn ahead.
-    private var endpointsPaired = false
+    private var next = Next.none
 
     private enum Next {
-        case none
-        case drawn(OptimalPairing, Range<Int>)
-        case paired
+        case none, drawn, paired
     }
 
-    /// Zeroed buffers for `size` rows.
-    public init(size: Int) {
+    /// Zeroed buffers for `size` rows; with `coupledRows`, the data of those rows are re-paired
+    /// with their noise by minibatch OT (``OptimalPairing``).
+    public init(size: Int, coupledRows: Range<Int>? = nil) {
         self.size = size
         x0 = FloatBuffer(2 * size)
         x1 = FloatBuffer(2 * size)
@@ -42,57 +42,48 @@ public final class Batch {
         xt = FloatBuffer(2 * size)
         target = FloatBuffer(2 * size)
         outputGradient = FloatBuffer(2 * size)
-        nextX0 = FloatBuffer(2 * size)
-        nextX1 = FloatBuffer(2 * size)
+        coupling = coupledRows.map { (OptimalPairing(capacity: $0.count), $0) }
+        nextX0 = FloatBuffer(coupling == nil ? 0 : 2 * size)
+        nextX1 = FloatBuffer(coupling == nil ? 0 : 2 * size)
     }
 
-    /// Draws x1 from the data and x0 from N(0, I), or takes the ones drawn (and paired) ahead by
-    /// ``drawNextEndpoints(_:rng:pairing:rows:)``: the same numbers either way.
+    /// Draws x1 from the data and x0 from N(0, I), paired under OT coupling, or takes the ones
+    /// drawn (and paired) ahead by ``drawAhead(_:rng:)``: the same numbers either way.
     public func drawEndpoints(_ dataset: Dataset, rng: inout SplitMix64) {
-        if case .none = next {
-            endpointsPaired = false
+        switch next {
+        case .none:
             Self.draw(dataset, rng: &rng, x0: x0.p, x1: x1.p, count: size)
-            return
+            pair(x0: x0.p, x1: x1.p)
+        case .drawn, .paired:
+            pairNext()
+            x0.p.update(from: nextX0.p, count: 2 * size)
+            x1.p.update(from: nextX1.p, count: 2 * size)
+            next = .none
         }
-        if case .drawn(let pairing, let rows) = next { pair(pairing, rows, x0: nextX0.p, x1: nextX1.p) }
-        x0.p.update(from: nextX0.p, count: 2 * size)
-        x1.p.update(from: nextX1.p, count: 2 * size)
-        next = .none
-        endpointsPaired = true
     }
 
-    /// Re-pairs the data rows of `rows` with their noise rows by `pairing` (minibatch OT); nil
-    /// keeps the independent pairs. Endpoints drawn ahead are paired already.
-    public func couple(_ pairing: OptimalPairing?, rows: Range<Int>) {
-        guard let pairing, !endpointsPaired else { return }
-        pair(pairing, rows, x0: x0.p, x1: x1.p)
-    }
-
-    /// Under OT coupling (`pairing` not nil), draws the next step's x1 and x0 now, at the end of
-    /// this step's draws (so the random stream is the same as drawing them next step), and leaves
-    /// their pairing to ``pairNext()``, which the trainer runs beside this step's shards.
-    public func drawNextEndpoints(_ dataset: Dataset, rng: inout SplitMix64, pairing: OptimalPairing?, rows: Range<Int>) {
-        guard let pairing else { return }
+    /// Under OT coupling, draws the next step's x1 and x0 now, after this step's draws (so the
+    /// random stream is the same as drawing them next step), and leaves their pairing to
+    /// ``pairNext()``, which the trainer runs beside this step's shards.
+    public func drawAhead(_ dataset: Dataset, rng: inout SplitMix64) {
+        guard coupling != nil else { return }
         Self.draw(dataset, rng: &rng, x0: nextX0.p, x1: nextX1.p, count: size)
-        next = .drawn(pairing, rows)
+        next = .drawn
     }
 
     /// Whether endpoints drawn ahead wait for their pairing.
-    public var nextNeedsPairing: Bool {
-        if case .drawn = next { return true }
-        return false
-    }
+    public var nextNeedsPairing: Bool { next == .drawn }
 
     /// Pairs the endpoints drawn ahead (touches only their own buffers and the pairing's scratch).
     public func pairNext() {
-        guard case .drawn(let pairing, let rows) = next else { return }
-        pair(pairing, rows, x0: nextX0.p, x1: nextX1.p)
+        guard next == .drawn else { return }
+        pair(x0: nextX0.p, x1: nextX1.p)
         next = .paired
     }
 
-    private func pair(
-        _ pairing: OptimalPairing, _ rows: Range<Int>, x0: UnsafeMutablePointer<Float>, x1: UnsafeMutablePointer<Float>
-    ) {
+    /// Re-pairs the coupled rows of x0 and x1 [size, 2] (nothing without coupling).
+    private func pair(x0: UnsafeMutablePointer<Float>, x1: UnsafeMutablePointer<Float>) {
+        guard let (pairing, rows) = coupling else { return }
         pairing.pair(x0: x0 + 2 * rows.lowerBound, x1: x1 + 2 * rows.lowerBound, rows: rows.count)
     }
 

@@ -2,7 +2,7 @@
 /// network passes over those rows, and the gradient of the loss over those rows alone.
 ///
 /// The trainer splits each batch into the same shards on every step (``split(rows:into:cost:)``),
-/// one per thread, and runs ``Objective/evaluate(_:shard:)`` and the backward pass on each.
+/// one per thread (two under OT coupling, ``TrainingConfig/shardCount``), and runs ``Objective/evaluate(_:shard:)`` and the backward pass on each.
 public final class BatchShard {
     /// The shard's position: 0 for the first rows. Objectives with per-thread state (a teacher
     /// model) index it with this.

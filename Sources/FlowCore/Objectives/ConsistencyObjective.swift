@@ -24,7 +24,6 @@ public final class ConsistencyObjective: Objective {
     var levels = 1
     let tNext: FloatBuffer
     let xNext: FloatBuffer
-    let f: FloatBuffer
     let v1: FloatBuffer
     let v2: FloatBuffer
 
@@ -56,7 +55,6 @@ public final class ConsistencyObjective: Objective {
         self.levelsAt = levelsAt
         tNext = FloatBuffer(batchSize)
         xNext = FloatBuffer(2 * batchSize)
-        f = FloatBuffer(2 * batchSize)
         v1 = FloatBuffer(2 * batchSize)
         v2 = FloatBuffer(2 * batchSize)
     }

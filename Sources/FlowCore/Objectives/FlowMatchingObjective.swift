@@ -3,24 +3,17 @@
 /// x_t = (1 - t) x0 + t x1. With ``Coupling/ot`` the batch's (x0, x1) pairs are the minibatch
 /// optimal transport plan (Tong et al. 2023).
 public final class FlowMatchingObjective: Objective {
-    /// Re-pairs each batch, or nil for independent pairs.
-    let pairing: OptimalPairing?
-
-    /// Creates the objective for batches of `batchSize` rows coupled by `coupling`.
-    public init(coupling: Coupling = .independent, batchSize: Int = 0) {
-        pairing = coupling == .ot ? OptimalPairing(capacity: batchSize) : nil
-    }
+    /// Creates the objective; it keeps no state.
+    public init() {}
 
     /// Draws x0, x1 (re-paired under OT coupling) and t uniform in [0, 1) per row, forms x_t and
     /// sets the target x1 - x0.
     public func prepare(_ c: ObjectiveContext, rng: inout SplitMix64) {
         let b = c.batch
         b.drawEndpoints(c.dataset, rng: &rng)
-        b.couple(pairing, rows: 0..<b.size)
         for r in 0..<b.size { b.t.p[r] = rng.uniform() }
         b.interpolate(times: b.t.p, into: b.xt.p)
         for i in 0..<(2 * b.size) { b.target.p[i] = b.x1.p[i] - b.x0.p[i] }
-        b.drawNextEndpoints(c.dataset, rng: &rng, pairing: pairing, rows: 0..<b.size)
     }
 
     /// Runs the online network on the shard's x_t and sums its squared errors.

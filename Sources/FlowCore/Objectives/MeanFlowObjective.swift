@@ -30,28 +30,18 @@ public final class MeanFlowObjective: Objective {
     public let weightPower: Float
     /// The eps of the adaptive weight.
     public let weightEpsilon: Float
-    let s: FloatBuffer
-    let h: FloatBuffer
     let vBar: FloatBuffer
     let ones: FloatBuffer
     let minusOnes: FloatBuffer
-    /// Re-pairs each batch (OT coupling), or nil for independent pairs.
-    let pairing: OptimalPairing?
 
     /// `flowShare` of the `batchSize` rows get h = 0 (rounded down to whole rows for h > 0).
     /// Under ``Coupling/ot`` every row's (x0, x1) pair comes from the batch's OT plan.
-    public init(
-        batchSize: Int, flowShare: Float, timeMean: Float, timeStd: Float, weightPower: Float, weightEpsilon: Float,
-        coupling: Coupling = .independent
-    ) {
-        pairing = coupling == .ot ? OptimalPairing(capacity: batchSize) : nil
+    public init(batchSize: Int, flowShare: Float, timeMean: Float, timeStd: Float, weightPower: Float, weightEpsilon: Float) {
         meanRows = min(batchSize, Int(((1 - flowShare) * Float(batchSize)).rounded(.down)))
         self.timeMean = timeMean
         self.timeStd = timeStd
         self.weightPower = weightPower
         self.weightEpsilon = weightEpsilon
-        s = FloatBuffer(batchSize)
-        h = FloatBuffer(batchSize)
         vBar = FloatBuffer(2 * batchSize)
         ones = FloatBuffer([Float](repeating: 1, count: batchSize))
         minusOnes = FloatBuffer([Float](repeating: -1, count: batchSize))
@@ -81,27 +71,24 @@ public final class MeanFlowObjective: Objective {
         return u
     }
 
-    /// Draws x0, x1 and the times of each row, and forms z_s and v_bar = x1 - x0.
+    /// Draws x0, x1 and the times of each row (s in `batch.t`, h in `batch.d`), and forms z_s and
+    /// v_bar = x1 - x0.
     public func prepare(_ c: ObjectiveContext, rng: inout SplitMix64) {
         let b = c.batch
         b.drawEndpoints(c.dataset, rng: &rng)
-        b.couple(pairing, rows: 0..<b.size)
         for r in 0..<b.size {
             if r < meanRows {
                 let first = logitNormal(&rng)
                 let second = logitNormal(&rng)
-                s.p[r] = min(first, second)
-                h.p[r] = max(first, second) - s.p[r]
+                b.t.p[r] = min(first, second)
+                b.d.p[r] = max(first, second) - b.t.p[r]
             } else {
-                s.p[r] = rng.uniform()
-                h.p[r] = 0
+                b.t.p[r] = rng.uniform()
+                b.d.p[r] = 0
             }
-            b.t.p[r] = s.p[r]
-            b.d.p[r] = h.p[r]
         }
-        b.interpolate(times: s.p, into: b.xt.p)
+        b.interpolate(times: b.t.p, into: b.xt.p)
         for i in 0..<(2 * b.size) { vBar.p[i] = b.x1.p[i] - b.x0.p[i] }
-        b.drawNextEndpoints(c.dataset, rng: &rng, pairing: pairing, rows: 0..<b.size)
     }
 
     /// Computes the shard's targets with the target weights in one forward-mode pass, runs the
@@ -112,11 +99,11 @@ public final class MeanFlowObjective: Objective {
         let lo = shard.rows.lowerBound
         let rows = shard.rows.count
         var u = target(
-            network: c.network, parameters: c.targetParameters, z: b.xt.p + 2 * lo, s: s.p + lo, h: h.p + lo,
+            network: c.network, parameters: c.targetParameters, z: b.xt.p + 2 * lo, s: b.t.p + lo, h: b.d.p + lo,
             vBar: vBar.p + 2 * lo, rows: rows, workspace: shard.workspace, into: b.target.p + 2 * lo)
         if c.targetParameters != c.parameters {
             u = c.network.forward(
-                parameters: c.parameters, x: b.xt.p + 2 * lo, t: s.p + lo, d: h.p + lo, rows: rows,
+                parameters: c.parameters, x: b.xt.p + 2 * lo, t: b.t.p + lo, d: b.d.p + lo, rows: rows,
                 workspace: shard.workspace)
         }
         return loss(u, rows: shard.rows, batch: b)

@@ -23,11 +23,17 @@ public protocol Objective: AnyObject {
     /// The relative cost of row `row` of a batch (1 by default), so that shards of different rows
     /// take about the same time (shortcut bootstrap rows run two more forward passes).
     func cost(ofRow row: Int) -> Float
+
+    /// The rows whose (x0, x1) pairs minibatch OT coupling re-pairs (``Coupling/ot``; every row
+    /// by default).
+    func coupledRows(batchSize: Int) -> Range<Int>
 }
 
 extension Objective {
     /// Every row costs the same.
     public func cost(ofRow row: Int) -> Float { 1 }
+
+    public func coupledRows(batchSize: Int) -> Range<Int> { 0..<batchSize }
 }
 
 /// What an objective may read during one step.

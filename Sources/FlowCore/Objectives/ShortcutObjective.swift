@@ -20,8 +20,6 @@ public final class ShortcutObjective: Objective {
     let mid: FloatBuffer
     let s1: FloatBuffer
     let tMid: FloatBuffer
-    /// Re-pairs the flow-matching rows of each batch (OT coupling), or nil for independent pairs.
-    let pairing: OptimalPairing?
     /// Why some levels are not trained, or nil.
     public let warning: String?
 
@@ -50,8 +48,7 @@ public final class ShortcutObjective: Objective {
     ///   - batchSize: B, the rows of every batch.
     ///   - bootstrapFraction: k in [0, 1), the share of bootstrap rows (the paper's 1/4 by default).
     ///   - finestSteps: M, a power of two, at least 2.
-    ///   - coupling: how the flow-matching rows pair noise and data (the bootstrap rows keep theirs).
-    public init(batchSize: Int, bootstrapFraction: Float, finestSteps: Int, coupling: Coupling = .independent) {
+    public init(batchSize: Int, bootstrapFraction: Float, finestSteps: Int) {
         self.finestSteps = finestSteps
         bootstrapRows = min(batchSize, Int((bootstrapFraction * Float(batchSize)).rounded(.down)))
         let levels = Self.levels(finestSteps: finestSteps)
@@ -62,7 +59,6 @@ public final class ShortcutObjective: Objective {
             empty == 0
             ? nil
             : "\(empty) of the \(levels.count) step-size levels get no bootstrap rows (\(bootstrapRows) bootstrap rows for \(levels.count) levels): raise the batch size or the bootstrap fraction"
-        pairing = coupling == .ot ? OptimalPairing(capacity: batchSize) : nil
         half = FloatBuffer(batchSize)
         mid = FloatBuffer(2 * batchSize)
         s1 = FloatBuffer(2 * batchSize)
@@ -76,7 +72,6 @@ public final class ShortcutObjective: Objective {
         let nb = bootstrapRows
         let m = finestSteps
         b.drawEndpoints(c.dataset, rng: &rng)
-        b.couple(pairing, rows: nb..<b.size)
         for r in 0..<nb {
             let d = rowStep[r]
             b.d.p[r] = d
@@ -88,8 +83,10 @@ public final class ShortcutObjective: Objective {
         }
         b.interpolate(times: b.t.p, into: b.xt.p)
         for i in (2 * nb)..<(2 * b.size) { b.target.p[i] = b.x1.p[i] - b.x0.p[i] }
-        b.drawNextEndpoints(c.dataset, rng: &rng, pairing: pairing, rows: nb..<b.size)
     }
+
+    /// Under OT coupling only the flow-matching rows are re-paired (the bootstrap rows keep theirs).
+    public func coupledRows(batchSize: Int) -> Range<Int> { bootstrapRows..<batchSize }
 
     /// Computes the shard's bootstrap targets, runs the online network on its rows, and sums the
     /// squared errors of its bootstrap and flow-matching rows.

@@ -64,7 +64,7 @@ public final class Model: VelocityField {
         forwardInChunks(x, rows: rows, into: out) { _ in UnsafePointer(tBuffer.p) }
     }
 
-    /// out[rows, 2] = F(x_r, t_r) with a time per row (d: the finest step).
+    /// out[rows, 2] = F(x_r, t_r) with a time per row (d: the velocity step).
     public func velocity(_ x: UnsafePointer<Float>, times: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>)
     {
         dBuffer.p.update(repeating: velocityStep, count: Self.chunk)
@@ -76,7 +76,8 @@ public final class Model: VelocityField {
     /// that jumps over intervals and the velocity step otherwise. For a consistency model this is
     /// f(x, t); for flow matching one Euler step to the end.
     public func jumpToEnd(_ x: UnsafePointer<Float>, t: Float, rows: Int, into out: UnsafeMutablePointer<Float>) {
-        velocity(x, t: t, d: method.definition.jumpToEnd == .interval ? 1 - t : nil, rows: rows, into: out)
+        guard method.definition.jumpToEnd == .interval else { return consistency(x, t: t, rows: rows, into: out) }
+        velocity(x, t: t, d: 1 - t, rows: rows, into: out)
         for i in 0..<(2 * rows) { out[i] = x[i] + (1 - t) * out[i] }
     }
 

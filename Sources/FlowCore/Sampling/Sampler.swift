@@ -31,7 +31,8 @@ public struct Sampler: Hashable, Sendable, CustomStringConvertible {
     /// The name.
     public var description: String { name }
 
-    /// Euler steps (for a shortcut network: at the finest d, "shortcut as Euler").
+    /// Euler steps of the velocity (a step-conditioned network at its velocity step: the finest d of
+    /// a shortcut model, "shortcut as Euler"; h = 0 for MeanFlow).
     public static let euler = Sampler(name: "euler", rule: .euler)
     /// Heun steps.
     public static let heun = Sampler(name: "heun", rule: .heun)
@@ -72,14 +73,7 @@ public struct Sampler: Hashable, Sendable, CustomStringConvertible {
                 model.velocity(tmp.p, t: t + h, d: nil, rows: rows, into: k2.p)
                 for j in 0..<n { x.p[j] += h / 2 * (k1.p[j] + k2.p[j]) }
             case .rk4:
-                model.velocity(x.p, t: t, d: nil, rows: rows, into: k1.p)
-                for j in 0..<n { tmp.p[j] = x.p[j] + h / 2 * k1.p[j] }
-                model.velocity(tmp.p, t: t + h / 2, d: nil, rows: rows, into: k2.p)
-                for j in 0..<n { tmp.p[j] = x.p[j] + h / 2 * k2.p[j] }
-                model.velocity(tmp.p, t: t + h / 2, d: nil, rows: rows, into: k3.p)
-                for j in 0..<n { tmp.p[j] = x.p[j] + h * k3.p[j] }
-                model.velocity(tmp.p, t: t + h, d: nil, rows: rows, into: k4.p)
-                for j in 0..<n { x.p[j] += h / 6 * (k1.p[j] + 2 * k2.p[j] + 2 * k3.p[j] + k4.p[j]) }
+                Self.rk4Step(model, x.p, t: t, h: h, rows: rows, scratch: (k1.p, k2.p, k3.p, k4.p, tmp.p))
             case .consistency:
                 model.consistency(x.p, t: t, rows: rows, into: k1.p)
                 if i + 1 < steps {
@@ -92,6 +86,27 @@ public struct Sampler: Hashable, Sendable, CustomStringConvertible {
             if trajectory { frames.append(x.array) }
         }
         return trajectory ? frames : [x.array]
+    }
+
+    /// One classical RK4 step of `field` from (x, t) over h, in place on x [rows, 2]; `scratch`
+    /// holds five buffers of 2 x rows Floats (k1...k4 and the stage point).
+    static func rk4Step(
+        _ field: some VelocityField, _ x: UnsafeMutablePointer<Float>, t: Float, h: Float, rows: Int,
+        scratch: (
+            UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>,
+            UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>
+        )
+    ) {
+        let (k1, k2, k3, k4, tmp) = scratch
+        let n = 2 * rows
+        field.velocity(x, t: t, d: nil, rows: rows, into: k1)
+        for j in 0..<n { tmp[j] = x[j] + h / 2 * k1[j] }
+        field.velocity(tmp, t: t + h / 2, d: nil, rows: rows, into: k2)
+        for j in 0..<n { tmp[j] = x[j] + h / 2 * k2[j] }
+        field.velocity(tmp, t: t + h / 2, d: nil, rows: rows, into: k3)
+        for j in 0..<n { tmp[j] = x[j] + h * k3[j] }
+        field.velocity(tmp, t: t + h, d: nil, rows: rows, into: k4)
+        for j in 0..<n { x[j] += h / 6 * (k1[j] + 2 * k2[j] + 2 * k3[j] + k4[j]) }
     }
 
     /// The final samples only.

@@ -2,7 +2,7 @@
 /// `Model` is the learned one; tests use fields with closed-form solutions.
 public protocol VelocityField: AnyObject {
     /// out[rows, 2] = F(x, t, d) with the same t for every row; d is the step size for
-    /// step-conditioned fields (nil: the finest step), ignored by others.
+    /// step-conditioned fields (nil: the field's velocity step), ignored by others.
     func velocity(_ x: UnsafePointer<Float>, t: Float, d: Float?, rows: Int, into out: UnsafeMutablePointer<Float>)
 
     /// Where one jump from (x, t) lands at t = 1 (the map of the consistency view and of the

@@ -2,7 +2,7 @@
 /// batch -> forward -> loss -> backward -> Adam -> EMA, on `config.threads` threads.
 ///
 /// A step draws its batch on one thread (the objective's `prepare`), then runs the network work of
-/// each shard of rows on a thread of its own, each shard with its own workspace and gradient
+/// the shards of rows on the pool's threads (under OT coupling beside the next batch's pairing), each shard with its own workspace and gradient
 /// buffer. The shards' gradients and losses are added in a fixed order (shard 0, then 1, ...), and
 /// Adam and the EMAs update slices of the parameters on all threads. So the same configuration,
 /// seed and number of threads give bit-identical weights on the same machine, and one thread gives
@@ -33,8 +33,11 @@ public final class Trainer {
     let adam: Adam
     var rng: SplitMix64
     let objective: any Objective
-    /// The decay of the separate target EMA, or nil when targets use the sampling EMA.
+    /// The decay of the separate target EMA when self-targets use it; nil when they use the
+    /// sampling EMA or the online weights (fixed for the run).
     let targetEMADecay: Float?
+    /// The weights that compute self-targets: online, sampling EMA or the separate target EMA.
+    let targetWeights: FloatBuffer
     let batch: Batch
     /// The batch's row shards, one per thread; shard 0's gradient buffer receives the sum.
     let shards: [BatchShard]
@@ -95,9 +98,13 @@ public final class Trainer {
         targetEMA = FloatBuffer(parameters)
         adam = Adam(count: parameters.count, learningRate: config.learningRate)
         rng = SplitMix64.stream(seed: config.seed, 2)
-        batch = Batch(size: config.batchSize)
         (objective, warnings) = definition.objective(config, teacher: teacherModel)
-        targetEMADecay = definition.targetEMADecay(config)
+        batch = Batch(
+            size: config.batchSize, coupledRows: config.coupling == .ot ? objective.coupledRows(batchSize: config.batchSize) : nil
+        )
+        let useEMATarget = config.effectiveTargetWeights == .ema
+        targetEMADecay = useEMATarget ? definition.targetEMADecay(config) : nil
+        targetWeights = useEMATarget ? (targetEMADecay == nil ? emaWeights : targetEMA) : onlineWeights
         let objective = objective
         shards = BatchShard.split(rows: config.batchSize, into: config.shardCount) { objective.cost(ofRow: $0) }
             .enumerated().map { index, rows in
@@ -110,12 +117,11 @@ public final class Trainer {
     /// One optimisation step.
     @discardableResult
     public func step() -> StepReport {
-        let useEMATarget = config.effectiveTargetWeights == .ema
-        let targets = useEMATarget ? (targetEMADecay == nil ? emaWeights : targetEMA) : onlineWeights
         let context = ObjectiveContext(
-            network: network, parameters: onlineWeights.p, targetParameters: targets.p, dataset: dataset, batch: batch,
+            network: network, parameters: onlineWeights.p, targetParameters: targetWeights.p, dataset: dataset, batch: batch,
             iteration: iteration)
         objective.prepare(context, rng: &rng)
+        batch.drawAhead(dataset, rng: &rng)
         // Under OT coupling the next batch's pairing (part 0, the longest) runs beside the shards.
         let pairing = batch.nextNeedsPairing ? 1 : 0
         pool.run(pairing + shards.count) { part in
@@ -133,7 +139,7 @@ public final class Trainer {
         let warmup = config.learningRateScale(atStep: iteration)
         let adamStep = adam.nextStep(scale: warmup)
         let emaDecay = config.emaDecay(atStep: iteration)
-        let targetDecay = useEMATarget ? targetEMADecay : nil
+        let targetDecay = targetEMADecay
         pool.run(parameterSlices.count) { index in
             let slice = parameterSlices[index]
             let gradients = shards[0].gradients.p

@@ -50,7 +50,7 @@ public struct TrainingConfig: Sendable {
     /// The planned length of the run (the CT curriculum is laid out over it).
     public var iterations = 20_000
     /// The threads a training step runs on (1...64; default: every core, at most 64). The batch is
-    /// split into one shard of rows per thread; the same seed and the same number of threads give
+    /// split into one shard of rows per thread (two under OT coupling, ``shardCount``); the same seed and the same number of threads give
     /// the same bits, and one thread gives the bits of the single-threaded trainer.
     public var threads = min(TrainingConfig.maximumThreads, ProcessInfo.processInfo.activeProcessorCount)
     /// The most threads a run may use.

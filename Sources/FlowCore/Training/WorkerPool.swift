@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 /// A fixed set of threads that run the parts of a parallel loop: the data-parallel training step
-/// (one part per row shard, then one per slice of the parameters).
+/// (one part per row shard, plus the next batch's OT pairing, then one per slice of the parameters).
 ///
 /// docs/architecture.md (after DESIGN.md) keeps threads out of FlowCore; issue 8 ("both cores")
 /// makes this type the one exception, for the training step alone, because the step is where the

@@ -77,22 +77,13 @@ public final class ExactFlow: VelocityField, Sendable {
         for i in 0..<steps {
             let t0 = grid[i]
             let h = grid[i + 1] - t0
-            velocity(state.p, t: t0, d: nil, rows: rows, into: k[0].p)
             if i == steps - 1, grid[steps] == 1 {
                 // The step into t = 1: the posterior mean x + (1 - t) v* = sum_j w_j y_j, which
                 // RK4 cannot reach (v* is singular there); this close to the end it is one y_j.
+                velocity(state.p, t: t0, d: nil, rows: rows, into: k[0].p)
                 for j in 0..<n { state.p[j] += h * k[0].p[j] }
-                if trajectory { frames.append(state.array) }
-                break
-            }
-            for j in 0..<n { tmp.p[j] = state.p[j] + h / 2 * k[0].p[j] }
-            velocity(tmp.p, t: t0 + h / 2, d: nil, rows: rows, into: k[1].p)
-            for j in 0..<n { tmp.p[j] = state.p[j] + h / 2 * k[1].p[j] }
-            velocity(tmp.p, t: t0 + h / 2, d: nil, rows: rows, into: k[2].p)
-            for j in 0..<n { tmp.p[j] = state.p[j] + h * k[2].p[j] }
-            velocity(tmp.p, t: t0 + h, d: nil, rows: rows, into: k[3].p)
-            for j in 0..<n {
-                state.p[j] += h / 6 * (k[0].p[j] + 2 * k[1].p[j] + 2 * k[2].p[j] + k[3].p[j])
+            } else {
+                Sampler.rk4Step(self, state.p, t: t0, h: h, rows: rows, scratch: (k[0].p, k[1].p, k[2].p, k[3].p, tmp.p))
             }
             if trajectory { frames.append(state.array) }
         }
