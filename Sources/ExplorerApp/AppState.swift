@@ -17,6 +17,9 @@ public enum ViewKind: Int, CaseIterable, Sendable {
         case .truth: "Truth"
         }
     }
+
+    /// Whether the view draws against the exact flow of the data (``TruthField``).
+    public var needsExactFlow: Bool { self == .consistency || self == .truth }
 }
 
 /// Everything the UI shows, in one value. `update` changes it, `view` draws it.
@@ -46,7 +49,7 @@ public struct AppState: Sendable {
     public var dataset: String
     /// The training seed.
     public var seed: UInt64
-    /// The Adam learning rate given with `--lr`, or nil for the default (1e-3).
+    /// The Adam learning rate given with `--lr`, or nil for the method's default.
     public var learningRate: Float?
     /// The training threads given with `--threads`, or nil for all cores.
     public var threads: Int?

@@ -18,29 +18,31 @@ public func benchmarkCompareState() -> AppState {
     return state
 }
 
-/// The truth view of an untrained shortcut model on moons at 120x40, K = `steps`, with its probe
-/// read, and the time its heat map took to make from the model (what a new snapshot costs the
-/// worker; the exact flow itself is computed once per data set and is not counted).
-public func benchmarkTruthState(steps: Int) -> (state: AppState, heatMapSeconds: Double) {
+/// The truth view of an untrained shortcut model on moons at 120x40, at the first K of `steps`,
+/// with its probe read, and for each K the time its heat map took to make from the model (what a
+/// new snapshot costs the worker; the exact flow itself is computed once and is not counted).
+public func benchmarkTruthState(steps: [Int]) -> (state: AppState, heatMapSeconds: [Double]) {
     let dataset = Dataset.toy(.moons)
-    let config = TrainingConfig(method: .shortcut)
-    var rng = SplitMix64(seed: 1)
-    let model = Model(
-        method: .shortcut, shape: config.shape, parameters: Network(shape: config.shape).initialParameters(rng: &rng))
+    let model = untrainedShortcutModel()
     let builder = VisualsBuilder(dataset: dataset, count: 1024, seed: 0)
     let field = TruthField(dataset: dataset, seed: 0, bounds: builder.bounds)
-    var visuals = builder.build(model: model, method: .shortcut, steps: steps, iteration: 0)
-    let start = ContinuousClock.now
-    visuals.truth = builder.truthVisual(field, model: model, sampler: Method.shortcut.definition.mainSampler, steps: steps)
-    let elapsed = ContinuousClock.now - start
+    var visuals = builder.build(model: model, method: .shortcut, steps: steps[0], iteration: 0)
+    var seconds: [Double] = []
+    for k in steps {
+        let start = ContinuousClock.now
+        let truth = builder.truthVisual(field, model: model, sampler: Method.shortcut.definition.mainSampler, steps: k)
+        let elapsed = ContinuousClock.now - start
+        seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        if k == steps[0] { visuals.truth = truth }
+    }
     var snapshot = Snapshot(method: .shortcut, dataset: "moons", seed: 0)
     snapshot.visuals = visuals
     var state = AppState(size: Size(width: 120, height: 40), method: .shortcut, dataset: "moons")
     state.snapshot = snapshot
-    state.steps = steps
+    state.steps = steps[0]
     state.view = .truth
     state.probeReading = visuals.truth.map { ProbeReading(truth: $0, start: state.probe) }
-    return (state, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    return (state, seconds)
 }
 
 /// A shortcut network of the default shape with its initial weights (seed 1).

@@ -25,12 +25,9 @@ public final class EventLog {
         }
         var info = stat()
         fstat(fd, &info)
-        for input in inputs {
-            var inputInfo = stat()
-            if stat(input, &inputInfo) == 0, inputInfo.st_dev == info.st_dev, inputInfo.st_ino == info.st_ino {
-                close(fd)
-                throw FlowError.badInput("\(shownPath): is an input of this command; choose another event log")
-            }
+        if AtomicFile.matchingInput(info, in: inputs) != nil {
+            close(fd)
+            throw FlowError.badInput("\(shownPath): is an input of this command; choose another event log")
         }
         descriptor = fd
     }

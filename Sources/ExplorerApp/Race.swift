@@ -44,12 +44,7 @@ final class Race {
     }
 
     func config(_ method: Method) -> TrainingConfig {
-        var config = TrainingConfig(method: method)
-        config.seed = seed
-        config.makeOpenEnded()
-        if let learningRate { config.learningRate = learningRate }
-        if let threads { config.threads = threads }
-        return config
+        .openEnded(method, seed: seed, learningRate: learningRate, threads: threads)
     }
 
     /// One training step of every racer still running, then any distilling method whose teacher

@@ -25,8 +25,9 @@ public struct WorkerSettings: Sendable {
     public var teacherIterations: Int?
     /// The longest share of time spent on pictures rather than training.
     public var pictureShare = 0.05
-    /// Adam's learning rate (`--lr`) for the model; nil keeps `TrainingConfig`'s default. The
-    /// internal cd teacher always trains with the default.
+    /// Adam's learning rate (`--lr`) for the model; nil keeps the method's open-ended default. The
+    /// cd teacher of a single-method run trains with its own default (in the race, cd's teacher
+    /// is the fm racer, with this rate).
     public var learningRate: Float?
     /// The threads of every training step (`--threads`), the teacher's too; nil keeps
     /// `TrainingConfig`'s default, all cores.
@@ -43,6 +44,19 @@ public struct WorkerSettings: Sendable {
         self.dataset = dataset
         self.seed = seed
         self.initial = initial
+    }
+}
+
+extension TrainingConfig {
+    /// The UI's run of `method` (the worker's, the teacher's, each racer's): open-ended
+    /// (``makeOpenEnded()``), with the seed, and the learning rate and threads when given.
+    static func openEnded(_ method: Method, seed: UInt64, learningRate: Float?, threads: Int?) -> TrainingConfig {
+        var config = TrainingConfig(method: method)
+        config.seed = seed
+        config.makeOpenEnded()
+        if let learningRate { config.learningRate = learningRate }
+        if let threads { config.threads = threads }
+        return config
     }
 }
 
@@ -129,7 +143,6 @@ private final class WorkerLoop {
     /// The view on screen: the consistency and truth views need the exact flow (`truths`).
     var view: ViewKind = .samples
     let truths = TruthCache()
-    var waitingForTruth = false
     var snapshot: Snapshot
     var chunk = LossChunk()
     /// The whole run's smoothed losses: total, flow-matching part, second part.
@@ -202,21 +215,16 @@ private final class WorkerLoop {
                 maybePublish(force: true)
                 return
             }
-            var config = TrainingConfig(method: method)
-            config.seed = settings.seed
-            config.makeOpenEnded()
-            if let lr = settings.learningRate { config.learningRate = lr }
-            if let threads = settings.threads { config.threads = threads }
+            var config = TrainingConfig.openEnded(
+                method, seed: settings.seed, learningRate: settings.learningRate, threads: settings.threads)
             if method.definition.supportsCoupling { config.coupling = coupling }
             let initial = settings.initial.flatMap { $0.method == method && $0.dataset == datasetName ? $0 : nil }
             if let teacherMethod = method.definition.teacher {
                 if let teacher = teacherCheckpoint(teacherMethod) {
                     trainer = try Trainer(config: config, dataset: dataset, teacher: teacher, initial: initial)
                 } else {
-                    var teacherConfig = TrainingConfig(method: teacherMethod)
-                    teacherConfig.seed = settings.seed
-                    teacherConfig.makeOpenEnded()
-                    if let threads = settings.threads { teacherConfig.threads = threads }
+                    let teacherConfig = TrainingConfig.openEnded(
+                        teacherMethod, seed: settings.seed, learningRate: nil, threads: settings.threads)
                     teacherTrainer = try Trainer(config: teacherConfig, dataset: dataset)
                     snapshot.phase = teacherPhase(0)
                 }
@@ -318,6 +326,7 @@ private final class WorkerLoop {
 
     func makePictures() {
         let start = ContinuousClock.now
+        var waitingForTruth = false
         defer {
             let spent = ContinuousClock.now - start
             lastPictures = ContinuousClock.now
@@ -338,12 +347,12 @@ private final class WorkerLoop {
             return
         }
         var truth: TruthField?
-        if view == .consistency || view == .truth, let dataset {
+        if view.needsExactFlow, let dataset {
             truth = truths.field(name: datasetName, dataset: dataset, seed: settings.seed, bounds: builder.bounds)
+            waitingForTruth = truth == nil
         }
         snapshot.visuals = builder.build(
-            model: model, method: method, steps: steps, iteration: snapshot.iteration, truth: truth, showTruth: view == .truth)
-        waitingForTruth = truth == nil && (view == .consistency || view == .truth)
+            model: model, method: method, steps: steps, iteration: snapshot.iteration, truth: truth, views: [view])
         maybePublish(force: true)
     }
 

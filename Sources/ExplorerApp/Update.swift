@@ -26,8 +26,15 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
             if let text = snapshot.message { state.notice = text }
         }
         if snapshot.divergence != nil { state.paused = true }
+        let old = state.snapshot?.visuals
         state.snapshot = snapshot
-        readProbe(&state)
+        // The probe's reading depends on the truth pictures alone: read it again when they change.
+        let new = snapshot.visuals
+        if state.probeReading == nil || old?.iteration != new?.iteration || old?.steps != new?.steps
+            || (old?.truth == nil) != (new?.truth == nil)
+        {
+            readProbe(&state)
+        }
         return []
     case .key(let key):
         return handle(key, &state)

@@ -40,10 +40,10 @@ public struct VisualsBuilder: Sendable {
     }
 
     /// Runs every sampler the views need at `steps` = K on `model` (its EMA weights). The
-    /// consistency view's paths and error need `truth` (nil: not ready yet); the truth view's heat
-    /// map is made only when `showTruth` is set (it runs K steps from 1,600 grid points).
+    /// consistency and truth views' pictures need `truth` (nil: not ready yet) and are made only
+    /// for the `views` that show them (the heat map runs K steps from 1,600 grid points).
     public func build(
-        model: Model, method: Method, steps: Int, iteration: Int, truth: TruthField? = nil, showTruth: Bool = false
+        model: Model, method: Method, steps: Int, iteration: Int, truth: TruthField? = nil, views: Set<ViewKind> = []
     ) -> Visuals {
         let sampler = method.definition.mainSampler
         var rng = SplitMix64.stream(seed: seed, 24)
@@ -81,12 +81,13 @@ public struct VisualsBuilder: Sendable {
         // Consistency: the first exact paths of the ground truth, x_t at t = i/16 on each joined to
         // its jump to the end; the error is the ground truth's own (the number eval --truth prints).
         var consistency: Visuals.ConsistencyVisual?
-        if let truth {
-            let frames = truth.truth.consistencyFrames.map { Array($0.prefix(2 * Self.consistencyPaths)) }
-            let mapped = SelfConsistency.evaluate(model: model, frames: frames, points: GroundTruth.points)
+        if let truth, views.contains(.consistency) {
+            let mapped = truth.truth.selfConsistency(model)
+            let shown = 2 * Self.consistencyPaths
             consistency = Visuals.ConsistencyVisual(
-                paths: Self.paths(from: frames, count: frames[0].count / 2), points: mapped.states.flatMap { $0 },
-                predictions: mapped.images.flatMap { $0 }, error: truth.truth.selfConsistency(model).error)
+                paths: Self.paths(from: truth.truth.consistencyFrames, count: Self.consistencyPaths),
+                points: mapped.states.flatMap { $0.prefix(shown) }, predictions: mapped.images.flatMap { $0.prefix(shown) },
+                error: mapped.error)
         }
 
         var straightness: Double?
@@ -98,7 +99,9 @@ public struct VisualsBuilder: Sendable {
                     model: model, noise: starts, steps: TruthEvaluation.straightnessSteps, trajectory: true, rng: &unused))
         }
         var truthVisual: TruthVisual?
-        if showTruth, let truth { truthVisual = self.truthVisual(truth, model: model, sampler: sampler, steps: steps) }
+        if let truth, views.contains(.truth) {
+            truthVisual = self.truthVisual(truth, model: model, sampler: sampler, steps: steps)
+        }
 
         return Visuals(
             iteration: iteration, steps: steps, bounds: bounds, data: data, dataNoise: dataNoise,
@@ -107,22 +110,16 @@ public struct VisualsBuilder: Sendable {
     }
 
     /// The heat map of `sampler`'s jump error at K = `steps` over the truth's grid, on a scale from
-    /// 0 to the mean distance the exact flow moves a noise point (the error of not moving at all).
+    /// 0 to the mean distance the exact flow moves a noise point (`JumpErrorGrid.travel`).
     public func truthVisual(_ field: TruthField, model: Model, sampler: Sampler, steps: Int) -> TruthVisual {
         let grid = field.grid
         let (values, mean) = grid.errors(of: model, sampler: sampler, steps: steps, seed: seed)
-        var travel = 0.0
-        for i in 0..<grid.weights.count {
-            let dx = Double(grid.ends[2 * i] - grid.starts[2 * i])
-            let dy = Double(grid.ends[2 * i + 1] - grid.starts[2 * i + 1])
-            travel += grid.weights[i] * (dx * dx + dy * dy).squareRoot()
-        }
         let heat = HeatMap(
             columns: grid.columns, rows: grid.rows,
             bounds: PlotBounds(
                 xMin: Double(grid.x.lowerBound), xMax: Double(grid.x.upperBound), yMin: Double(grid.y.lowerBound),
                 yMax: Double(grid.y.upperBound)),
-            values: values, scale: Float(travel), label: "jump error")
+            values: values, scale: Float(grid.travel))
         let frames = field.truth.consistencyFrames
         return TruthVisual(
             heat: heat, mean: mean, exactPaths: Self.paths(from: frames, count: min(Self.truthPaths, frames[0].count / 2)),

@@ -72,8 +72,8 @@ struct BenchCommand: ParsableCommand {
         }
         let batch = TrainingConfig(method: .fm).batchSize
         let frameMilliseconds = Self.frameMilliseconds()
-        let truth = [1, 128].map { benchmarkTruthState(steps: $0) }
-        let truthFrameMilliseconds = Self.frameMilliseconds(truth[0].state)
+        let truth = benchmarkTruthState(steps: [1, 128])
+        let truthFrameMilliseconds = Self.frameMilliseconds(truth.state)
         if json {
             try Console.line(
                 JSON.object([
@@ -93,8 +93,8 @@ struct BenchCommand: ParsableCommand {
                     ),
                     ("frame_ms", .number((frameMilliseconds * 100).rounded() / 100)),
                     ("truth_frame_ms", .number((truthFrameMilliseconds * 100).rounded() / 100)),
-                    ("truth_map_ms_k1", .number((truth[0].heatMapSeconds * 1e5).rounded() / 100)),
-                    ("truth_map_ms_k128", .number((truth[1].heatMapSeconds * 1e5).rounded() / 100)),
+                    ("truth_map_ms_k1", .number((truth.heatMapSeconds[0] * 1e5).rounded() / 100)),
+                    ("truth_map_ms_k128", .number((truth.heatMapSeconds[1] * 1e5).rounded() / 100)),
                 ]).text)
         } else {
             try Console.line("\(Self.machine()); batch \(batch), median of \(repeats)")
@@ -110,7 +110,7 @@ struct BenchCommand: ParsableCommand {
             try Console.line(
                 String(
                     format: "UI truth view, 120x40: frame %.2f ms; heat map from a new model %.0f ms at K=1, %.0f ms at K=128",
-                    truthFrameMilliseconds, truth[0].heatMapSeconds * 1000, truth[1].heatMapSeconds * 1000))
+                    truthFrameMilliseconds, truth.heatMapSeconds[0] * 1000, truth.heatMapSeconds[1] * 1000))
         }
     }
 
@@ -146,7 +146,8 @@ struct BenchCommand: ParsableCommand {
         return try Trainer(config: config, dataset: .toy(.eightGaussians), teacher: teacher)
     }
 
-    /// The median build time of the benchmark compare frame over 50 frames, in milliseconds.
+    /// The median build time of `state`'s frame (the benchmark compare frame by default) over 50
+    /// frames, in milliseconds.
     static func frameMilliseconds(_ state: AppState = benchmarkCompareState()) -> Double {
         var buffer = CellBuffer(size: state.size)
         render(state, into: &buffer)

@@ -87,10 +87,9 @@ struct RenderCommand: ParsableCommand {
         let builder = VisualsBuilder(dataset: data, count: count, seed: seed)
         var snapshot = Snapshot(method: method, dataset: datasetName, seed: seed)
         snapshot.iteration = iteration
-        // The consistency and truth views measure against the exact flow of the data.
-        let truth = [.consistency, .truth].contains(view) ? TruthField(dataset: data, seed: seed, bounds: builder.bounds) : nil
+        let truth = view.needsExactFlow ? TruthField(dataset: data, seed: seed, bounds: builder.bounds) : nil
         snapshot.visuals = builder.build(
-            model: model, method: method, steps: steps, iteration: iteration, truth: truth, showTruth: view == .truth)
+            model: model, method: method, steps: steps, iteration: iteration, truth: truth, views: [view])
         var state = AppState(
             size: Size(width: width, height: height), method: method, dataset: datasetName, seed: seed,
             ascii: ascii, palette: .monochrome)

@@ -20,7 +20,8 @@ let sampleVisuals: Visuals = {
     let trainer = try! Trainer(config: TrainingConfig(method: .shortcut), dataset: dataset)
     let model = Model(method: .shortcut, shape: trainer.config.shape, parameters: trainer.ema)
     let builder = VisualsBuilder(dataset: dataset, count: 256, seed: 0)
-    return builder.build(model: model, method: .shortcut, steps: 4, iteration: 0, truth: sampleTruth, showTruth: true)
+    return builder.build(
+        model: model, method: .shortcut, steps: 4, iteration: 0, truth: sampleTruth, views: [.consistency, .truth])
 }()
 
 /// The exact flow of 8gaussians (seed 0) over the sample pictures' rectangle, computed once.

@@ -48,6 +48,13 @@ struct FigureBuilder {
         )
     }
 
+    /// Until the exact flow of the data is ready (``TruthCache``).
+    private func computingExactFlow(_ title: String) -> Figure {
+        .waiting(
+            title: title, caption: "the exact flow is computed once per data set",
+            lines: ["computing the exact flow of the data (a second or two)..."])
+    }
+
     private func single(_ visuals: Visuals, _ layers: [Figure.Layer], footer: String? = nil) -> [Figure.Panel] {
         [Figure.Panel(footer: footer, bounds: visuals.bounds, layers: layers)]
     }
@@ -94,11 +101,7 @@ struct FigureBuilder {
     }
 
     private func consistency(_ v: Visuals, _ title: String) -> Figure {
-        guard let c = v.consistency else {
-            return .waiting(
-                title: title, caption: "the exact flow is computed once per data set",
-                lines: ["computing the exact flow of the data (a second or two)..."])
-        }
+        guard let c = v.consistency else { return computingExactFlow(title) }
         let error = format(c.error, 3)
         let caption: String
         switch state.method.definition.jumpToEnd {
@@ -154,11 +157,7 @@ struct FigureBuilder {
     }
 
     private func truth(_ v: Visuals, _ title: String, _ stale: String) -> Figure {
-        guard let truth = v.truth else {
-            return .waiting(
-                title: title, caption: "the exact flow is computed once per data set",
-                lines: ["computing the exact flow of the data (a second or two)..."])
-        }
+        guard let truth = v.truth else { return computingExactFlow(title) }
         var layers: [Figure.Layer] = [.heat(truth.heat), .polylines(id: "exact-paths", series: 0, truth.exactPaths)]
         var footer = "move the probe with the arrow keys or h/j/k/l"
         if let probe = state.probeReading {

@@ -13,8 +13,6 @@ public struct HeatMap: Sendable {
     public var values: [Float]
     /// The value of the lightest shade; larger values are drawn as it.
     public var scale: Float
-    /// What the values are, for the scale's label ("jump error").
-    public var label: String
 
     /// The shade level 0..<levels of the value at world point (x, y), or nil outside the grid
     /// or where the value is not finite.

@@ -8,7 +8,7 @@ import TerminalCanvas
 /// The document has a `<title>` (view, method, dataset, seed, K, iteration), a `<desc>` (the
 /// view's caption), the legend, and per panel its header, axes with tick labels, its footer and one
 /// `<g class="series" id="...">` per layer: points as `<circle>`s, paths and segments as
-/// `<polyline>`s, heat cells as `<rect>`s in the terminal's greys. Panels sit at most 3 to a row.
+/// `<polyline>`s, heat cells as `<rect>`s in the terminal's greys. Panels sit `figure.columns` to a row.
 ///
 /// At most `maxCircles` circles in all: above that every n-th point of each series is kept (the
 /// `<desc>` says so). Non-finite points are never drawn (a polyline breaks at them).
@@ -79,7 +79,7 @@ public enum SVGExport {
         guard figure.placeholder == nil else { return nil }
         var writer = Writer()
         writer.budget(circles: figure.panels.flatMap(\.layers).map(\.circleCount))
-        let columns = max(1, min(3, figure.columns, figure.panels.count))
+        let columns = max(1, min(figure.columns, figure.panels.count))
         let rows = max(1, (figure.panels.count + columns - 1) / columns)
         writer.legend(figure.legend.map { ($0.series, $0.text) }, x: leftMargin)
         for (i, panel) in figure.panels.enumerated() {
@@ -211,13 +211,13 @@ public enum SVGExport {
         }
 
         /// One row of coloured markers and names above the plot.
-        mutating func legend(_ entries: [(Int, String)], x: Double, y: Double = 0) {
+        mutating func legend(_ entries: [(Int, String)], x: Double) {
             var cx = x
             body += "<g class=\"legend\">\n"
             for (series, text) in entries {
                 let color = SVGExport.color(series: series)
-                body += "<rect x=\"\(n(cx))\" y=\"\(n(y + 45))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
-                body += "<text x=\"\(n(cx + 14))\" y=\"\(n(y + 54))\">\(xmlEscaped(text))</text>\n"
+                body += "<rect x=\"\(n(cx))\" y=\"45\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
+                body += "<text x=\"\(n(cx + 14))\" y=\"54\">\(xmlEscaped(text))</text>\n"
                 cx += 24 + 7 * Double(text.count)
             }
             body += "</g>\n"

@@ -17,11 +17,11 @@ public struct TruthVisual: Sendable {
     public var steps: Int
     /// The exact flow (for the probe's exact path).
     public var flow: ExactFlow
-    /// A copy of the EMA weights the heat map was made from, with its method and shape.
+    /// The method of the weights.
     public var method: Method
     /// The network shape of `parameters`.
     public var shape: NetworkShape
-    /// The weights.
+    /// A copy of the EMA weights the heat map was made from.
     public var parameters: [Float]
     /// The d at which the network is a velocity.
     public var velocityStep: Float

@@ -43,14 +43,19 @@ public enum AtomicFile {
         case S_IFDIR: throw FlowError.badInput("\(shown): is a folder, not a file")
         default: throw FlowError.badInput("\(shown): is not a regular file (a device, FIFO or socket); refusing to replace it")
         }
-        for input in inputs {
-            var inputInfo = stat()
-            if stat(input, &inputInfo) == 0, inputInfo.st_dev == info.st_dev, inputInfo.st_ino == info.st_ino {
-                let input = SafeText.escaped(input, limit: 240)
-                throw FlowError.badInput("\(shown): is an input of this command (\(input)); choose another output file")
-            }
+        if let input = matchingInput(info, in: inputs) {
+            let input = SafeText.escaped(input, limit: 240)
+            throw FlowError.badInput("\(shown): is an input of this command (\(input)); choose another output file")
         }
         return info.st_mode & 0o777
+    }
+
+    /// The first of `inputs` that is the file `info` describes (same device and inode), or nil.
+    public static func matchingInput(_ info: stat, in inputs: [String]) -> String? {
+        inputs.first { input in
+            var inputInfo = stat()
+            return stat(input, &inputInfo) == 0 && inputInfo.st_dev == info.st_dev && inputInfo.st_ino == info.st_ino
+        }
     }
 
     /// Writes `data` to `path` as described above; `inputs` are the files the command reads.

@@ -20,6 +20,9 @@ public struct JumpErrorGrid: Sendable {
     /// The N(0, I) density of each grid point, normalised to sum 1: the weights of the mean, so it
     /// estimates the jump error over the noise a sampler really starts from.
     public let weights: [Double]
+    /// The weighted mean distance |X*(x0, 0, 1) - x0| the exact flow moves a grid point: the
+    /// jump error of not moving at all.
+    public let travel: Double
 
     /// The exact ends of a `columns` x `rows` grid over the rectangle `x` x `y`.
     public init(flow: ExactFlow, columns: Int, rows: Int, x: ClosedRange<Float>, y: ClosedRange<Float>) {
@@ -43,7 +46,15 @@ public struct JumpErrorGrid: Sendable {
             return Foundation.exp(-(px * px + py * py) / 2)
         }
         let total = density.reduce(0, +)
-        weights = density.map { total > 0 ? $0 / total : 0 }
+        let weights = density.map { total > 0 ? $0 / total : 0 }
+        self.weights = weights
+        var travel = 0.0
+        for i in 0..<weights.count {
+            let dx = Double(ends[2 * i] - starts[2 * i])
+            let dy = Double(ends[2 * i + 1] - starts[2 * i + 1])
+            travel += weights[i] * (dx * dx + dy * dy).squareRoot()
+        }
+        self.travel = travel
     }
 
     /// The jump error of `sampler` at K = `steps` from every grid point, and its density-weighted
