@@ -65,10 +65,25 @@ public struct AppState: Sendable {
     public var palette: Palette
     /// The newest snapshot from the worker for this method and dataset.
     public var snapshot: Snapshot?
-    /// A short notice for the status bar ("saved ...").
-    public var notice: String?
+    /// A short notice for the status bar ("saved ..."); `update` clears it `noticeLifetime` seconds
+    /// after it was set (on a `tick`).
+    public var notice: String? {
+        didSet { noticeSince = now }
+    }
+    /// How long a notice stays on the status bar, in seconds.
+    public static let noticeLifetime = 6.0
+    /// When `notice` was last set, on the clock of `now`.
+    public var noticeSince = 0.0
+    /// Seconds since the UI started, as of the last `tick`.
+    public var now = 0.0
     /// The serial of the last worker message shown as a notice.
     public var seenMessageSerial = 0
+    /// A frame drawn from a checkpoint by `render`, not a live run: the status bar says so.
+    public var rendered = false
+    /// The iteration from which the status bar shows the straightness S: before it the network is
+    /// near its random start, whose almost constant velocity gives straight paths (S near 0) that
+    /// say nothing of what the model learns.
+    public static let straightnessFrom = 500
     /// Set by `q` or Ctrl-C: the run loop stops.
     public var quit = false
 
@@ -93,9 +108,10 @@ public struct AppState: Sendable {
         size.width >= Self.minimumSize.width && size.height >= Self.minimumSize.height
     }
 
-    /// The dataset as shown on screen and in pictures: control characters escaped, at most 60
-    /// characters (a CSV path comes from the command line or a checkpoint).
-    public var displayDataset: String { SafeText.escaped(dataset, limit: 60) }
+    /// The dataset as shown on screen and in pictures: control characters and characters not one
+    /// column wide escaped, at most 60 characters (a CSV path comes from the command line or a
+    /// checkpoint).
+    public var displayDataset: String { SafeText.escaped(dataset, limit: 60, oneColumn: true) }
 
     /// The file `s` saves to: flow-explorer-<method>-<dataset>.safetensors in the current directory
     /// (a CSV dataset contributes its file name without directory and extension).

@@ -9,6 +9,8 @@ public enum Message: Sendable {
     case resize(Size)
     /// The worker published a snapshot.
     case snapshot(Snapshot)
+    /// The clock: seconds since the UI started (the run loop sends it every turn).
+    case tick(seconds: Double)
 }
 
 /// Something `update` asks the run loop to do.

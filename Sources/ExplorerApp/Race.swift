@@ -69,6 +69,12 @@ final class Race {
         return steps
     }
 
+    /// A panel's header: the method and its sampler at K, the sampler's name once when it is the
+    /// method's own ("shortcut K=1", "fm: euler K=1").
+    static func label(_ method: Method, sampler: Sampler, steps: Int) -> String {
+        sampler.name == method.rawValue ? "\(method.rawValue) K=\(steps)" : "\(method.rawValue): \(sampler.name) K=\(steps)"
+    }
+
     /// The iterations of the first racer (flow matching), for the status bar.
     var leadIteration: Int { racers.first?.trainer.iteration ?? 0 }
 
@@ -76,7 +82,7 @@ final class Race {
     /// from `builder`'s noise (the same for every method) and their SW2 to `builder`'s data; a
     /// method still waiting for its teacher gets an empty panel that says so.
     func panels(builder: VisualsBuilder, steps: Int) -> [RaceVisuals.Panel] {
-        let metric = SlicedWasserstein(directionCount: 64)
+        let metric = VisualsBuilder.metric
         return Method.allCases.map { method in
             let sampler = method.definition.mainSampler
             guard let racer = racers.first(where: { $0.method == method }) else {
@@ -90,7 +96,7 @@ final class Race {
             let points = sampler.sample(model: Model(trainer: racer.trainer), noise: builder.noise, steps: steps, rng: &renoise)
             let state = racer.divergence.map { _ in " (diverged)" } ?? ""
             return .init(
-                method: method, label: "\(method.rawValue) \(sampler.name) K=\(steps)\(state)", points: points,
+                method: method, label: "\(Self.label(method, sampler: sampler, steps: steps))\(state)", points: points,
                 sw2: metric.distance(points, builder.data), iteration: racer.trainer.iteration)
         }
     }
@@ -102,7 +108,7 @@ public struct RaceVisuals: Sendable {
     public struct Panel: Sendable {
         /// The method.
         public var method: Method
-        /// "shortcut shortcut K=1": method, main sampler and K.
+        /// "fm: euler K=1": method, main sampler and K (`Race.label`).
         public var label: String
         /// Samples [N, 2] (empty while the method waits for its teacher).
         public var points: [Float]
@@ -116,6 +122,8 @@ public struct RaceVisuals: Sendable {
     public var steps: Int
     /// The world rectangle of every panel.
     public var bounds: PlotBounds
+    /// The SW2 between two independent data sets of the panels' size (``VisualsBuilder/noiseFloor``).
+    public var noiseFloor: Double
     /// The panels, in `Method.allCases` order.
     public var panels: [Panel]
 }

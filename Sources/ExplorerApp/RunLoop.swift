@@ -29,7 +29,11 @@ public struct RunLoop {
         let clock = ContinuousClock()
         var lastFrame = clock.now - frameInterval
         var buffer = CellBuffer(size: state.size)
+        let started = clock.now
         while !state.quit {
+            let hadNotice = state.notice != nil
+            apply(update(&state, .tick(seconds: milliseconds(clock.now - started) / 1000)), link)
+            if hadNotice && state.notice == nil { dirty = true }  // the notice expired
             if let snapshot = link?.takeSnapshot() {
                 apply(update(&state, .snapshot(snapshot)), link)
                 dirty = true

@@ -16,9 +16,10 @@ import Foundation
 public struct RunRecipe: Sendable, Equatable {
     /// Starts the same run in the UI, e.g. `flow-explorer tui --method shortcut --dataset moons --seed 0`.
     public var tui: String
-    /// Trains the weights of the current iteration (two commands for cd: teacher, then student).
+    /// Trains the weights of the current iteration (two commands for cd: teacher, then student;
+    /// none for the race).
     public var train: [String]
-    /// Draws the current view from that checkpoint.
+    /// Draws the current view from that checkpoint ("" for the race).
     public var render: String
 
     /// The recipe for `state` at the iteration of its newest snapshot.
@@ -30,6 +31,13 @@ public struct RunRecipe: Sendable, Equatable {
         let method = state.method.rawValue
         let coupling = state.coupling == .ot && state.method.definition.supportsCoupling ? " --coupling ot" : ""
         tui = "flow-explorer tui --method \(method) \(dataset) \(seed)\(lr)\(threads)\(coupling)"
+        if state.view == .race {
+            // The race is what `tui` opens without --method; it trains no single checkpoint.
+            tui = "flow-explorer tui \(dataset) \(seed)\(lr)\(threads)"
+            train = []
+            render = ""
+            return
+        }
         let iteration = state.snapshot?.iteration ?? 0
         let file = state.checkpointFileName
         var lines: [String] = []
@@ -69,8 +77,8 @@ public struct RunRecipe: Sendable, Equatable {
         return options
     }
 
-    /// Every command in the order to run them.
-    public var lines: [String] { [tui] + train + [render] }
+    /// Every command in the order to run them (the race: its `tui` line alone).
+    public var lines: [String] { [tui] + train + (render.isEmpty ? [] : [render]) }
 
     /// `text` as one shell word: unchanged when it holds only safe characters, else in single quotes.
     static func shellQuoted(_ text: String) -> String {

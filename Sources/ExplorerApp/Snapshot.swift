@@ -64,6 +64,8 @@ public struct Visuals: Sendable {
     public var steps: Int
     /// World rectangle shared by all views of this dataset.
     public var bounds: PlotBounds
+    /// The SW2 between two independent data sets of the pictures' size (``VisualsBuilder/noiseFloor``).
+    public var noiseFloor: Double
     /// Data points x1 [N, 2] interleaved.
     public var data: [Float]
     /// Independent noise x0 [N, 2] paired with `data`, for the true x_t = (1 - t) x0 + t x1.

@@ -132,6 +132,9 @@ private final class WorkerLoop {
     var diverged = false
     var steps = 1
     var trainer: Trainer?
+    /// The iterations of the `--load`ed checkpoint the run started from: the run's count goes on
+    /// from there (on screen and in a saved checkpoint).
+    var iterationOffset = 0
     var teacherTrainer: Trainer?
     /// Set while racing every method (then `trainer` is nil).
     var race: Race?
@@ -192,6 +195,7 @@ private final class WorkerLoop {
     func restart() {
         diverged = false
         trainer = nil
+        iterationOffset = 0
         teacherTrainer = nil
         race = nil
         chunk = LossChunk()
@@ -219,6 +223,8 @@ private final class WorkerLoop {
                 method, seed: settings.seed, learningRate: settings.learningRate, threads: settings.threads)
             if method.definition.supportsCoupling { config.coupling = coupling }
             let initial = settings.initial.flatMap { $0.method == method && $0.dataset == datasetName ? $0 : nil }
+            iterationOffset = initial?.iterations ?? 0
+            snapshot.iteration = iterationOffset
             if let teacherMethod = method.definition.teacher {
                 if let teacher = teacherCheckpoint(teacherMethod) {
                     trainer = try Trainer(config: config, dataset: dataset, teacher: teacher, initial: initial)
@@ -279,7 +285,7 @@ private final class WorkerLoop {
         guard let trainer else { return }
         let report = trainer.step()
         rateSteps += 1
-        if let reason = trainer.divergence(report) { return diverge(at: trainer.iteration, reason: reason) }
+        if let reason = trainer.divergence(report) { return diverge(at: iterationOffset + trainer.iteration, reason: reason) }
         chunk.total += report.loss
         chunk.count += 1
         if let fm = report.flowMatchingLoss {
@@ -298,9 +304,9 @@ private final class WorkerLoop {
             snapshot.flowMatchingLosses = histories.first.values
             snapshot.bootstrapLosses = histories.second.values
             chunk = LossChunk()
-            if !allFinite(trainer.ema) { return diverge(at: trainer.iteration, reason: "EMA weights not finite") }
+            if !allFinite(trainer.ema) { return diverge(at: iterationOffset + trainer.iteration, reason: "EMA weights not finite") }
         }
-        snapshot.iteration = trainer.iteration
+        snapshot.iteration = iterationOffset + trainer.iteration
     }
 
     /// Stops training after a blown-up loss or a non-finite EMA value and tells the UI at once.
@@ -335,13 +341,15 @@ private final class WorkerLoop {
         }
         guard let builder, !diverged else { return }
         if let race {
-            snapshot.race = RaceVisuals(steps: steps, bounds: builder.bounds, panels: race.panels(builder: builder, steps: steps))
+            snapshot.race = RaceVisuals(steps: steps, bounds: builder.bounds, noiseFloor: builder.noiseFloor, panels: race.panels(builder: builder, steps: steps))
             maybePublish(force: true)
             return
         }
         let model: Model
         if let trainer {
-            guard allFinite(trainer.ema) else { return diverge(at: trainer.iteration, reason: "EMA weights not finite") }
+            guard allFinite(trainer.ema) else {
+                return diverge(at: iterationOffset + trainer.iteration, reason: "EMA weights not finite")
+            }
             model = Model(trainer: trainer)
         } else {
             return
@@ -416,7 +424,9 @@ private final class WorkerLoop {
         case .save(let path):
             if let trainer {
                 do {
-                    try trainer.checkpoint().write(to: path, inputs: settings.inputs)
+                    var checkpoint = trainer.checkpoint()
+                    checkpoint.iterations += iterationOffset
+                    try checkpoint.write(to: path, inputs: settings.inputs)
                     note("saved \(path)")
                 } catch {
                     note("save failed: \(error)")

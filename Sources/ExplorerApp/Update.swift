@@ -38,6 +38,10 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         return []
     case .key(let key):
         return handle(key, &state)
+    case .tick(let seconds):
+        state.now = seconds
+        if state.notice != nil, seconds - state.noticeSince >= AppState.noticeLifetime { state.notice = nil }
+        return []
     }
 }
 

@@ -22,16 +22,50 @@ public func render(_ state: AppState, into buffer: inout CellBuffer) {
         drawTooSmall(state, into: &buffer)
         return
     }
-    let bands = screen.rows([.fixed(1), .fill(), .fixed(1), .fixed(4), .fixed(1)])
+    let figure = FigureBuilder(state: state).build()
+    // A diverged run keeps its last pictures; the caption says why training stopped.
+    let caption = wrapped(
+        SafeText.escaped(state.snapshot?.divergence ?? figure.caption, limit: Int.max, oneColumn: true), width: screen.width - 1,
+        lines: 2)
+    let bands = screen.rows([.fixed(1), .fill(), .fixed(caption.count), .fixed(4), .fixed(1)])
     drawTabs(state, into: &buffer, in: bands[0])
-    let caption = FigureRenderer(state: state).draw(FigureBuilder(state: state).build(), into: &buffer, in: bands[1])
-    // A diverged run keeps its last pictures; the caption line says why training stopped.
-    buffer.write(
-        SafeText.escaped(" " + (state.snapshot?.divergence ?? caption), limit: Int.max), in: bands[2], alignment: .left,
-        style: Style(dim: state.palette != .monochrome))
+    FigureRenderer(state: state).draw(figure, into: &buffer, in: bands[1])
+    for (i, line) in caption.enumerated() {
+        buffer.write(
+            " " + line, in: Rect(x: bands[2].x, y: bands[2].y + i, width: bands[2].width, height: 1), alignment: .left,
+            style: Style(dim: state.palette != .monochrome))
+    }
     drawLosses(state, into: &buffer, in: bands[3])
     drawStatus(state, into: &buffer, in: bands[4])
     if state.showHelp { drawHelp(state, into: &buffer, in: screen) }
+}
+
+/// `text` broken into lines of at most `width` characters at spaces (a word longer than a line
+/// is cut), at most `lines` of them; when it does not fit, the last line ends in "..." at a word
+/// boundary. Always at least one line.
+func wrapped(_ text: String, width: Int, lines: Int) -> [String] {
+    guard width > 3 else { return [String(text.prefix(max(0, width)))] }
+    var out: [String] = []
+    var line = ""
+    for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
+        let piece = word.count > width ? String(word.prefix(width)) : word
+        if line.isEmpty {
+            line = piece
+        } else if line.count + 1 + piece.count <= width {
+            line += " " + piece
+        } else {
+            out.append(line)
+            line = piece
+        }
+    }
+    out.append(line)
+    guard out.count > lines else { return out }
+    var last = out[lines - 1]
+    let rest = out[lines...].joined(separator: " ")
+    last += " " + rest
+    while last.count + 3 > width, let space = last.lastIndex(of: " ") { last = String(last[..<space]) }
+    if last.count + 3 > width { last = String(last.prefix(width - 3)) }
+    return Array(out.prefix(lines - 1)) + [last + "..."]
 }
 
 /// The lines of the too-small message.
@@ -64,38 +98,63 @@ private func drawTabs(_ state: AppState, into buffer: inout CellBuffer, in rect:
     buffer.write(help, in: rect, alignment: .right, style: state.palette.frame)
 }
 
-/// The status bar text: method, dataset, iteration, it/s, K, t, seed, running / paused, a notice,
-/// the phase, the coupling and the straightness S of the model's paths.
-func statusText(_ state: AppState) -> String {
-    let sep = state.ascii ? " | " : " │ "
+/// The status bar's parts in reading order, each with a priority (higher stays longer): method,
+/// dataset, iteration, it/s, K, t, seed, running / paused, a notice, the phase, the coupling and
+/// the straightness S of the model's paths. A frame rendered from a checkpoint (`render`) says
+/// so instead of a rate and running.
+func statusParts(_ state: AppState) -> [(text: String, priority: Int)] {
     let snap = state.snapshot
-    let iteration = snap?.iteration ?? 0
-    let rate = snap.map { Int($0.iterationsPerSecond.rounded()) } ?? 0
-    var parts = [
-        state.view == .race ? "race" : state.method.rawValue, state.displayDataset, "it \(iteration)", "\(rate) it/s",
-        "K=\(state.steps)",
-        "t=\(format(state.t, 2))", "seed \(state.seed)", state.paused ? "paused" : "running",
+    let racing = state.view == .race
+    var parts: [(String, Int)] = [
+        (racing ? "race" : state.method.rawValue, 9), (state.displayDataset, 8), ("it \(snap?.iteration ?? 0)", 9),
     ]
-    // Notices come first: a narrow terminal cuts the end of the line.
-    if let notice = state.notice { parts.append(notice) }
-    if let phase = snap?.phase { parts.append(phase) }
-    if state.view != .race, state.method.definition.supportsCoupling {
-        parts.append(state.coupling == .ot ? "OT pairs" : "independent pairs")
+    if state.rendered {
+        parts.append(("rendered from a checkpoint", 3))
+    } else {
+        parts.append(("\(Int((snap?.iterationsPerSecond ?? 0).rounded())) it/s", 5))
     }
-    if state.view != .race, let visuals = snap?.visuals {
-        parts.append(visuals.straightness.map { "S=\(format($0, 3))" } ?? "S: no ODE")
+    parts += [("K=\(state.steps)", 9), ("t=\(format(state.t, 2))", state.tIndex == AppState.tDivisions ? 1 : 6)]
+    parts.append(("seed \(state.seed)", 2))
+    if !state.rendered { parts.append((state.paused ? "paused" : "running", 7)) }
+    if let notice = state.notice { parts.append((notice, 8)) }
+    if let phase = snap?.phase { parts.append((phase, 7)) }
+    if !racing, state.method.definition.supportsCoupling {
+        parts.append((state.coupling == .ot ? "OT pairs" : "independent pairs", 6))
     }
+    if !racing, let visuals = snap?.visuals {
+        let text: String
+        if let straightness = visuals.straightness {
+            text = visuals.iteration < AppState.straightnessFrom ? "S after \(AppState.straightnessFrom) it" : "S=\(format(straightness, 3))"
+        } else {
+            text = "S: no ODE"
+        }
+        parts.append((text, 6))
+    }
+    return parts.map { (text: $0.0, priority: $0.1) }
+}
+
+/// The status bar text for `width` columns: the parts of `statusParts`, dropping the lowest
+/// priority (the later of equals) until the line fits, so the coupling and S outlast the seed.
+func statusText(_ state: AppState, width: Int = Int.max) -> String {
+    let sep = state.ascii ? " | " : " │ "
     // Notices can quote paths and file content: no control character reaches the screen.
-    return SafeText.escaped(" " + parts.joined(separator: sep), limit: Int.max)
+    var parts = statusParts(state).map { (text: SafeText.escaped($0.text, limit: 200, oneColumn: true), priority: $0.priority) }
+    func line() -> String { " " + parts.map(\.text).joined(separator: sep) }
+    while parts.count > 1, line().count > width {
+        let lowest = parts.map(\.priority).min()!
+        parts.remove(at: parts.lastIndex { $0.priority == lowest }!)
+    }
+    return line()
 }
 
 private func drawStatus(_ state: AppState, into buffer: inout CellBuffer, in rect: Rect) {
     let style = Style(reverse: true)
     buffer.fill(rect, with: Cell(" ", style: style))
-    let status = statusText(state)
+    let status = statusText(state, width: rect.width)
     buffer.write(status, in: rect, alignment: .left, style: style)
     let command = RunRecipe(state).tui + " "
-    if status.count + 4 + command.count <= rect.width {
+    // The command keeps the dataset's own characters for copying: drawn only when each takes one cell.
+    if !state.rendered, status.count + 4 + command.count <= rect.width, command.unicodeScalars.allSatisfy(SafeText.isOneColumn) {
         buffer.write(command, in: rect, alignment: .right, style: style)
     }
 }
@@ -121,16 +180,21 @@ private func drawLosses(_ state: AppState, into buffer: inout CellBuffer, in rec
     let rows: [(String, [Float])] =
         definition.lossParts.map { [($0.first, snap?.flowMatchingLosses ?? []), ($0.second, snap?.bootstrapLosses ?? [])] }
         ?? [(definition.title, snap?.losses ?? [])]
-    for (i, (name, values)) in rows.prefix(inner.height).enumerated() {
+    // The parts share one scale, so a small part draws as a low line; labels keep their width.
+    let labelWidth = min((rows.map(\.0.count).max() ?? 0) + 1, inner.width / 3)
+    let tails = rows.map { " " + ($0.1.last.map { format(Double($0), 5) } ?? "-") }
+    let sparkWidth = max(0, inner.width - labelWidth - (tails.map(\.count).max() ?? 0))
+    let lines = rows.map { Sparkline($0.1, ascii: state.ascii, logarithmic: true) }
+    let scale = Sparkline.sharedScale(lines, width: sparkWidth)
+    for (i, (name, _)) in rows.prefix(inner.height).enumerated() {
         let row = Rect(x: inner.x, y: inner.y + i, width: inner.width, height: 1)
-        let last = values.last.map { format(Double($0), 5) } ?? "-"
-        let label = name.padding(toLength: 14, withPad: " ", startingAt: 0)
-        let tail = " " + last
-        buffer.write(label, at: row.origin, style: state.palette.style(forSeries: i), clip: row)
-        let spark = Rect(x: row.x + 14, y: row.y, width: max(0, row.width - 14 - tail.count), height: 1)
-        Sparkline(values, ascii: state.ascii, logarithmic: true)
-            .render(into: &buffer, in: spark, style: state.palette.style(forSeries: i))
-        buffer.write(tail, in: row, alignment: .right)
+        buffer.write(String(name.prefix(labelWidth)), at: row.origin, style: state.palette.style(forSeries: i), clip: row)
+        var line = lines[i]
+        line.scale = scale
+        line.render(
+            into: &buffer, in: Rect(x: row.x + labelWidth, y: row.y, width: sparkWidth, height: 1),
+            style: state.palette.style(forSeries: i))
+        buffer.write(tails[i], in: row, alignment: .right)
     }
     if rows.count < inner.height, snap == nil {
         buffer.write("waiting for the first steps...", at: Point(x: inner.x, y: inner.y + rows.count), clip: inner)
@@ -157,7 +221,10 @@ public let keyHelp: [(keys: String, action: String)] = [
 ]
 
 /// Every key, as the help overlay shows it.
-public let helpLines: [String] = keyHelp.map { $0.keys.padding(toLength: 12, withPad: " ", startingAt: 0) + $0.action }
+public let helpLines: [String] = {
+    let width = (keyHelp.map(\.keys.count).max() ?? 0) + 2
+    return keyHelp.map { $0.keys.padding(toLength: width, withPad: " ", startingAt: 0) + $0.action }
+}()
 
 /// Every key name the help overlay lists, one each (`1..6` becomes 1, 2, ..., 6; `hjkl` h, j, k,
 /// l), for docs and tests.

@@ -14,6 +14,10 @@ public struct VisualsBuilder: Sendable {
     public let bounds: PlotBounds
     /// Seed of the consistency sampler's re-noising.
     public let seed: UInt64
+    /// The SW2 noise floor of the pictures: the distance from `data` to a second, independent draw
+    /// of as many data points (stream 28). A model's SW2 on screen cannot be told from a perfect
+    /// one below it.
+    public let noiseFloor: Double
 
     /// Number of fine paths in the trajectories view.
     public static let pathCount = 64
@@ -37,7 +41,12 @@ public struct VisualsBuilder: Sendable {
             PlotBounds.enclosing(data + box, padding: 0.05)
             ?? PlotBounds(xMin: -4, xMax: 4, yMin: -4, yMax: 4)
         self.seed = seed
+        var floorRng = SplitMix64.stream(seed: seed, 28)
+        noiseFloor = Self.metric.distance(dataset.sample(count: count, rng: &floorRng), data)
     }
+
+    /// The SW2 of every picture.
+    static let metric = SlicedWasserstein(directionCount: 64)
 
     /// Runs every sampler the views need at `steps` = K on `model` (its EMA weights). The
     /// consistency and truth views' pictures need `truth` (nil: not ready yet) and are made only
@@ -65,7 +74,7 @@ public struct VisualsBuilder: Sendable {
             pathsSource = "the model's PF-ODE (64 Euler steps)"
         }
 
-        let metric = SlicedWasserstein(directionCount: 64)
+        let metric = Self.metric
         var compare: [Visuals.ComparePanel] = []
         for (other, k) in method.definition.comparePair(steps: steps) {
             let points: [Float]
@@ -104,22 +113,25 @@ public struct VisualsBuilder: Sendable {
         }
 
         return Visuals(
-            iteration: iteration, steps: steps, bounds: bounds, data: data, dataNoise: dataNoise,
+            iteration: iteration, steps: steps, bounds: bounds, noiseFloor: noiseFloor, data: data, dataNoise: dataNoise,
             sampler: sampler, frames: frames, paths: paths, pathsSource: pathsSource, jumps: jumps,
             compare: compare, consistency: consistency, straightness: straightness, truth: truthVisual)
     }
 
     /// The heat map of `sampler`'s jump error at K = `steps` over the truth's grid, on a scale from
-    /// 0 to the mean distance the exact flow moves a noise point (`JumpErrorGrid.travel`).
+    /// 0 to the mean distance the exact flow moves a noise point (`JumpErrorGrid.travel`), or to the
+    /// errors' 95th percentile where that is larger (a model worse than not moving at all).
     public func truthVisual(_ field: TruthField, model: Model, sampler: Sampler, steps: Int) -> TruthVisual {
         let grid = field.grid
         let (values, mean) = grid.errors(of: model, sampler: sampler, steps: steps, seed: seed)
+        let finite = values.filter(\.isFinite).sorted()
+        let percentile95 = finite.isEmpty ? 0 : finite[(finite.count - 1) * 95 / 100]
         let heat = HeatMap(
             columns: grid.columns, rows: grid.rows,
             bounds: PlotBounds(
                 xMin: Double(grid.x.lowerBound), xMax: Double(grid.x.upperBound), yMin: Double(grid.y.lowerBound),
                 yMax: Double(grid.y.upperBound)),
-            values: values, scale: Float(grid.travel))
+            values: values, scale: max(Float(grid.travel), percentile95))
         let frames = field.truth.consistencyFrames
         return TruthVisual(
             heat: heat, mean: mean, exactPaths: Self.paths(from: frames, count: min(Self.truthPaths, frames[0].count / 2)),

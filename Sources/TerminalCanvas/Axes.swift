@@ -40,7 +40,9 @@ public struct Axes: Sendable {
     /// and down in the plot area these axes leave inside `rect` (see `PlotBounds.squared(toFit:)`).
     ///
     /// The plot area depends on the y-label width, which depends on the bounds, so this repeats
-    /// "plot area -> squared bounds" until the bounds stop changing (at most 4 rounds).
+    /// "plot area -> squared bounds" until the bounds stop changing (at most 4 rounds). Then
+    /// `spaceYTicksEvenly(in:)` rescales them a little so that the y ticks are evenly spaced on
+    /// screen.
     public static func squared(
         fitting data: PlotBounds, in rect: Rect, cellAspect: Double = 2,
         maxXTicks: Int = 5, maxYTicks: Int = 5, ascii: Bool = false, style: Style = .plain
@@ -52,13 +54,75 @@ public struct Axes: Sendable {
             if next == axes.bounds { break }
             axes.bounds = next
         }
+        axes.spaceYTicksEvenly(in: rect)
+        // New ticks can have wider labels and so a narrower plot: fit the x span to it again.
+        let plot = axes.plotRect(in: rect)
+        if plot.width > 0, plot.height > 0 {
+            let half = axes.bounds.height * Double(plot.width) / (Double(plot.height) * cellAspect) / 2
+            let cx = (axes.bounds.xMin + axes.bounds.xMax) / 2
+            axes.bounds.xMin = cx - half
+            axes.bounds.xMax = cx + half
+        }
         return axes
     }
+
+    /// The y tick step when set (`spaceYTicksEvenly(in:)`); nil uses `niceTicks`.
+    public var yStep: Double?
+
+    /// Chooses the y tick step and rescales the bounds so that the y ticks fall on evenly spaced rows
+    /// of the plot area in `rect`, each in the middle of its row. Among steps m * 10^e (m in 1, 2,
+    /// 2.5, 4, 5) giving 2 to `maxYTicks` ticks, and a whole number of rows r per step, it takes the
+    /// one needing the least rescaling s = (step / height * rows) / r, with s in [0.93, 1.15] (the
+    /// bounds are padded, so a small shrink loses no data), preferring three ticks or more. Both
+    /// axes scale about the centre by s, so the bounds stay square; then they shift up or down by
+    /// less than a row. Unchanged when no step fits (a plot of one or two rows).
+    public mutating func spaceYTicksEvenly(in rect: Rect) {
+        let rows = Double(plotRect(in: rect).height)
+        guard rows >= 2, bounds.isValid else { return }
+        let height = bounds.height
+        var best: (step: Double, scale: Double, count: Int)?
+        let first = Axes.candidateSteps(span: height, maxCount: maxYTicks).first?.exponent ?? 0
+        for exponent in (first - 1)...(first + 3) {
+            for mantissa in [1.0, 2.0, 2.5, 4.0, 5.0] {
+                let step = Step(mantissa: mantissa, exponent: exponent).value
+                let rowsPerStep = step / height * rows
+                for whole in Set([Rounding.floor(rowsPerStep), Rounding.ceil(rowsPerStep)]) where whole >= 1 {
+                    let scale = rowsPerStep / whole
+                    let count = Int(Rounding.floor(height * scale / step + 1e-9)) + 1
+                    guard scale >= 0.93, scale <= 1.15, count >= 2, count <= maxYTicks else { continue }
+                    let better = { (a: (step: Double, scale: Double, count: Int)) -> Bool in
+                        (count >= 3) != (a.count >= 3) ? count >= 3 : abs(log2(scale)) < abs(log2(a.scale))
+                    }
+                    if best.map(better) ?? true { best = (step, scale, count) }
+                }
+            }
+        }
+        guard let best else { return }
+        let (cx, cy) = ((bounds.xMin + bounds.xMax) / 2, (bounds.yMin + bounds.yMax) / 2)
+        let (halfWidth, halfHeight) = (bounds.width / 2 * best.scale, height / 2 * best.scale)
+        var even = PlotBounds(xMin: cx - halfWidth, xMax: cx + halfWidth, yMin: cy - halfHeight, yMax: cy + halfHeight)
+        // The row of the lowest multiple of the step, as a real number, moved to the middle of its row.
+        let lowest = Rounding.ceil(even.yMin / best.step) * best.step
+        let position = (even.yMax - lowest) / even.height * rows
+        let shift = (Rounding.floor(position) + 0.5 - position) * even.height / rows
+        even.yMax += shift
+        even.yMin += shift
+        bounds = even
+        yStep = best.step
+    }
+
+    /// `log2` from the stdlib only, precise enough to compare scales.
+    private func log2(_ value: Double) -> Double { Double(value.exponent) + (value.significand - 1) }
 
     /// Tick values on the x axis.
     public var xTicks: [Double] { Axes.niceTicks(bounds.xMin, bounds.xMax, maxCount: maxXTicks) }
     /// Tick values on the y axis.
-    public var yTicks: [Double] { Axes.niceTicks(bounds.yMin, bounds.yMax, maxCount: maxYTicks) }
+    public var yTicks: [Double] {
+        guard let yStep, yStep > 0 else { return Axes.niceTicks(bounds.yMin, bounds.yMax, maxCount: maxYTicks) }
+        let first = Int(Rounding.ceil(bounds.yMin / yStep - 1e-9))
+        let last = Int(Rounding.floor(bounds.yMax / yStep + 1e-9))
+        return first <= last ? (first...last).map { Double($0) * yStep } : []
+    }
 
     /// The x tick labels, in tick order.
     public var xLabels: [String] { Axes.labels(for: xTicks) }

@@ -17,6 +17,11 @@
 /// higher series index. In ASCII mode the same winner picks the glyph; in density mode the
 /// shade shows all hits in the cell relative to the busiest cell.
 ///
+/// **Markers.** `mark(x:y:series:)` puts a whole-cell marker (`●`, or `@` in ASCII mode) on the
+/// cell a point falls in. A marker wins its cell over every dot, so a handful of special points
+/// (the noise start of a path, the x_t on a trajectory) stays visible among many line dots; of
+/// two markers in one cell the later one wins.
+///
 /// **Storage.** Two flat arrays indexed by `cell * maxSeries + series`: `UInt8` dot bits (braille
 /// bit layout in braille mode, bit 0 = top / bit 1 = bottom in half-block mode, bit 0 otherwise)
 /// and saturating `UInt16` hit counts. Plotting allocates nothing.
@@ -39,6 +44,8 @@ public struct PlotCanvas: Sendable {
 
     private var bits: [UInt8]
     private var hits: [UInt16]
+    /// Per cell: the series of its marker plus one, or 0 for none.
+    private var markers: [UInt8]
     // World -> dot: column = (x - originX) * scaleX, row = (originY - y) * scaleY.
     private var originX: Float = 0
     private var originY: Float = 0
@@ -54,6 +61,7 @@ public struct PlotCanvas: Sendable {
         dotHeight = size.height * mode.dotsPerCellY
         bits = Array(repeating: 0, count: size.area * Self.maxSeries)
         hits = Array(repeating: 0, count: size.area * Self.maxSeries)
+        markers = Array(repeating: 0, count: size.area)
         updateMapping()
     }
 
@@ -73,6 +81,7 @@ public struct PlotCanvas: Sendable {
     public mutating func clear() {
         bits.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         hits.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        markers.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
     }
 
     // MARK: - World to dots
@@ -165,6 +174,22 @@ public struct PlotCanvas: Sendable {
     public mutating func plot(points: [Float], series: Int) {
         points.withUnsafeBufferPointer { plot(points: $0, series: series) }
     }
+
+    /// Puts a marker of `series` on the cell that world point (`x`, `y`) falls in (see the type's
+    /// discussion); dropped when outside `bounds`, not finite, or for a series outside
+    /// `0 ..< maxSeries`.
+    public mutating func mark(x: Float, y: Float, series: Int) {
+        guard series >= 0, series < Self.maxSeries, let (column, row) = dot(x: x, y: y) else { return }
+        markers[(row / mode.dotsPerCellY) * size.width + column / mode.dotsPerCellX] = UInt8(series + 1)
+    }
+
+    /// Marks every point of interleaved `points` `[x0, y0, x1, y1, ...]`; see `mark(x:y:series:)`.
+    public mutating func mark(points: [Float], series: Int) {
+        for i in 0..<(points.count / 2) { mark(x: points[2 * i], y: points[2 * i + 1], series: series) }
+    }
+
+    /// The glyph of a marker: `●`, or `@` when `ascii`.
+    public static func markerGlyph(ascii: Bool) -> Character { ascii ? "@" : "●" }
 
     /// Draws a straight segment between two world points for `series` (Bresenham in dot space).
     ///
@@ -260,7 +285,7 @@ public struct PlotCanvas: Sendable {
     /// Draws the canvas into `buffer` with its top-left cell at `rect.origin`, covering at most
     /// `rect.size` (and at most `size`) cells, clipped to the buffer.
     ///
-    /// Only cells holding at least one dot are written; empty cells keep what the buffer had, so
+    /// Only cells holding at least one dot or a marker are written; empty cells keep what the buffer had, so
     /// clear or fill the area first when redrawing. A written cell keeps the background colour the
     /// buffer had there (a heat map under the dots) unless its series style sets one. Styles come from `palette.style(forSeries:)`,
     /// ASCII glyphs from `palette.glyph(forSeries:)`.
@@ -271,7 +296,15 @@ public struct PlotCanvas: Sendable {
         let maxHits = mode == .density ? maxCellHits() : 0
         for cellY in 0..<rows {
             for cellX in 0..<columns {
-                let base = (cellY * size.width + cellX) * Self.maxSeries
+                let cell = cellY * size.width + cellX
+                if markers[cell] > 0 {
+                    var style = palette.style(forSeries: Int(markers[cell]) - 1)
+                    style.bold = true
+                    if style.background == .default { style.background = buffer[rect.x + cellX, rect.y + cellY].style.background }
+                    buffer[rect.x + cellX, rect.y + cellY] = Cell(Self.markerGlyph(ascii: mode.isASCII), style: style)
+                    continue
+                }
+                let base = cell * Self.maxSeries
                 var union: UInt8 = 0
                 var totalHits = 0
                 var winner = -1

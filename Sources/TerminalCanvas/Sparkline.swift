@@ -8,7 +8,8 @@
 /// ```
 /// level = round((v - min) / (max - min) * (levels.count - 1))     (level 0 when max == min)
 /// ```
-/// with levels `▁▂▃▄▅▆▇█`, or `_.-=#` in ASCII mode.
+/// with levels `▁▂▃▄▅▆▇█`, or `_.-=#` in ASCII mode. Several sparklines that should be read on
+/// one scale (the parts of one loss) take a shared `scale` instead (`sharedScale(_:width:)`).
 public struct Sparkline: Sendable {
     /// The series, oldest first.
     public var values: [Float]
@@ -17,11 +18,24 @@ public struct Sparkline: Sendable {
     /// Scale by `log10(v)`; useful for losses spanning several orders of magnitude.
     public var logarithmic: Bool
 
+    /// The column values that map to the lowest and the highest level (in log10 when
+    /// `logarithmic`); nil scales to this sparkline's own columns.
+    public var scale: ClosedRange<Float>?
+
     /// Creates a sparkline of `values`.
-    public init(_ values: [Float], ascii: Bool = false, logarithmic: Bool = false) {
+    public init(_ values: [Float], ascii: Bool = false, logarithmic: Bool = false, scale: ClosedRange<Float>? = nil) {
         self.values = values
         self.ascii = ascii
         self.logarithmic = logarithmic
+        self.scale = scale
+    }
+
+    /// The range of the columns of all `lines` at `width` columns: one scale on which they are
+    /// comparable (nil when none has a usable value).
+    public static func sharedScale(_ lines: [Sparkline], width: Int) -> ClosedRange<Float>? {
+        let finite = lines.flatMap { $0.columns(width: width).compactMap { $0 } }.filter(\.isFinite)
+        guard let low = finite.min(), let high = finite.max() else { return nil }
+        return low...high
     }
 
     /// Unicode levels, lowest first.
@@ -54,10 +68,10 @@ public struct Sparkline: Sendable {
     /// The sparkline as text, at most `width` characters (fewer when there are fewer values).
     public func text(width: Int) -> String {
         let columns = columns(width: width)
-        let finite = columns.compactMap { $0 }.filter(\.isFinite)
-        guard let low = finite.min(), let high = finite.max() else {
+        guard let range = scale ?? Sparkline.sharedScale([self], width: width) else {
             return String(repeating: " ", count: columns.count)
         }
+        let (low, high) = (range.lowerBound, range.upperBound)
         let levels = ascii ? Sparkline.asciiLevels : Sparkline.blockLevels
         let top = Float(levels.count - 1)
         return String(

@@ -94,6 +94,7 @@ struct RenderCommand: ParsableCommand {
             size: Size(width: width, height: height), method: method, dataset: datasetName, seed: seed,
             ascii: ascii, palette: .monochrome)
         state.view = view
+        state.rendered = true
         state.steps = steps
         state.coupling = coupling
         state.snapshot = snapshot

@@ -22,8 +22,13 @@ import Testing
 
     func expectSnapshot(_ text: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let url = Self.here.appendingPathComponent("Snapshots/\(name).txt")
-        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" || !FileManager.default.fileExists(atPath: url.path) {
+        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
             try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        // A missing snapshot is a failure, not a new recording: CI must compare against a kept one.
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            Issue.record("Snapshots/\(name).txt is missing: record it with RECORD_SNAPSHOTS=1", sourceLocation: sourceLocation)
+            return
         }
         let kept = try String(contentsOf: url, encoding: .utf8)
         #expect(text == kept, "render output differs from Snapshots/\(name).txt", sourceLocation: sourceLocation)
@@ -50,13 +55,26 @@ import Testing
     }
 
     @Test func asciiFramesUseOnlyASCII() throws {
-        for view in ["samples", "trajectories", "consistency", "compare", "truth"] {
+        let titles = [
+            "samples": "Samples: data vs model", "trajectories": "Trajectories: noise to data",
+            "consistency": "Consistency: x_t -> f(x_t, t)", "compare": "Compare: euler K=2 vs shortcut K=2",
+            "truth": "Truth: the jump error against the exact flow, K=2",
+        ]
+        for (view, title) in titles {
             let frame = try render([
                 Self.checkpoint, "--view", view, "--steps", "2", "--ascii", "--width", "80", "--height", "24",
             ])
             let ascii = frame.unicodeScalars.allSatisfy { $0.isASCII }
             #expect(ascii, "\(view)")
-            #expect(frame.contains("Compare") && frame.contains("K=2"))
+            // The frame's own title, not the tab bar's word for another view.
+            #expect(frame.contains(title), "\(view)")
         }
+    }
+
+    @Test func aRenderedFrameSaysItComesFromACheckpointNotALiveRun() throws {
+        let frame = try render([Self.checkpoint, "--view", "samples", "--width", "120", "--height", "30"])
+        let status = frame.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(status.contains("rendered from a checkpoint"), "\(status)")
+        #expect(!status.contains("running") && !status.contains("it/s"), "\(status)")
     }
 }

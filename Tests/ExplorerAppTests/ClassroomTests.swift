@@ -118,10 +118,10 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
         #expect(!(try #require(SVGExport.document(state))).contains("nan"))
     }
 
-    @Test func theExportFileIsNamedAfterViewMethodAndDataset() {
+    @Test func theExportFileIsNamedAfterViewMethodDatasetKAndIteration() {
         var state = AppState(size: big, method: .ct, dataset: "/tmp/my points.csv")
         state.view = .compare
-        #expect(SVGExport.fileName(state) == "flow-explorer-compare-ct-my_points.svg")
+        #expect(SVGExport.fileName(state) == "flow-explorer-compare-ct-my_points-K1-it0.svg")
     }
 }
 
@@ -134,7 +134,7 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
             Issue.record("expected an export effect, got \(effects)")
             return
         }
-        #expect(path == "flow-explorer-trajectories-shortcut-8gaussians.svg")
+        #expect(path == "flow-explorer-trajectories-shortcut-8gaussians-K4-it\(state.snapshot!.visuals!.iteration).svg")
         #expect(contents == SVGExport.document(state))
     }
 
@@ -149,7 +149,7 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
         state.view = .compare
         state.showHelp = true
         let text = view(state).text
-        #expect(text.contains("e           export this view as SVG"))
+        #expect(text.contains("e             export this view as SVG"))
         #expect(text.contains("flow-explorer tui --method shortcut --dataset 8gaussians --seed 0"))
         #expect(text.contains("flow-explorer train --method shortcut --dataset 8gaussians --seed 0 --iterations 1234"))
         #expect(
@@ -298,10 +298,10 @@ private func svgLegendTexts(_ svg: String) -> [String] {
             #expect(svgLegendTexts(svg) == expected, "\(state.view)")
             // The terminal's legend row: each entry after its marker.
             let text = view(state).text
-            let row = text.split(separator: "\n").first { $0.contains("⣿ ") && !$0.contains("Loss") }
+            let row = text.split(separator: "\n").first { ($0.contains("⣿ ") || $0.contains("● ")) && !$0.contains("Loss") }
             let terminal =
                 row.map {
-                    $0.components(separatedBy: "⣿ ").dropFirst().map {
+                    $0.replacingOccurrences(of: "● ", with: "⣿ ").components(separatedBy: "⣿ ").dropFirst().map {
                         $0.replacingOccurrences(of: "│", with: "").trimmingCharacters(in: .whitespaces)
                     }
                 }
@@ -368,9 +368,29 @@ private func svgLegendTexts(_ svg: String) -> [String] {
 
 @Suite struct SVGColourTests {
     @Test func seriesColoursAreTheTerminalPalettesXtermColours() {
-        #expect(SVGExport.xtermRGB(16) == "#000000" && SVGExport.xtermRGB(231) == "#ffffff")
-        #expect(SVGExport.xtermRGB(74) == "#5fafd7", "cube (1, 3, 4)")
-        #expect(SVGExport.xtermRGB(232) == "#080808" && SVGExport.xtermRGB(255) == "#eeeeee")
-        #expect(SVGExport.color(series: 0) == "#5fafd7" && SVGExport.color(series: 1) == "#ffaf00")
+        #expect(SVGExport.xtermRGB(16) == 0x000000 && SVGExport.xtermRGB(231) == 0xffffff)
+        #expect(SVGExport.xtermRGB(74) == 0x5fafd7, "cube (1, 3, 4)")
+        #expect(SVGExport.xtermRGB(232) == 0x080808 && SVGExport.xtermRGB(255) == 0xeeeeee)
+    }
+
+    @Test func svgSeriesColoursAreTheTerminalsDarkenedUntilTheyReadOnWhite() {
+        for series in 0..<6 {
+            guard case .indexed(let index) = Palette.color256.style(forSeries: series).foreground else {
+                Issue.record("series \(series) has no 256-colour foreground")
+                continue
+            }
+            let terminal = SVGExport.xtermRGB(index)
+            let svg = SVGExport.readableOnWhite(terminal)
+            #expect(SVGExport.contrastAgainstWhite(svg) >= 3, "series \(series)")
+            #expect(SVGExport.color(series: series) == SVGExport.hex(svg))
+            // The same hue: each channel scaled by one factor.
+            let (r, g, b) = (terminal >> 16 & 0xff, terminal >> 8 & 0xff, terminal & 0xff)
+            let (r2, g2, b2) = (svg >> 16 & 0xff, svg >> 8 & 0xff, svg & 0xff)
+            #expect(r2 <= r && g2 <= g && b2 <= b)
+            if r > 0 && g > 0 { #expect(abs(Double(r2) / Double(r) - Double(g2) / Double(g)) < 0.02, "series \(series)") }
+        }
+        // The yellow of the ct race panel (#ffff5f) was invisible on a white slide.
+        #expect(SVGExport.contrastAgainstWhite(0xffff5f) < 1.2)
+        #expect(SVGExport.contrastAgainstWhite(SVGExport.readableOnWhite(0xffff5f)) >= 3)
     }
 }

@@ -37,7 +37,7 @@ func stateWithPictures(_ size: Size = big, method: Method = .shortcut) -> AppSta
     snapshot.bootstrapLosses = [0.1, 0.05]
     snapshot.visuals = sampleVisuals
     snapshot.race = RaceVisuals(
-        steps: 4, bounds: sampleVisuals.bounds,
+        steps: 4, bounds: sampleVisuals.bounds, noiseFloor: sampleVisuals.noiseFloor,
         panels: sampleVisuals.compare.enumerated().map { i, panel in
             .init(method: Method.allCases[i], label: panel.label, points: panel.points, sw2: panel.sw2, iteration: 1234)
         })
@@ -166,6 +166,10 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
             state.view = kind
             let text = view(state).text
             #expect(text.contains(FigureBuilder.title(state)), "\(kind)")
+            // The caption's first words, on the line under the view (it may wrap or be cut later).
+            let caption = FigureBuilder(state: state).build().caption
+            let opening = caption.split(separator: " ").prefix(4).joined(separator: " ")
+            #expect(opening.count > 8 && text.contains(" " + opening), "\(kind): caption '\(caption)'")
             #expect(text.contains("it 1234"))
             #expect(text.contains("987 it/s"))
             #expect(text.contains("K=4"))

@@ -75,7 +75,29 @@ import Testing
     let perColumn = axes.bounds.width / Double(plot.width)
     let perHalfRow = axes.bounds.height / Double(2 * plot.height)
     #expect(abs(perColumn - perHalfRow) < 1e-9)
-    #expect(axes.bounds.yMin == -1 && axes.bounds.yMax == 1)
+    // Even y ticks may grow the bounds by at most 15% or shrink them by 7%, never more.
+    #expect(axes.bounds.height >= 2 * 0.93 && axes.bounds.height <= 2 * 1.15)
+}
+
+@Test(arguments: [8, 10, 13, 17, 20, 26, 31, 45])
+func squaredAxesSpaceTheirYTicksEvenlyOnScreen(height: Int) {
+    for bounds in [PlotBounds(x: -1...1, y: -1...1), PlotBounds(x: -4.4...4.4, y: -4.4...4.4), PlotBounds(x: -3...9, y: -2.2...5)] {
+        for width in [30, 57, 100] {
+            let rect = Rect(x: 0, y: 0, width: width, height: height)
+            let axes = Axes.squared(fitting: bounds, in: rect)
+            let plot = axes.plotRect(in: rect)
+            let rows = axes.yTicks.map {
+                Axes.cellIndex(axes.bounds.yMax - $0, span: axes.bounds.height, count: plot.height)
+            }
+            #expect(rows.count >= 2, "\(bounds) in \(width)x\(height)")
+            let gaps = Set(zip(rows, rows.dropFirst()).map { $0 - $1 })
+            #expect(gaps.count <= 1, "\(bounds) in \(width)x\(height): tick rows \(rows)")
+            let perColumn = axes.bounds.width / Double(plot.width)
+            let perHalfRow = axes.bounds.height / Double(2 * plot.height)
+            #expect(abs(perColumn - perHalfRow) < 1e-9 * perColumn, "still square")
+            #expect(axes.bounds.height >= bounds.height * 0.93 - 1e-9 || axes.bounds.width >= bounds.width * 0.93)
+        }
+    }
 }
 
 @Test func axesInATinyRectangleDrawNothing() {

@@ -25,6 +25,8 @@ public struct Figure: Sendable {
         public var series: Int
         /// Its name.
         public var text: String
+        /// The series is drawn as markers (`Layer.markers`): the legend shows a marker.
+        public var marker = false
     }
 
     /// One plot with its own header and footer line.
@@ -45,6 +47,9 @@ public struct Figure: Sendable {
     public enum Layer: Sendable {
         /// Points [N, 2] interleaved.
         case points(id: String, series: Int, [Float])
+        /// A few special points [N, 2] interleaved, each drawn as a marker that stands out over
+        /// every other mark (a whole cell in the terminal, a larger ringed dot in SVG).
+        case markers(id: String, series: Int, [Float])
         /// Paths, each [x, y, x, y, ...]; a non-finite point breaks a path.
         case polylines(id: String, series: Int, [[Float]])
         /// Segments from `from[i]` to `to[i]`, both [N, 2] interleaved.
@@ -60,7 +65,8 @@ public struct Figure: Sendable {
 }
 
 extension Figure.Layer {
-    /// The circles the layer adds to an SVG document (points layers only).
+    /// The circles of the layer that count towards `SVGExport.maxCircles` (points layers only;
+    /// markers are few and always drawn).
     var circleCount: Int {
         if case .points(_, _, let points) = self { return points.count / 2 }
         return 0

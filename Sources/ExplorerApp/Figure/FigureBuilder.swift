@@ -7,19 +7,31 @@ import TerminalCanvas
 struct FigureBuilder {
     let state: AppState
 
-    /// The title in the view's border.
+    /// The title in the view's border, at the K of the pictures on screen (`shownSteps`).
     static func title(_ state: AppState) -> String {
-        switch state.view {
+        let k = shownSteps(state)
+        return switch state.view {
         case .samples: "Samples: data vs model"
         case .trajectories: "Trajectories: noise to data"
         case .consistency: "Consistency: x_t -> f(x_t, t)"
         case .compare:
             "Compare: "
-                + state.method.definition.comparePair(steps: state.steps)
-                .map { "\($0.sampler.name) K=\($0.steps)" }.joined(separator: " vs ")
-        case .race: "Race: every method from the same noise, K=\(state.steps)"
-        case .truth: "Truth: the jump error against the exact flow, K=\(state.steps)"
+                + state.method.definition.comparePair(steps: k).map { "\($0.sampler.name) K=\($0.steps)" }
+                .joined(separator: " vs ")
+        case .race: "Race: every method from the same noise, K=\(k)"
+        case .truth: "Truth: the jump error against the exact flow, K=\(k)"
         }
+    }
+
+    /// The K of the pictures on screen: after `+` or `-` the old pictures stay until the worker
+    /// has new ones, and titles and headers keep their K until then (the caption says "updating").
+    static func shownSteps(_ state: AppState) -> Int {
+        (state.view == .race ? state.snapshot?.race?.steps : state.snapshot?.visuals?.steps) ?? state.steps
+    }
+
+    /// The footer of a panel of samples: its SW2 beside the noise floor of the pictures.
+    private func sw2Footer(_ sw2: Double, floor: Double, decimals: Int) -> String {
+        "SW2 \(format(sw2, decimals)) (floor \(format(floor, decimals)))"
     }
 
     /// The figure of `state.view`.
@@ -52,7 +64,7 @@ struct FigureBuilder {
     private func computingExactFlow(_ title: String) -> Figure {
         .waiting(
             title: title, caption: "the exact flow is computed once per data set",
-            lines: ["computing the exact flow of the data (a second or two)..."])
+            lines: ["computing the exact flow of \(ExactFlow.defaultReferenceCount) data points, once per data set..."])
     }
 
     private func single(_ visuals: Visuals, _ layers: [Figure.Layer], footer: String? = nil) -> [Figure.Panel] {
@@ -85,14 +97,14 @@ struct FigureBuilder {
         return Figure(
             title: title,
             legend: [
-                .init(series: 0, text: "fine path"), .init(series: 1, text: "\(jumps) K=\(v.steps) jumps"),
-                .init(series: 2, text: "noise start"),
+                .init(series: 2, text: "noise start (t=0)", marker: true), .init(series: 0, text: "fine path to the data (t=1)"),
+                .init(series: 1, text: "\(jumps) K=\(v.steps) jumps"),
             ],
             panels: single(
                 v,
                 [
                     .polylines(id: "paths", series: 0, v.paths), .polylines(id: "jumps", series: 1, v.jumps),
-                    .points(id: "starts", series: 2, starts),
+                    .markers(id: "starts", series: 2, starts),
                 ]),
             columns: 1,
             caption:
@@ -116,7 +128,7 @@ struct FigureBuilder {
         return Figure(
             title: title,
             legend: [
-                .init(series: 0, text: "exact path"), .init(series: 2, text: "x_t (t=0..15/16)"),
+                .init(series: 0, text: "exact path"), .init(series: 2, text: "x_t (t=0..15/16)", marker: true),
                 .init(series: 1, text: "f(x_t, t)"),
             ],
             panels: single(
@@ -124,7 +136,7 @@ struct FigureBuilder {
                 [
                     .polylines(id: "true-paths", series: 0, c.paths),
                     .segments(id: "mappings", series: 1, from: c.points, to: c.predictions),
-                    .points(id: "points", series: 2, c.points), .points(id: "predictions", series: 1, c.predictions),
+                    .points(id: "predictions", series: 1, c.predictions), .markers(id: "points", series: 2, c.points),
                 ]),
             columns: 1, caption: caption)
     }
@@ -132,13 +144,14 @@ struct FigureBuilder {
     private func compare(_ v: Visuals, _ title: String, _ stale: String) -> Figure {
         let panels = v.compare.prefix(2).enumerated().map { i, panel in
             Figure.Panel(
-                header: panel.label, headerSeries: i + 1, footer: "SW2 \(format(panel.sw2, 4))", bounds: v.bounds,
+                header: panel.label, headerSeries: i + 1, footer: sw2Footer(panel.sw2, floor: v.noiseFloor, decimals: 4),
+                bounds: v.bounds,
                 layers: [.points(id: "samples-\(i + 1)", series: i + 1, panel.points)])
         }
         return Figure(
             title: title, legend: [], panels: panels, columns: 2,
             caption:
-                "model samples only (view 1 shows the data); SW2 to the data, lower is better; \(state.method.definition.compareNote)"
+                "model samples only (view 1 shows the data); SW2 to the data, lower is better, the floor is two data sets' own; \(state.method.definition.compareNote)"
                 + stale)
     }
 
@@ -146,14 +159,16 @@ struct FigureBuilder {
         let panels = race.panels.enumerated().map { i, panel in
             Figure.Panel(
                 header: panel.label, headerSeries: i + 1,
-                footer: panel.sw2.isFinite ? "SW2 \(format(panel.sw2, 3))  it \(panel.iteration)" : "waiting",
+                footer: panel.sw2.isFinite
+                    ? sw2Footer(panel.sw2, floor: race.noiseFloor, decimals: 3) + "  it \(panel.iteration)" : "waiting",
                 bounds: race.bounds,
                 layers: [.points(id: "samples-\(i + 1)", series: i + 1, panel.points)])
         }
         let stale = race.steps != state.steps ? " (updating to K=\(state.steps)...)" : ""
         return Figure(
             title: title, legend: [], panels: panels, columns: min(3, max(1, panels.count)),
-            caption: "same noise for every method; SW2 to the data, lower is better; + and - change K for all\(stale)")
+            caption:
+                "same noise for every method; SW2 to the data, lower is better (floor: two data sets' own); + and - change K for all\(stale)")
     }
 
     private func truth(_ v: Visuals, _ title: String, _ stale: String) -> Figure {

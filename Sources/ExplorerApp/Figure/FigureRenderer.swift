@@ -9,8 +9,8 @@ struct FigureRenderer {
 
     var mode: PlotMode { state.ascii ? .ascii : .braille }
 
-    /// Draws `figure` into `rect` and returns its caption.
-    func draw(_ figure: Figure, into buffer: inout CellBuffer, in rect: Rect) -> String {
+    /// Draws `figure` into `rect` (all but its caption, which `render` writes under the view).
+    func draw(_ figure: Figure, into buffer: inout CellBuffer, in rect: Rect) {
         let inner = Panel(
             title: figure.title, ascii: state.ascii, borderStyle: state.palette.frame, titleStyle: state.palette.title
         ).render(into: &buffer, in: rect)
@@ -19,18 +19,20 @@ struct FigureRenderer {
             for (i, line) in lines.enumerated() {
                 buffer.write(line, in: Rect(x: inner.x, y: top + i, width: inner.width, height: 1), alignment: .center)
             }
-            return figure.caption
+            return
         }
         let area = figure.legend.isEmpty ? inner : legend(figure.legend, &buffer, inner)
         grid(figure, &buffer, area)
-        return figure.caption
     }
 
     /// Writes the legend row and returns the rows below it.
     private func legend(_ entries: [Figure.LegendEntry], _ buffer: inout CellBuffer, _ rect: Rect) -> Rect {
         var x = rect.x + 1
         for entry in entries {
-            let marker = state.ascii ? String(state.palette.glyph(forSeries: entry.series)) + " " : "⣿ "
+            let glyph =
+                entry.marker
+                ? PlotCanvas.markerGlyph(ascii: state.ascii) : state.ascii ? state.palette.glyph(forSeries: entry.series) : "⣿"
+            let marker = String(glyph) + " "
             x = buffer.write(marker, at: Point(x: x, y: rect.y), style: state.palette.style(forSeries: entry.series), clip: rect)
             x = buffer.write(entry.text + "   ", at: Point(x: x, y: rect.y), clip: rect)
         }
@@ -43,8 +45,13 @@ struct FigureRenderer {
         let rowCount = (figure.panels.count + columns - 1) / columns
         guard rowCount > 0 else { return }
         let rows = rect.rows(Array(repeating: .fill(), count: rowCount))
+        let cells = figure.panels.indices.map { rows[$0 / columns].columns(Array(repeating: .fill(), count: columns), spacing: 1)[$0 % columns] }
+        // Every panel gets the size of the smallest cell, so that panels of one figure square their
+        // bounds alike and show the same axes (a row one line shorter would reach further across).
+        let width = cells.map(\.width).min() ?? 0
+        let height = cells.map(\.height).min() ?? 0
         for (i, panel) in figure.panels.enumerated() {
-            var area = rows[i / columns].columns(Array(repeating: .fill(), count: columns), spacing: 1)[i % columns]
+            var area = Rect(x: cells[i].x, y: cells[i].y, width: width, height: height)
             if let header = panel.header {
                 guard area.height > 1 else { continue }
                 buffer.write(
@@ -73,6 +80,8 @@ struct FigureRenderer {
             switch layer {
             case .points(_, let series, let points):
                 canvas.plot(points: points, series: series)
+            case .markers(_, let series, let points):
+                canvas.mark(points: points, series: series)
             case .polylines(_, let series, let paths):
                 for path in paths { canvas.polyline(points: path, series: series) }
             case .segments(_, let series, let from, let to):

@@ -42,6 +42,6 @@ enum HeatShades {
     static let glyphs: [Character] = [" ", ".", ":", "-", "=", "+", "*", "#", "%", "@"]
     /// The SVG fill of `level` (0..<greys.count): the xterm grey's RGB.
     static func svgColor(level: Int) -> String {
-        SVGExport.xtermRGB(greys[min(max(level, 0), greys.count - 1)])
+        SVGExport.hex(SVGExport.xtermRGB(greys[min(max(level, 0), greys.count - 1)]))
     }
 }

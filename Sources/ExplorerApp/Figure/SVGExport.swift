@@ -1,4 +1,5 @@
 import FlowCore
+import Foundation
 import TerminalCanvas
 
 /// The current view as a standalone SVG document, for slides: pure, writes the same `Figure` the
@@ -15,15 +16,43 @@ import TerminalCanvas
 public enum SVGExport {
     /// The most circles a document holds (slides stay light).
     public static let maxCircles = 4800
-    /// The colour of a series: the terminal's 256-colour palette entry (`Palette.color256`) as RGB.
+    /// The colour of a series: the terminal's 256-colour palette entry (`Palette.color256`) as RGB,
+    /// darkened where needed to a contrast of at least `minimumContrast` against the white page
+    /// (the terminal's yellow, #ffff5f, would be invisible on a slide).
     public static func color(series: Int) -> String {
         guard case .indexed(let index) = Palette.color256.style(forSeries: series).foreground else { return "#000000" }
-        return xtermRGB(index)
+        return hex(readableOnWhite(xtermRGB(index)))
     }
 
-    /// The RGB of an xterm-256 colour index as #rrggbb (the 6x6x6 cube and the grey ramp; the 16
+    /// The WCAG contrast ratio a series colour keeps against white: 3:1, the level for graphics.
+    static let minimumContrast = 3.0
+
+    /// `rgb` (0xRRGGBB) scaled towards black in steps of 5% until its contrast against white is at
+    /// least `minimumContrast`; unchanged when it already is.
+    static func readableOnWhite(_ rgb: Int) -> Int {
+        var factor = 1.0
+        var out = rgb
+        while contrastAgainstWhite(out) < minimumContrast && factor > 0 {
+            factor -= 0.05
+            let scale = { (v: Int) in Int((Double(v) * factor).rounded()) }
+            out = scale(rgb >> 16 & 0xff) << 16 | scale(rgb >> 8 & 0xff) << 8 | scale(rgb & 0xff)
+        }
+        return out
+    }
+
+    /// The WCAG 2 contrast ratio of `rgb` against white: 1.05 / (L + 0.05), L the relative luminance.
+    static func contrastAgainstWhite(_ rgb: Int) -> Double {
+        func linear(_ v: Int) -> Double {
+            let c = Double(v) / 255
+            return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)
+        }
+        let luminance = 0.2126 * linear(rgb >> 16 & 0xff) + 0.7152 * linear(rgb >> 8 & 0xff) + 0.0722 * linear(rgb & 0xff)
+        return 1.05 / (luminance + 0.05)
+    }
+
+    /// The RGB of an xterm-256 colour index as 0xRRGGBB (the 6x6x6 cube and the grey ramp; the 16
     /// system colours as xterm shows them by default).
-    static func xtermRGB(_ index: UInt8) -> String {
+    static func xtermRGB(_ index: UInt8) -> Int {
         let system = [
             0x000000, 0xcd0000, 0x00cd00, 0xcdcd00, 0x0000ee, 0xcd00cd, 0x00cdcd, 0xe5e5e5,
             0x7f7f7f, 0xff0000, 0x00ff00, 0xffff00, 0x5c5cff, 0xff00ff, 0x00ffff, 0xffffff,
@@ -39,8 +68,13 @@ public enum SVGExport {
             let grey = 8 + 10 * (i - 232)
             rgb = grey << 16 | grey << 8 | grey
         }
-        let hex = String(rgb, radix: 16)
-        return "#" + String(repeating: "0", count: 6 - hex.count) + hex
+        return rgb
+    }
+
+    /// 0xRRGGBB as #rrggbb.
+    static func hex(_ rgb: Int) -> String {
+        let digits = String(rgb, radix: 16)
+        return "#" + String(repeating: "0", count: 6 - digits.count) + digits
     }
 
     /// Side of one square plot area in SVG units.
@@ -51,10 +85,18 @@ public enum SVGExport {
     static let topMargin = 66.0, headerHeight = 20.0
     static let rightMargin = 16.0
 
-    /// The SVG file the `e` key writes: flow-explorer-<view>-<method>-<dataset>.svg.
+    /// The SVG file the `e` key writes: flow-explorer-<view>-<method>-<dataset>-K<K>-it<iteration>.svg
+    /// (the race has no method part), so the slides of one class do not overwrite each other.
     public static func fileName(_ state: AppState) -> String {
         let method = state.view == .race ? "" : "-\(state.method.rawValue)"
-        return "flow-explorer-\(state.view.name.lowercased())\(method)-\(state.fileSafeDatasetName).svg"
+        return "flow-explorer-\(state.view.name.lowercased())\(method)-\(state.fileSafeDatasetName)"
+            + "-K\(FigureBuilder.shownSteps(state))-it\(iteration(state)).svg"
+    }
+
+    /// The iteration of the pictures on screen.
+    static func iteration(_ state: AppState) -> Int {
+        (state.view == .race ? state.snapshot?.race?.panels.map(\.iteration).max() : state.snapshot?.visuals?.iteration)
+            ?? state.snapshot?.iteration ?? 0
     }
 
     /// The `<title>` text: view title, method, dataset, seed, K and iteration.
@@ -64,9 +106,8 @@ public enum SVGExport {
 
     /// The line under the heading: method, dataset, seed, K and iteration.
     static func subtitle(_ state: AppState) -> String {
-        let iteration = state.snapshot?.visuals?.iteration ?? state.snapshot?.iteration ?? 0
         let who = state.view == .race ? "every method" : state.method.rawValue
-        return "\(who) on \(state.displayDataset), seed \(state.seed), K=\(state.steps), iteration \(iteration)"
+        return "\(who) on \(state.displayDataset), seed \(state.seed), K=\(FigureBuilder.shownSteps(state)), iteration \(iteration(state))"
     }
 
     /// The document for `state`'s view, or nil while the worker has published no pictures yet.
@@ -81,7 +122,7 @@ public enum SVGExport {
         writer.budget(circles: figure.panels.flatMap(\.layers).map(\.circleCount))
         let columns = max(1, min(figure.columns, figure.panels.count))
         let rows = max(1, (figure.panels.count + columns - 1) / columns)
-        writer.legend(figure.legend.map { ($0.series, $0.text) }, x: leftMargin)
+        writer.legend(figure.legend, x: leftMargin)
         for (i, panel) in figure.panels.enumerated() {
             let originX = Double(i % columns) * panelWidth
             let originY = Double(i / columns) * panelHeight
@@ -131,6 +172,8 @@ public enum SVGExport {
     struct Writer {
         var body = ""
         var stride = 1
+        /// Panels written so far: numbers each panel's clip path.
+        var clips = 0
 
         /// One panel at (originX, originY): its header, axes, layers and footer.
         mutating func panel(_ panel: Figure.Panel, originX: Double, originY: Double) {
@@ -141,10 +184,16 @@ public enum SVGExport {
                     "<text class=\"header\" x=\"\(n(originX + SVGExport.leftMargin + SVGExport.plotSide / 2))\" y=\"\(n(top + SVGExport.topMargin - 6))\" text-anchor=\"middle\" fill=\"\(color)\">\(xmlEscaped(header))</text>\n"
             }
             let area = axes(panel.bounds, originX: originX, originY: top)
+            // Marks outside the plot area (a sample far off, a path's end) are clipped to it.
+            clips += 1
+            body += "<clipPath id=\"plot-\(clips)\"><rect x=\"\(n(area.x))\" y=\"\(n(area.y))\" "
+            body += "width=\"\(n(area.side))\" height=\"\(n(area.side))\"/></clipPath>\n"
+            body += "<g clip-path=\"url(#plot-\(clips))\">\n"
             for layer in panel.layers {
                 switch layer {
                 case .heat(let heat): cells(heat, area)
                 case .points(let id, let series, let points): circles(id: id, series: series, points, area)
+                case .markers(let id, let series, let points): circles(id: id, series: series, points, area, marker: true)
                 case .polylines(let id, let series, let paths): polylines(id: id, series: series, paths, area, width: 1)
                 case .segments(let id, let series, let from, let to):
                     let pairs = (0..<(min(from.count, to.count) / 2)).map { (i: Int) -> [Float] in
@@ -154,6 +203,7 @@ public enum SVGExport {
                     polylines(id: id, series: series, pairs, area, width: 0.6)
                 }
             }
+            body += "</g>\n"
             if let footer = panel.footer {
                 body +=
                     "<text class=\"footer\" x=\"\(n(area.x + area.side / 2))\" y=\"\(n(area.y + area.side + 40))\" text-anchor=\"middle\" font-weight=\"bold\">\(xmlEscaped(footer))</text>\n"
@@ -211,28 +261,34 @@ public enum SVGExport {
         }
 
         /// One row of coloured markers and names above the plot.
-        mutating func legend(_ entries: [(Int, String)], x: Double) {
+        mutating func legend(_ entries: [Figure.LegendEntry], x: Double) {
             var cx = x
             body += "<g class=\"legend\">\n"
-            for (series, text) in entries {
+            for entry in entries {
+                let (series, text) = (entry.series, entry.text)
                 let color = SVGExport.color(series: series)
-                body += "<rect x=\"\(n(cx))\" y=\"45\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
+                body +=
+                    entry.marker
+                    ? "<circle cx=\"\(n(cx + 5))\" cy=\"50\" r=\"4\" fill=\"\(color)\" stroke=\"#222\" stroke-width=\"0.8\"/>"
+                    : "<rect x=\"\(n(cx))\" y=\"45\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
                 body += "<text x=\"\(n(cx + 14))\" y=\"54\">\(xmlEscaped(text))</text>\n"
                 cx += 24 + 7 * Double(text.count)
             }
             body += "</g>\n"
         }
 
-        /// Every `stride`-th finite point of an interleaved [N, 2] buffer as a circle.
-        mutating func circles(id: String, series: Int, _ points: [Float], _ area: PlotArea) {
+        /// Every `stride`-th finite point of an interleaved [N, 2] buffer as a circle; markers are
+        /// every point, larger, opaque and ringed in dark grey.
+        mutating func circles(id: String, series: Int, _ points: [Float], _ area: PlotArea, marker: Bool = false) {
+            let look = marker ? "fill-opacity=\"1\" stroke=\"#222\" stroke-width=\"0.8\"" : "fill-opacity=\"0.6\" stroke=\"none\""
             body +=
-                "<g class=\"series\" id=\"\(xmlEscaped(id))\" fill=\"\(SVGExport.color(series: series))\" fill-opacity=\"0.6\" stroke=\"none\">\n"
+                "<g class=\"series\" id=\"\(xmlEscaped(id))\" fill=\"\(SVGExport.color(series: series))\" \(look)>\n"
             var i = 0
             while 2 * i + 1 < points.count {
                 if let (x, y) = area.map(points[2 * i], points[2 * i + 1]) {
-                    body += "<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"1.6\"/>\n"
+                    body += "<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(marker ? "3.5" : "1.6")\"/>\n"
                 }
-                i += stride
+                i += marker ? 1 : stride
             }
             body += "</g>\n"
         }

@@ -40,11 +40,15 @@ public struct JumpErrorGrid: Sendable {
         }
         self.starts = starts
         ends = flow.ends(starts)
-        let density = (0..<(columns * rows)).map { i -> Double in
+        // In the log domain, less the largest, so a grid far from the origin (data thousands of
+        // units away) still gets weights that sum to 1, on its points nearest the noise.
+        let logDensity = (0..<(columns * rows)).map { i -> Double in
             let px = Double(starts[2 * i])
             let py = Double(starts[2 * i + 1])
-            return Foundation.exp(-(px * px + py * py) / 2)
+            return -(px * px + py * py) / 2
         }
+        let largest = logDensity.max() ?? 0
+        let density = logDensity.map { Foundation.exp($0 - largest) }
         let total = density.reduce(0, +)
         let weights = density.map { total > 0 ? $0 / total : 0 }
         self.weights = weights
