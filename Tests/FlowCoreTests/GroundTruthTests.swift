@@ -31,6 +31,17 @@ import Testing
         expectClose(flow.flow(half, from: 0.5)[0], flow.ends(start).map(Double.init), absolute: 2e-4, "composition")
     }
 
+    @Test func aJumpErrorGridFarFromTheOriginStillWeighsItsPointsAndTravels() {
+        // Data 3,000 units out: the N(0, I) density of every grid point underflows in linear terms.
+        let reference: [Float] = (0..<64).flatMap { i -> [Float] in [3000 + Float(i % 8), 3000 + Float(i / 8)] }
+        let grid = JumpErrorGrid(flow: ExactFlow(reference: reference), columns: 8, rows: 8, x: -10...3010, y: -10...3010)
+        #expect(abs(grid.weights.reduce(0, +) - 1) < 1e-9)
+        #expect(grid.travel > 1000, "a noise point travels thousands of units, not \(grid.travel)")
+        // A model that does not move lands that far from the exact ends: no perfect score.
+        let (_, mean) = grid.errors(of: StandingStill(), sampler: .euler, steps: 1, seed: 0)
+        #expect(mean > 1000)
+    }
+
     @Test func theFlowMapGridShrinksTowardsTheEnd() {
         let times = ExactFlow.times(from: 0, to: 1, steps: 8)
         #expect(times.first == 0 && times.last == 1)
@@ -192,5 +203,12 @@ private func hungarianCost(_ noise: [Float], _ data: [Float]) -> Double {
         for path in paths.dropFirst() {
             #expect(OptimalPairing(capacity: 250, path: path).assignment(x0: noise, x1: data, rows: 250) == portable, "\(path)")
         }
+    }
+}
+
+/// A velocity field of zeros: every sampler leaves its points where they start.
+private final class StandingStill: VelocityField {
+    func velocity(_ x: UnsafePointer<Float>, t: Float, d: Float?, rows: Int, into out: UnsafeMutablePointer<Float>) {
+        out.update(repeating: 0, count: 2 * rows)
     }
 }

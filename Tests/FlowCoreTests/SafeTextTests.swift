@@ -14,6 +14,14 @@ import Testing
         #expect(SafeText.escaped("moons") == "moons")
     }
 
+    @Test("with oneColumn, wide and zero-width characters are escaped and narrow ones kept")
+    func wideCharactersAreEscapedForOneColumnCells() {
+        let shown = SafeText.escaped("点a\u{301}é—🎉ｘ", limit: 200, oneColumn: true)
+        #expect(shown == "\\u{70b9}a\\u{301}é—\\u{1f389}\\u{ff58}")
+        #expect(shown.unicodeScalars.allSatisfy(SafeText.isOneColumn))
+        #expect(SafeText.escaped("点", limit: 200) == "点", "without oneColumn only controls are escaped")
+    }
+
     @Test("long text is cut to the limit, ending in three dots")
     func longTextIsCut() {
         let shown = SafeText.escaped(String(repeating: "\u{1b}", count: 10_000_000))
