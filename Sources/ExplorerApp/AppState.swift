@@ -61,6 +61,9 @@ public struct AppState: Sendable {
     public var probeReading: ProbeReading?
     /// Draw ASCII only (`--ascii` or a non-UTF-8 locale).
     public var ascii: Bool
+    /// How plots turn points into characters (`--plot`): braille dots by default, half blocks or
+    /// density shades for fonts without braille; `ascii` overrides it.
+    public var plotMode: PlotMode = .braille
     /// Colours for series and frames.
     public var palette: Palette
     /// The newest snapshot from the worker for this method and dataset.

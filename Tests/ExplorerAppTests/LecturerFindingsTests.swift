@@ -195,3 +195,18 @@ import Testing
         #expect(!view(state).lines.last!.contains("flow-explorer tui"), "the command keeps the raw name: not drawn")
     }
 }
+
+@Suite struct PlotModeTests {
+    @Test func halfBlockAndDensityModesDrawTheirOwnGlyphs() {
+        var state = stateWithPictures()
+        state.plotMode = .halfBlock
+        let half = view(state).text
+        #expect(half.contains("▀") || half.contains("▄") || half.contains("█"))
+        #expect(!half.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) }, "no braille dots")
+        state.plotMode = .density
+        let density = view(state).text
+        #expect(density.contains("░") || density.contains("▒") || density.contains("▓"))
+        state.ascii = true
+        #expect(view(state).text.unicodeScalars.allSatisfy { $0.isASCII }, "--ascii wins over --plot")
+    }
+}

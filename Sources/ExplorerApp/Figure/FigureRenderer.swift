@@ -7,7 +7,7 @@ import TerminalCanvas
 struct FigureRenderer {
     let state: AppState
 
-    var mode: PlotMode { state.ascii ? .ascii : .braille }
+    var mode: PlotMode { state.ascii ? .ascii : state.plotMode }
 
     /// Draws `figure` into `rect` (all but its caption, which `render` writes under the view).
     func draw(_ figure: Figure, into buffer: inout CellBuffer, in rect: Rect) {
@@ -29,14 +29,22 @@ struct FigureRenderer {
     private func legend(_ entries: [Figure.LegendEntry], _ buffer: inout CellBuffer, _ rect: Rect) -> Rect {
         var x = rect.x + 1
         for entry in entries {
-            let glyph =
-                entry.marker
-                ? PlotCanvas.markerGlyph(ascii: state.ascii) : state.ascii ? state.palette.glyph(forSeries: entry.series) : "⣿"
+            let glyph = entry.marker ? PlotCanvas.markerGlyph(ascii: state.ascii) : legendGlyph(series: entry.series)
             let marker = String(glyph) + " "
             x = buffer.write(marker, at: Point(x: x, y: rect.y), style: state.palette.style(forSeries: entry.series), clip: rect)
             x = buffer.write(entry.text + "   ", at: Point(x: x, y: rect.y), clip: rect)
         }
         return rect.inset(top: 1)
+    }
+
+    /// The legend's sample of a series' marks in the current plot mode.
+    private func legendGlyph(series: Int) -> Character {
+        switch mode {
+        case .ascii: state.palette.glyph(forSeries: series)
+        case .braille: "⣿"
+        case .halfBlock: "█"
+        case .density: "▓"
+        }
     }
 
     /// The panels in a grid of `figure.columns`, each with its header and footer lines.
