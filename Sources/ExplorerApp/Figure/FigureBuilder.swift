@@ -108,8 +108,14 @@ struct FigureBuilder {
                 ]),
             columns: 1,
             caption:
-                "\(v.paths.count) paths of \(v.pathsSource); straight segments: the \(v.sampler.name) sampler's K=\(v.steps) steps"
-                + stale)
+                "\(v.paths.count) paths of \(v.pathsSource), each from its noise start (●) to the data; straight segments: the "
+                + "\(v.sampler.name) sampler's K=\(v.steps) steps\(straightness(v))" + stale)
+    }
+
+    /// "; S=1.904 (0: straight lines)" once S is measured (``AppState/straightnessFrom``), else "".
+    private func straightness(_ v: Visuals) -> String {
+        guard let s = v.straightness, v.iteration >= AppState.straightnessFrom else { return "" }
+        return "; straightness S=\(format(s, 3)) (0: straight lines)"
     }
 
     private func consistency(_ v: Visuals, _ title: String) -> Figure {
@@ -179,7 +185,7 @@ struct FigureBuilder {
             layers += [
                 .polylines(id: "probe-exact-path", series: 2, [probe.exactPath]),
                 .polylines(id: "probe-jumps", series: 1, [probe.jumps]),
-                .points(id: "probe", series: 3, [probe.start.x, probe.start.y]),
+                .markers(id: "probe", series: 3, [probe.start.x, probe.start.y]),
             ]
             footer =
                 "probe x0=\(point(probe.start)): exact end \(point(probe.exactEnd)), \(truth.sampler.name) K=\(truth.steps) end "
@@ -189,8 +195,8 @@ struct FigureBuilder {
         return Figure(
             title: title,
             legend: [
-                .init(series: 0, text: "exact path"), .init(series: 2, text: "probe's exact path"),
-                .init(series: 1, text: "\(name) jumps"),
+                .init(series: 0, text: "exact path"), .init(series: 3, text: "probe x0", marker: true),
+                .init(series: 2, text: "probe's exact path"), .init(series: 1, text: "\(name) jumps"),
             ],
             panels: [
                 Figure.Panel(
