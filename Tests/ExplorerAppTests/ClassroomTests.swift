@@ -308,9 +308,13 @@ private func svgLegendTexts(_ svg: String) -> [String] {
                 ?? []
             #expect(terminal == expected, "\(state.view)")
             // Headers, footers and the caption are the same words in both (the SVG does not cut them).
+            // The caption wraps to at most two lines under the view.
+            for line in wrapped(figure.caption, width: state.size.width - 1, lines: 2) {
+                #expect(text.contains(" " + line), "\(state.view): caption line \(line)")
+            }
             for line in figure.panels.flatMap({ [$0.header, $0.footer] }).compactMap({ $0 }) + [figure.caption] {
-                // A line wider than the terminal is cut at its edge.
-                #expect(text.contains(String(line.prefix(state.size.width - 4))), "\(state.view): \(line)")
+                // A header or footer wider than the terminal is cut at its edge.
+                if line != figure.caption { #expect(text.contains(String(line.prefix(state.size.width - 4))), "\(state.view): \(line)") }
                 #expect(
                     svg.contains(line.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "'", with: "&apos;")),
                     "\(state.view): \(line)")

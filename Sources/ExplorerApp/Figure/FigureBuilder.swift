@@ -108,7 +108,7 @@ struct FigureBuilder {
                 ]),
             columns: 1,
             caption:
-                "\(v.paths.count) paths of \(v.pathsSource), each from its noise start (●) to the data; straight segments: the "
+                "\(v.paths.count) paths of \(v.pathsSource), each from its noise start (\(PlotCanvas.markerGlyph(ascii: state.ascii))) to the data; straight segments: the "
                 + "\(v.sampler.name) sampler's K=\(v.steps) steps\(straightness(v))" + stale)
     }
 
