@@ -76,7 +76,6 @@ final class Race {
     /// from `builder`'s noise (the same for every method) and their SW2 to `builder`'s data; a
     /// method still waiting for its teacher gets an empty panel that says so.
     func panels(builder: VisualsBuilder, steps: Int) -> [RaceVisuals.Panel] {
-        let metric = SlicedWasserstein(directionCount: 64)
         return Method.allCases.map { method in
             let sampler = method.definition.mainSampler
             guard let racer = racers.first(where: { $0.method == method }) else {
@@ -90,8 +89,8 @@ final class Race {
             let points = sampler.sample(model: Model(trainer: racer.trainer), noise: builder.noise, steps: steps, rng: &renoise)
             let state = racer.divergence.map { _ in " (diverged)" } ?? ""
             return .init(
-                method: method, label: "\(method.rawValue) \(sampler.name) K=\(steps)\(state)", points: points,
-                sw2: metric.distance(points, builder.data), iteration: racer.trainer.iteration)
+                method: method, label: "\(method.rawValue) \(sampler.label(steps: steps))\(state)", points: points,
+                sw2: VisualsBuilder.metric.distance(points, to: builder.dataReference), iteration: racer.trainer.iteration)
         }
     }
 }
@@ -102,7 +101,7 @@ public struct RaceVisuals: Sendable {
     public struct Panel: Sendable {
         /// The method.
         public var method: Method
-        /// "shortcut shortcut K=1": method, main sampler and K.
+        /// "shortcut shortcut K=1 (1 NFE)": method, main sampler, K and its NFE.
         public var label: String
         /// Samples [N, 2] (empty while the method waits for its teacher).
         public var points: [Float]

@@ -16,7 +16,7 @@ struct FigureBuilder {
         case .compare:
             "Compare: "
                 + state.method.definition.comparePair(steps: state.steps)
-                .map { "\($0.sampler.name) K=\($0.steps)" }.joined(separator: " vs ")
+                .map { $0.sampler.label(steps: $0.steps) }.joined(separator: " vs ")
         case .race: "Race: every method from the same noise, K=\(state.steps)"
         case .truth: "Truth: the jump error against the exact flow, K=\(state.steps)"
         }
@@ -52,7 +52,7 @@ struct FigureBuilder {
     private func computingExactFlow(_ title: String) -> Figure {
         .waiting(
             title: title, caption: "the exact flow is computed once per data set",
-            lines: ["computing the exact flow of the data (a second or two)..."])
+            lines: ["computing the exact flow of the data (once per data set, beside training)..."])
     }
 
     private func single(_ visuals: Visuals, _ layers: [Figure.Layer], footer: String? = nil) -> [Figure.Panel] {
