@@ -17,10 +17,17 @@ let package = Package(
         .target(name: "CKernels"),
         .target(name: "FlowCore", dependencies: ["CKernels"]),
         .target(name: "TerminalCanvas"),
-        .systemLibrary(
-            name: "CNcurses", pkgConfig: "ncursesw",
-            providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]),
-        .target(name: "NcursesTerminal", dependencies: ["CNcurses", "TerminalCanvas"]),
+        // The headers come from the system include path (libncurses-dev on Debian/Ubuntu, the SDK on
+        // macOS) and the defines pkg-config would give are in the shim (SwiftPM refuses -D flags from
+        // pkg-config with a warning). The wide-character library is ncursesw on Linux and the SDK's
+        // ncurses on macOS, which has no ncursesw and is built with wide characters.
+        .systemLibrary(name: "CNcurses"),
+        .target(
+            name: "NcursesTerminal", dependencies: ["CNcurses", "TerminalCanvas"],
+            linkerSettings: [
+                .linkedLibrary("ncursesw", .when(platforms: [.linux])),
+                .linkedLibrary("ncurses", .when(platforms: [.macOS])),
+            ]),
         .target(name: "ExplorerApp", dependencies: ["FlowCore", "TerminalCanvas"]),
         .executableTarget(
             name: "flow-explorer",

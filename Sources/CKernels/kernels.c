@@ -224,7 +224,7 @@ INLINE void ema_body(float *e, const float *p, long count, float decay) {
     for (long i = 0; i < count; i++) e[i] = decay * e[i] + rest * p[i];
 }
 
-/* The exact velocity of a finite data set (DESIGN.md section 3.6) at `rows` points and one time t:
+/* The exact velocity of a finite data set (docs/architecture.md, "The ground truth") at `rows` points and one time t:
  * w_j = softmax_j(-|x - t y_j|^2 / (2 s^2)), v = (sum_j w_j y_j - x) / s with s = max(1 - t, floor).
  * The data points are given as columns yx[m], yy[m]; 16 of them per vector, the rest one by one.
  * A first pass finds the smallest squared distance so that every exponent is <= 0. */

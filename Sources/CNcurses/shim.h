@@ -1,9 +1,21 @@
-// The C side of the ncurses wrapper: the wide-character API switched on (SwiftPM drops the -D flags
-// of pkg-config), small inline wrappers for the function-like macros Swift cannot import, and the
-// signal handlers that restore the terminal (written in C so that they run no Swift code).
+// The C side of the ncurses wrapper: the wide-character API switched on, small inline wrappers for
+// the function-like macros Swift cannot import, and the signal handlers that restore the terminal
+// (written in C so that they run no Swift code). The library is linked by the NcursesTerminal target
+// (Package.swift): ncursesw on Linux, ncurses on macOS.
 #ifndef FLOW_EXPLORER_CNCURSES_SHIM_H
 #define FLOW_EXPLORER_CNCURSES_SHIM_H
 
+// The feature macros `pkg-config --cflags ncursesw` gives on Debian and Ubuntu; they are defined
+// here, before any header, because SwiftPM refuses -D flags from pkg-config (with a warning on every
+// build). macOS needs none of them.
+#if defined(__linux__)
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE 1
+#endif
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 600
+#endif
+#endif
 #ifndef NCURSES_WIDECHAR
 #define NCURSES_WIDECHAR 1
 #endif

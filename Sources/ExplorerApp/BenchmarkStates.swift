@@ -51,3 +51,29 @@ private func untrainedShortcutModel() -> Model {
     var rng = SplitMix64(seed: 1)
     return Model(method: .shortcut, shape: shape, parameters: Network(shape: shape).initialParameters(rng: &rng))
 }
+
+/// What one snapshot of the compare view costs the training worker, in milliseconds (medians of
+/// `repeats` runs): `snapshot` the whole `VisualsBuilder.build` of an untrained shortcut model on
+/// moons at the UI's points per picture (``WorkerSettings/pictureCount``) and K = 1 (both samplers,
+/// the paths, the straightness, the SW2 of both panels); `sw2` one panel's SW2 alone (the race
+/// computes one per method).
+public func benchmarkSnapshotMilliseconds(repeats: Int = 5) -> (snapshot: Double, sw2: Double) {
+    let dataset = Dataset.toy(.moons)
+    let model = untrainedShortcutModel()
+    let count = WorkerSettings(method: .shortcut, dataset: "moons", seed: 0).pictureCount
+    let builder = VisualsBuilder(dataset: dataset, count: count, seed: 0)
+    func milliseconds(_ work: () -> Void) -> Double {
+        let times = (0..<repeats).map { _ in
+            let start = ContinuousClock.now
+            work()
+            let elapsed = ContinuousClock.now - start
+            return Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15
+        }
+        return times.sorted()[times.count / 2]
+    }
+    var visuals: Visuals?
+    let snapshot = milliseconds { visuals = builder.build(model: model, method: .shortcut, steps: 1, iteration: 0) }
+    let points = visuals?.compare.first?.points ?? builder.noise
+    let sw2 = milliseconds { _ = VisualsBuilder.metric.distance(points, to: builder.dataReference) }
+    return (snapshot, sw2)
+}

@@ -69,10 +69,11 @@ final class Race {
         return steps
     }
 
-    /// A panel's header: the method and its sampler at K, the sampler's name once when it is the
-    /// method's own ("shortcut K=1", "fm: euler K=1").
+    /// A panel's header: the method and its sampler at K with its network evaluations, the
+    /// sampler's name once when it is the method's own ("shortcut K=1 (1 NFE)", "fm: euler K=1 (1 NFE)").
     static func label(_ method: Method, sampler: Sampler, steps: Int) -> String {
-        sampler.name == method.rawValue ? "\(method.rawValue) K=\(steps)" : "\(method.rawValue): \(sampler.name) K=\(steps)"
+        let k = sampler.label(steps: steps)
+        return sampler.name == method.rawValue ? "\(method.rawValue)\(k.dropFirst(sampler.name.count))" : "\(method.rawValue): \(k)"
     }
 
     /// The iterations of the first racer (flow matching), for the status bar.
@@ -82,7 +83,6 @@ final class Race {
     /// from `builder`'s noise (the same for every method) and their SW2 to `builder`'s data; a
     /// method still waiting for its teacher gets an empty panel that says so.
     func panels(builder: VisualsBuilder, steps: Int) -> [RaceVisuals.Panel] {
-        let metric = VisualsBuilder.metric
         return Method.allCases.map { method in
             let sampler = method.definition.mainSampler
             guard let racer = racers.first(where: { $0.method == method }) else {
@@ -97,7 +97,7 @@ final class Race {
             let state = racer.divergence.map { _ in " (diverged)" } ?? ""
             return .init(
                 method: method, label: "\(Self.label(method, sampler: sampler, steps: steps))\(state)", points: points,
-                sw2: metric.distance(points, builder.data), iteration: racer.trainer.iteration)
+                sw2: VisualsBuilder.metric.distance(points, to: builder.dataReference), iteration: racer.trainer.iteration)
         }
     }
 }
@@ -108,7 +108,7 @@ public struct RaceVisuals: Sendable {
     public struct Panel: Sendable {
         /// The method.
         public var method: Method
-        /// "fm: euler K=1": method, main sampler and K (`Race.label`).
+        /// "fm: euler K=1 (1 NFE)": method, main sampler, K and its NFE (`Race.label`).
         public var label: String
         /// Samples [N, 2] (empty while the method waits for its teacher).
         public var points: [Float]

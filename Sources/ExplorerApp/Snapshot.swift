@@ -105,7 +105,7 @@ public struct Visuals: Sendable {
 
     /// One side of the compare view.
     public struct ComparePanel: Sendable {
-        /// The sampler's name with K, e.g. "euler K=4".
+        /// The sampler's name with K and its NFE, e.g. "heun K=4 (8 NFE)" (``Sampler/label(steps:)``).
         public var label: String
         /// Final samples [N, 2].
         public var points: [Float]

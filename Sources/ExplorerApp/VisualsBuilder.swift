@@ -6,6 +6,8 @@ import TerminalCanvas
 public struct VisualsBuilder: Sendable {
     /// Data points x1 [N, 2], fixed for a dataset so that pictures change only with the model.
     public let data: [Float]
+    /// `data`'s sorted projections for the panels' SW2 (``metric``), made once.
+    public let dataReference: SlicedWasserstein.Reference
     /// Noise x0 [N, 2] for the samplers, fixed too.
     public let noise: [Float]
     /// Other noise paired with `data` for the true x_t.
@@ -27,11 +29,14 @@ public struct VisualsBuilder: Sendable {
     public static let truthPaths = 12
     /// Paths of the model's own ODE whose straightness the status bar shows.
     public static let straightnessPaths = 128
+    /// The SW2 under the compare and race panels: `eval`'s definition (its directions too).
+    public static let metric = SlicedWasserstein()
 
     /// Draws `count` data points and noise with streams of `seed`.
     public init(dataset: Dataset, count: Int, seed: UInt64) {
         var dataRng = SplitMix64.stream(seed: seed, 21)
         data = dataset.sample(count: count, rng: &dataRng)
+        dataReference = Self.metric.reference(data)
         var noiseRng = SplitMix64.stream(seed: seed, 22)
         noise = (0..<(2 * count)).map { _ in noiseRng.gaussian() }
         var pairRng = SplitMix64.stream(seed: seed, 23)
@@ -42,11 +47,8 @@ public struct VisualsBuilder: Sendable {
             ?? PlotBounds(xMin: -4, xMax: 4, yMin: -4, yMax: 4)
         self.seed = seed
         var floorRng = SplitMix64.stream(seed: seed, 28)
-        noiseFloor = Self.metric.distance(dataset.sample(count: count, rng: &floorRng), data)
+        noiseFloor = Self.metric.distance(dataset.sample(count: count, rng: &floorRng), to: dataReference)
     }
-
-    /// The SW2 of every picture.
-    static let metric = SlicedWasserstein(directionCount: 64)
 
     /// Runs every sampler the views need at `steps` = K on `model` (its EMA weights). The
     /// consistency and truth views' pictures need `truth` (nil: not ready yet) and are made only
@@ -74,7 +76,6 @@ public struct VisualsBuilder: Sendable {
             pathsSource = "the model's PF-ODE (64 Euler steps)"
         }
 
-        let metric = Self.metric
         var compare: [Visuals.ComparePanel] = []
         for (other, k) in method.definition.comparePair(steps: steps) {
             let points: [Float]
@@ -84,7 +85,8 @@ public struct VisualsBuilder: Sendable {
                 var renoise = SplitMix64.stream(seed: seed, 24)
                 points = other.sample(model: model, noise: noise, steps: k, rng: &renoise)
             }
-            compare.append(.init(label: "\(other.name) K=\(k)", points: points, sw2: metric.distance(points, data)))
+            compare.append(
+                .init(label: other.label(steps: k), points: points, sw2: Self.metric.distance(points, to: dataReference)))
         }
 
         // Consistency: the first exact paths of the ground truth, x_t at t = i/16 on each joined to

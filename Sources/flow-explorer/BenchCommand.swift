@@ -17,7 +17,9 @@ struct BenchCommand: ParsableCommand {
             plus the extra forward passes that compute targets (shortcut: 2 per bootstrap row; \
             CT: 1 per row; CD: 1 per row and 1 or 2 teacher passes). The CD teacher is an untrained \
             network: only the speed is measured. frame_ms is the median time to build one frame of \
-            the UI's compare view at 200x60 with 4,096 points per panel (drawing only; no terminal).
+            the UI's compare view at 200x60 with 4,096 points per panel (drawing only; no terminal). \
+            snapshot_ms is the median time the training worker takes to make the compare view's \
+            pictures from a model (1,024 points, K=1), sw2_ms that of one panel's SW2 in it.
 
             --time-to-quality measures instead, per method and dataset, the training seconds until \
             the main sampler (fm Euler K=128, the others K=1) reaches the target SW2 (1.25 times the \
@@ -74,6 +76,7 @@ struct BenchCommand: ParsableCommand {
         let frameMilliseconds = Self.frameMilliseconds()
         let truth = benchmarkTruthState(steps: [1, 128])
         let truthFrameMilliseconds = Self.frameMilliseconds(truth.state)
+        let snapshot = benchmarkSnapshotMilliseconds()
         if json {
             try Console.line(
                 JSON.object([
@@ -95,6 +98,8 @@ struct BenchCommand: ParsableCommand {
                     ("truth_frame_ms", .number((truthFrameMilliseconds * 100).rounded() / 100)),
                     ("truth_map_ms_k1", .number((truth.heatMapSeconds[0] * 1e5).rounded() / 100)),
                     ("truth_map_ms_k128", .number((truth.heatMapSeconds[1] * 1e5).rounded() / 100)),
+                    ("snapshot_ms", .number((snapshot.snapshot * 100).rounded() / 100)),
+                    ("sw2_ms", .number((snapshot.sw2 * 100).rounded() / 100)),
                 ]).text)
         } else {
             try Console.line("\(Self.machine()); batch \(batch), median of \(repeats)")
@@ -111,6 +116,10 @@ struct BenchCommand: ParsableCommand {
                 String(
                     format: "UI truth view, 120x40: frame %.2f ms; heat map from a new model %.0f ms at K=1, %.0f ms at K=128",
                     truthFrameMilliseconds, truth.heatMapSeconds[0] * 1000, truth.heatMapSeconds[1] * 1000))
+            try Console.line(
+                String(
+                    format: "UI snapshot, compare view, 1024 points, K=1: %.2f ms; SW2 of one panel %.2f ms",
+                    snapshot.snapshot, snapshot.sw2))
         }
     }
 

@@ -10,8 +10,20 @@ struct EvalCommand: ParsableCommand {
             Samples from the EMA weights with every sampler the checkpoint supports (\(samplerList)) \
             and compares them with fresh data. The noise floor is the same metric between two \
             independent data sets: differences below it are not measurable. A step-conditioned \
-            network's euler rows query it as a velocity (shortcut: at its finest d; meanflow: at h = 0).
+            network's euler rows query it as a velocity (shortcut: at its finest d; meanflow: at h = 0). \
+            nfe is a row's network evaluations at K steps: \(nfeList).
             """)
+
+    /// "euler K, heun 2K, rk4 4K, shortcut K, ...": each sampler's NFE (``Sampler/nfe(steps:)``).
+    static var nfeList: String {
+        var seen: Set<String> = []
+        return Method.allCases.flatMap(\.definition.samplers).filter { seen.insert($0.name).inserted }
+            .map { sampler in
+                let perStep = sampler.nfe(steps: 1)
+                return "\(sampler.name) \(perStep == 1 ? "" : String(perStep))K"
+            }
+            .joined(separator: ", ")
+    }
 
     /// "fm: euler, heun, rk4; shortcut: shortcut, euler; ..."
     static var samplerList: String {
@@ -51,7 +63,8 @@ struct EvalCommand: ParsableCommand {
             let rows = result.rows.map { row in
                 JSON.object([
                     ("sampler", .string(row.sampler.name)), ("steps", .integer(row.steps)),
-                    ("sw2", .number(row.sw2)), ("energy", .number(row.energy)),
+                    ("nfe", .integer(row.sampler.nfe(steps: row.steps))), ("sw2", .number(row.sw2)),
+                    ("energy", .number(row.energy)),
                 ])
             }
             try Console.line(
@@ -69,12 +82,13 @@ struct EvalCommand: ParsableCommand {
         }
     }
 
-    /// The `truth` object: the jump error per row, the velocity error, both straightnesses and the
+    /// The `truth` object: the jump error per row (with its sampler, K and NFE), the velocity error, both straightnesses and the
     /// self-consistency error (null where the model has no velocity).
     static func json(_ truth: TruthEvaluation) -> JSON {
         let rows = truth.rows.map { row in
             JSON.object([
-                ("sampler", .string(row.sampler.name)), ("steps", .integer(row.steps)), ("jump_error", .number(row.jumpError)),
+                ("sampler", .string(row.sampler.name)), ("steps", .integer(row.steps)),
+                ("nfe", .integer(row.sampler.nfe(steps: row.steps))), ("jump_error", .number(row.jumpError)),
             ])
         }
         func optional(_ value: Double?) -> JSON { value.map { JSON.number($0) } ?? .null }
@@ -89,12 +103,13 @@ struct EvalCommand: ParsableCommand {
     static func text(_ truth: TruthEvaluation) -> String {
         func value(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "- (no velocity)" }
         var lines = [
-            "", "against the exact flow of \(ExactFlow.defaultReferenceCount) data points:", "sampler       steps  jump error",
+            "", "against the exact flow of \(ExactFlow.defaultReferenceCount) data points:",
+            "sampler      steps    nfe  jump error",
         ]
         for row in truth.rows {
             lines.append(
                 row.sampler.name.padding(toLength: 12, withPad: " ", startingAt: 0)
-                    + String(format: "%6d %11.4f", row.steps, row.jumpError))
+                    + String(format: "%6d %6d %11.4f", row.steps, row.sampler.nfe(steps: row.steps), row.jumpError))
         }
         lines += [
             "velocity error E|v - v*|^2 (t in [0, 0.9]): " + value(truth.velocityError),
@@ -106,20 +121,21 @@ struct EvalCommand: ParsableCommand {
     }
 }
 
-/// The human-readable quality table.
+/// The human-readable quality table: per row the sampler, K, its network evaluations
+/// (``Sampler/nfe(steps:)``), SW2 and the energy distance.
 enum EvalTable {
     static func text(_ result: Evaluation, checkpoint: Checkpoint, samples: Int) -> String {
         let dataset = SafeText.escaped(checkpoint.dataset, limit: 240)
         var lines = [
             "\(checkpoint.method.title) on \(dataset), \(checkpoint.iterations) iterations, seed \(checkpoint.seed); \(samples) samples",
-            "sampler       steps      SW2   energy",
+            "sampler      steps    nfe      SW2   energy",
         ]
         for row in result.rows {
             lines.append(
                 row.sampler.name.padding(toLength: 12, withPad: " ", startingAt: 0)
-                    + String(format: "%6d %8.4f %8.4f", row.steps, row.sw2, row.energy))
+                    + String(format: "%6d %6d %8.4f %8.4f", row.steps, row.sampler.nfe(steps: row.steps), row.sw2, row.energy))
         }
-        lines.append("noise floor" + String(format: "        %8.4f %8.4f", result.floorSW2, result.floorEnergy))
+        lines.append("noise floor" + String(format: "               %8.4f %8.4f", result.floorSW2, result.floorEnergy))
         return lines.joined(separator: "\n")
     }
 }

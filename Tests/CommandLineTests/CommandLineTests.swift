@@ -98,6 +98,35 @@ import Testing
         for row in rows { #expect(row["sw2"] is Double && row["energy"] is Double) }
     }
 
+    /// `eval --json` rows carry each sampler's network evaluations at K steps: euler, shortcut,
+    /// consistency and meanflow K, heun 2K, rk4 4K; the text table prints the same in its nfe column.
+    @Test func evalRowsCarryTheNetworkEvaluationsOfEverySampler() throws {
+        let perStep = ["euler": 1, "heun": 2, "rk4": 4, "shortcut": 1, "consistency": 1, "meanflow": 1]
+        var seen: Set<String> = []
+        for (method, name) in [
+            ("fm", "fm.safetensors"), ("shortcut", "sc.safetensors"), ("ct", "ct.safetensors"), ("meanflow", "mf.safetensors"),
+        ] {
+            let file = try trained(method, name)
+            let r = try run(["eval", file, "--steps", "1,3", "--samples", "256", "--json"])
+            #expect(r.status == 0, "\(r.stderr)")
+            let rows = try #require(try json(r.stdout)["rows"] as? [[String: Any]])
+            for row in rows {
+                let sampler = try #require(row["sampler"] as? String)
+                let steps = try #require(row["steps"] as? Int)
+                let perSampler = try #require(perStep[sampler])
+                #expect(row["nfe"] as? Int == perSampler * steps, "\(method): \(row)")
+                seen.insert(sampler)
+            }
+            let text = try run(["eval", file, "--steps", "3", "--samples", "256"]).stdout.split(separator: "\n")
+            #expect(text[1].split(separator: " ") == ["sampler", "steps", "nfe", "SW2", "energy"], "\(text[1])")
+            for line in text.dropFirst(2).dropLast() {
+                let words = line.split(separator: " ").map(String.init)
+                #expect(Int(words[2]) == perStep[words[0]].map { $0 * 3 }, "\(line)")
+            }
+        }
+        #expect(seen == Set(perStep.keys))
+    }
+
     @Test func shortcutAndConsistencyCheckpointsGetTheirOwnRows() throws {
         let shortcut = try json(
             try run(["eval", try trained("shortcut", "sc.safetensors"), "--steps", "1", "--samples", "256", "--json"]).stdout)
@@ -113,6 +142,7 @@ import Testing
         let truth = try #require(try json(r.stdout)["truth"] as? [String: Any])
         let rows = try #require(truth["rows"] as? [[String: Any]])
         #expect(rows.map { "\($0["sampler"]!) \($0["steps"]!)" } == ["euler 1", "euler 8", "heun 1", "heun 8", "rk4 1", "rk4 8"])
+        #expect(rows.map { $0["nfe"] as? Int } == [1, 8, 2, 16, 4, 32], "the truth rows carry their NFE too")
         let jump = rows.map { $0["jump_error"] as! Double }
         #expect(jump[1] < jump[0], "eight Euler steps land nearer the exact ends than one")
         for key in ["velocity_error", "straightness", "exact_straightness", "self_consistency"] {

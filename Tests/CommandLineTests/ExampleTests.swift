@@ -46,7 +46,7 @@ import Testing
         let out = cli.path("slide-figure.svg")
         let r = try cli.run(["--out", out], program: example("slide-figure"))
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.hasPrefix("wrote \(out): Compare: euler K=1 vs shortcut K=1"), "\(r.stdout)")
+        #expect(r.stdout.hasPrefix("wrote \(out): Compare: euler K=1 (1 NFE) vs shortcut K=1 (1 NFE)"), "\(r.stdout)")
         let svg = try String(contentsOfFile: out, encoding: .utf8)
         #expect(svg.contains("<svg") && svg.hasSuffix("</svg>\n"))
     }

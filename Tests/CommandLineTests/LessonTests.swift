@@ -137,6 +137,109 @@ struct LessonMentions: Equatable {
         }
     }
 
+    func lesson() throws -> String {
+        try String(contentsOf: Self.root.appendingPathComponent("docs/lesson.md"), encoding: .utf8)
+    }
+
+    /// Every number quoted in the prose is the one its table in the lesson prints, and every table
+    /// comes from an `eval` of a model the lesson's command list trains, on one thread.
+    @Test func theLessonQuotesTheNumbersItsTablesPrint() throws {
+        let blocks = LessonBlocks(markdown: try lesson())
+        #expect(blocks.numbers.count >= 10, "the lesson quotes its tables' numbers")
+        for n in blocks.numbers {
+            let picture = try #require(blocks.pictures[n.picture], "no picture \(n.picture)")
+            #expect(
+                LessonBlocks.number(in: picture, row: n.row, column: n.column) == n.value,
+                "the lesson quotes \(n.value) for '\(n.row)' \(n.column) of \(n.picture)")
+        }
+        let models = try #require(blocks.commands["models"])
+        #expect(models.count == 5)
+        for command in models { #expect(command.contains(" --threads 1 "), "\(command)") }
+        let outputs = Set(models.compactMap { $0.components(separatedBy: " --out ").last })
+        let tables = blocks.pictures.filter { $0.value.hasPrefix("$ flow-explorer eval ") }
+        #expect(tables.count == 5)
+        for (name, table) in tables {
+            let model = table.split(separator: " ")[3]
+            #expect(outputs.contains(String(model)), "\(name) evaluates \(model), which the lesson's commands do not train")
+        }
+    }
+
+    /// Times are stated with the machine that took them; no unqualified "about N seconds"; every
+    /// `train` command states its threads.
+    @Test func theLessonStatesItsTimingsWithTheMachineAndItsThreads() throws {
+        let text = try lesson()
+        let blocks = LessonBlocks(markdown: text)
+        #expect(blocks.seconds.count >= 5 && blocks.seconds.allSatisfy { Double($0) != nil }, "\(blocks.seconds)")
+        #expect(blocks.machines.count == 1 && blocks.machines[0].contains("cores"), "\(blocks.machines)")
+        let timing = try NSRegularExpression(
+            pattern: #"[0-9] ?(s|ms|sec|seconds?|minutes?)\b|\b(a|one) (second|minute) or\b|\b(within|few) (seconds|minutes)\b"#)
+        for line in blocks.prose.split(separator: "\n").map(String.init) {
+            let found = timing.firstMatch(in: line, range: NSRange(line.startIndex..., in: line))
+            #expect(found == nil, "a time not stated with the machine: \(line)")
+        }
+        for (subcommand, options) in LessonMentions(markdown: text).commands where subcommand == "train" {
+            #expect(options.contains("--threads"), "a train command without --threads: \(options)")
+        }
+    }
+
+    /// The fm and ct tables of the lesson are what their commands print today: trains the two
+    /// models with the lesson's own commands (4,000 and 8,000 iterations on one thread) and runs
+    /// the `eval` command printed above each table.
+    @Test func theLessonsTablesAreWhatItsCommandsPrint() throws {
+        let blocks = LessonBlocks(markdown: try lesson())
+        let models = try #require(blocks.commands["models"])
+        for name in ["02-eval-fm", "09-eval-ct"] {
+            let table = try #require(blocks.pictures[name])
+            let lines = table.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var eval = lines[0].split(separator: " ").dropFirst(2).map(String.init)
+            let model = eval[1]
+            let train = try #require(models.first { $0.hasSuffix("--out " + model) })
+            var arguments = train.split(separator: " ").dropFirst().map(String.init)
+            let file = cli.path("lesson-" + model)
+            arguments[arguments.count - 1] = file
+            let trained = try cli.run(arguments)
+            #expect(trained.status == 0, "\(trained.stderr)")
+            eval[1] = file
+            let printed = try cli.run(eval)
+            #expect(printed.status == 0, "\(printed.stderr)")
+            #expect(
+                printed.stdout == lines.dropFirst().joined(separator: "\n") + "\n",
+                "\(name): `\(lines[0])` now prints\n\(printed.stdout)")
+        }
+    }
+
+    @Test func theNumberReaderFindsRowsColumnsAndLabels() {
+        let table = """
+            sampler      steps    nfe      SW2   energy
+            euler           16     16   0.0900   0.0030
+            euler            1      1   1.8155   1.6468
+            noise floor                 0.0733   0.0032
+
+            sampler      steps    nfe  jump error
+            euler            1      1      2.5928
+            straightness S, model (128 Euler steps): 1.6130
+            """
+        #expect(LessonBlocks.number(in: table, row: "euler 1", column: "SW2") == "1.8155")
+        #expect(LessonBlocks.number(in: table, row: "euler 1", column: "nfe") == "1")
+        #expect(LessonBlocks.number(in: table, row: "euler 1", column: "jump error") == "2.5928")
+        #expect(LessonBlocks.number(in: table, row: "noise floor", column: "energy") == "0.0032")
+        #expect(LessonBlocks.number(in: table, row: "straightness S, model (128 Euler steps):", column: "") == "1.6130")
+        #expect(LessonBlocks.number(in: table, row: "heun 1", column: "SW2") == nil)
+        let lesson = LessonBlocks(
+            markdown: """
+                Took <!-- seconds: fm -->1.5<!-- end seconds --> s on <!-- machine -->X, 2 cores<!-- end machine -->;
+                SW2 <!-- number: t | euler 1 | SW2 -->1.8155<!-- end number --> about 3 seconds.
+                <!-- picture: t -->
+                ```text
+                \(table)
+                ```
+                <!-- end picture -->
+                """)
+        #expect(lesson.pictures["t"] == table && lesson.seconds == ["1.5"] && lesson.machines == ["X, 2 cores"])
+        #expect(lesson.numbers.map(\.value) == ["1.8155"] && lesson.numbers.map(\.column) == ["SW2"])
+        #expect(lesson.prose.contains("about 3 seconds") && !lesson.prose.contains("1.5"))
+    }
+
     @Test func theCheckerFindsCommandsOptionsAndKeysInProseTablesAndCode() {
         let text = """
             Run `flow-explorer tui --method fm --seed 0`, then press `+` twice, or press `tab` or `3`.

@@ -100,7 +100,7 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
         let text = try #require(SVGExport.document(state))
         let svg = try parsedSVG(state)
         #expect(svg.circlesBySeries.keys.sorted() == ["samples-1", "samples-2"])
-        #expect(text.contains(">euler K=4</text>") && text.contains(">shortcut K=4</text>"))
+        #expect(text.contains(">euler K=4 (4 NFE)</text>") && text.contains(">shortcut K=4 (4 NFE)</text>"))
         #expect(text.components(separatedBy: ">SW2 ").count == 3, "a footer with the SW2 under each panel")
     }
 

@@ -216,7 +216,7 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
     @Test func aCompareFrameWith4096PointsPerPanelAt200x60ShowsBothPanels() {
         let state = ExplorerApp.benchmarkCompareState()
         let text = view(state).text
-        #expect(text.contains("Compare: euler K=2 vs shortcut K=2"))
+        #expect(text.contains("Compare: euler K=2 (2 NFE) vs shortcut K=2 (2 NFE)"))
         let scores = text.components(separatedBy: "SW2 ").dropFirst().filter { $0.first?.isNumber == true }
         #expect(scores.count == 2, "an SW2 number under each panel")
     }

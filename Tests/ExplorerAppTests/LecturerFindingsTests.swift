@@ -129,10 +129,10 @@ import Testing
     }
 
     @Test func raceHeadersNameTheSamplerOnlyWhenItIsNotTheMethod() {
-        #expect(Race.label(.shortcut, sampler: Method.shortcut.definition.mainSampler, steps: 1) == "shortcut K=1")
-        #expect(Race.label(.meanflow, sampler: Method.meanflow.definition.mainSampler, steps: 2) == "meanflow K=2")
-        #expect(Race.label(.fm, sampler: .euler, steps: 1) == "fm: euler K=1")
-        #expect(Race.label(.ct, sampler: .consistency, steps: 4) == "ct: consistency K=4")
+        #expect(Race.label(.shortcut, sampler: Method.shortcut.definition.mainSampler, steps: 1) == "shortcut K=1 (1 NFE)")
+        #expect(Race.label(.meanflow, sampler: Method.meanflow.definition.mainSampler, steps: 2) == "meanflow K=2 (2 NFE)")
+        #expect(Race.label(.fm, sampler: .euler, steps: 1) == "fm: euler K=1 (1 NFE)")
+        #expect(Race.label(.ct, sampler: .consistency, steps: 4) == "ct: consistency K=4 (4 NFE)")
     }
 
     @Test func theRacesStatusBarAndHelpGiveTheRacesOwnCommand() {

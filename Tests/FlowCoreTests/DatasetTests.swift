@@ -3,7 +3,7 @@ import Testing
 
 @testable import FlowCore
 
-/// Each dataset against the formulas of DESIGN.md section 5, on 20,000 points.
+/// Each dataset against the formulas of FFJORD's toy data (`ToyDataset`), on 20,000 points.
 @Suite struct DatasetTests {
     static let count = 20_000
 

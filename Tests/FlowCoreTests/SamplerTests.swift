@@ -67,6 +67,31 @@ final class SpiralField: VelocityField {
         #expect(echo.seen == [0.25, 0.25, 0.25, 0.25, nil, nil])
     }
 
+    /// `nfe(steps:)` is the number of calls a sampler makes to the network (euler, shortcut,
+    /// meanflow, consistency: K; heun: 2K, its last step included; rk4: 4K), counted on a field.
+    @Test func everySamplersNFEIsTheNetworkCallsItMakes() {
+        final class Counter: VelocityField {
+            var calls = 0
+            func velocity(_ x: UnsafePointer<Float>, t: Float, d: Float?, rows: Int, into out: UnsafeMutablePointer<Float>) {
+                calls += 1
+                for i in 0..<(2 * rows) { out[i] = 0 }
+            }
+        }
+        let perStep = ["euler": 1, "heun": 2, "rk4": 4, "shortcut": 1, "consistency": 1, "meanflow": 1]
+        let samplers = Method.allCases.flatMap(\.definition.samplers)
+        #expect(Set(samplers.map(\.name)) == Set(perStep.keys))
+        for sampler in samplers {
+            for k in [1, 2, 5] {
+                let counter = Counter()
+                var rng = SplitMix64(seed: 0)
+                _ = sampler.sample(model: counter, noise: [0, 0, 1, 1], steps: k, rng: &rng)
+                #expect(sampler.nfe(steps: k) == counter.calls, "\(sampler) at K=\(k)")
+                #expect(sampler.nfe(steps: k) == perStep[sampler.name]! * k, "\(sampler) at K=\(k)")
+            }
+        }
+        #expect(Sampler.heun.label(steps: 1) == "heun K=1 (2 NFE)")
+    }
+
     @Test func consistencyFunctionIsTheIdentityAtTimeOne() {
         var rng = SplitMix64(seed: 1)
         let shape = NetworkShape(width: 16, depth: 2)

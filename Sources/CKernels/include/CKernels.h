@@ -41,7 +41,7 @@ void fe_adam(int level, float *p, const float *g, float *m, float *v, long count
 void fe_ema(int level, float *e, const float *p, long count, float decay);
 
 /// The exact velocity of the data points (yx[j], yy[j]), j < m, at `rows` points x[rows, 2] and
-/// time t, with 1 - t replaced by s (the caller clamps it): out[rows, 2] (DESIGN.md section 3.6).
+/// time t, with 1 - t replaced by s (the caller clamps it): out[rows, 2] (ExactFlow.swift).
 void fe_exact_velocity(int level, const float *x, long rows, float t, float s, const float *yx,
                        const float *yy, long m, float *out);
 

@@ -1,7 +1,7 @@
 import FlowCore
 import TerminalCanvas
 
-/// One view's picture as a description (DESIGN.md section 7): panels of point sets, polylines,
+/// One view's picture as a description (docs/architecture.md, "One figure per view"): panels of point sets, polylines,
 /// segments and heat cells over world coordinates, a legend and a caption. `FigureBuilder` makes
 /// it from the app state; `FigureRenderer` draws it into terminal cells and `SVGExport` writes it
 /// as SVG, so the terminal and the slides show the same thing with the same words.

@@ -16,7 +16,7 @@ struct FigureBuilder {
         case .consistency: "Consistency: x_t -> f(x_t, t)"
         case .compare:
             "Compare: "
-                + state.method.definition.comparePair(steps: k).map { "\($0.sampler.name) K=\($0.steps)" }
+                + state.method.definition.comparePair(steps: k).map { $0.sampler.label(steps: $0.steps) }
                 .joined(separator: " vs ")
         case .race: "Race: every method from the same noise, K=\(k)"
         case .truth: "Truth: the jump error against the exact flow, K=\(k)"
@@ -64,7 +64,7 @@ struct FigureBuilder {
     private func computingExactFlow(_ title: String) -> Figure {
         .waiting(
             title: title, caption: "the exact flow is computed once per data set",
-            lines: ["computing the exact flow of \(ExactFlow.defaultReferenceCount) data points, once per data set..."])
+            lines: ["computing the exact flow of \(ExactFlow.defaultReferenceCount) data points (once per data set, beside training)..."])
     }
 
     private func single(_ visuals: Visuals, _ layers: [Figure.Layer], footer: String? = nil) -> [Figure.Panel] {

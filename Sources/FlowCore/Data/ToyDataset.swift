@@ -1,7 +1,7 @@
 import Foundation
 
-/// The 2D toy distributions of the FFJORD code (`lib/toy_data.py`), with its constants
-/// (DESIGN.md section 5).
+/// The 2D toy distributions of the FFJORD code (`lib/toy_data.py`), with its constants (in the
+/// samplers below).
 ///
 /// Choice: where FFJORD places points at evenly spaced angles for a given batch size (rings,
 /// circles, moons), we draw the angle (and the ring or arc) uniformly at random for every point.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A trained model as a safetensors file (DESIGN.md section 10).
+/// A trained model as a safetensors file (``Safetensors``).
 ///
 /// Tensors: `layers.L.weight` [fan_in, fan_out] and `layers.L.bias` [fan_out] for the online
 /// weights, and the same names under `ema.` for the EMA weights. (The weight is stored as

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The safetensors format (DESIGN.md section 10), Float32 tensors only:
+/// The safetensors format (Hugging Face's; the file layout below), Float32 tensors only:
 /// an 8-byte little-endian header length N, N bytes of JSON (padded with spaces to a multiple of
 /// 8) mapping each tensor name to `{"dtype":"F32","shape":[...],"data_offsets":[begin,end]}` plus
 /// a `__metadata__` map of strings, then the tensors' bytes, back to back, little-endian.

@@ -1,5 +1,5 @@
-/// Consistency models (Song, Dhariwal, Chen, Sutskever 2023; iCT, Song and Dhariwal 2023), DESIGN.md
-/// section 3.3: f(x, t) = x + (1 - t) F(x, t) maps every point of a PF-ODE path to its data end.
+/// Consistency models (Song, Dhariwal, Chen, Sutskever 2023; iCT, Song and Dhariwal 2023;
+/// <doc:TimeConventionAndMethods>): f(x, t) = x + (1 - t) F(x, t) maps every point of a PF-ODE path to its data end.
 /// Distillation (cd) takes the neighbouring point from one ODE step of a flow-matching teacher;
 /// training (ct) from the same (x0, x1) pair, with a curriculum of levels.
 public struct ConsistencyMethod: MethodDefinition {

@@ -1,5 +1,5 @@
 /// Flow matching (Lipman et al. 2023; Liu et al. 2023): the network learns the velocity
-/// E[x1 - x0 | x_t], the teacher and Euler baseline of DESIGN.md section 3.1.
+/// E[x1 - x0 | x_t]: the Euler baseline and the teacher of consistency distillation (<doc:TimeConventionAndMethods>).
 public struct FlowMatchingMethod: MethodDefinition {
     public init() {}
     public var title: String { "flow matching" }

@@ -1,4 +1,4 @@
-/// MeanFlow (Geng, Deng, Bai, Kolter, He 2025), DESIGN.md section 3.5: the step-conditioned network
+/// MeanFlow (Geng, Deng, Bai, Kolter, He 2025; <doc:TimeConventionAndMethods>): the step-conditioned network
 /// read as u(z, s, h), the average velocity over [s, s + h], learnt from the identity
 /// u = v + h d/ds u (see ``MeanFlowObjective``). One jump from noise is x1 = x0 + u(x0, 0, 1).
 public struct MeanFlowMethod: MethodDefinition {

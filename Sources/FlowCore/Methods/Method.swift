@@ -1,4 +1,4 @@
-/// The training methods of DESIGN.md section 3, by name. Everything else about a method lives in
+/// The training methods (<doc:TimeConventionAndMethods>), by name. Everything else about a method lives in
 /// its ``MethodDefinition`` (``definition``); code outside `Methods/` asks that, not the name.
 public enum Method: String, CaseIterable, Sendable, Codable {
     /// Flow matching (Lipman et al. 2023; Liu et al. 2023, rectified flow).

@@ -1,4 +1,4 @@
-/// Shortcut models (Frans, Hafner, Levine, Abbeel 2024), DESIGN.md section 3.2: s(x, t, d) learns
+/// Shortcut models (Frans, Hafner, Levine, Abbeel 2024; <doc:TimeConventionAndMethods>): s(x, t, d) learns
 /// the average velocity over [t, t + d] from flow-matching rows at the finest d and bootstrap rows
 /// built from two half steps.
 public struct ShortcutMethod: MethodDefinition {

@@ -1,4 +1,4 @@
-/// The quality table of `flow-explorer eval` (DESIGN.md section 6): for every sampler a checkpoint
+/// The quality table of `flow-explorer eval`: for every sampler a checkpoint
 /// supports and every step count K, SW2 and energy distance of model samples against fresh data,
 /// beside the noise floor (the same metrics between two independent data sets).
 ///
@@ -52,6 +52,7 @@ public struct Evaluation: Sendable {
         let independent = dataset.sample(count: samples, rng: &dataRng)
         let noise = noise(samples: samples, seed: seed)
         let sw = SlicedWasserstein()
+        let sorted = sw.reference(reference)
         let m = min(energySamples, samples)
         func energy(_ a: [Float]) -> Double { EnergyDistance.distance(Array(a[0..<(2 * m)]), Array(reference[0..<(2 * m)])) }
 
@@ -61,12 +62,12 @@ public struct Evaluation: Sendable {
             for k in steps {
                 var rng = SplitMix64.stream(seed: seed, 12)
                 let x = sampler.sample(model: model, noise: noise, steps: k, rng: &rng)
-                rows.append(Row(sampler: sampler, steps: k, sw2: sw.distance(x, reference), energy: energy(x)))
+                rows.append(Row(sampler: sampler, steps: k, sw2: sw.distance(x, to: sorted), energy: energy(x)))
                 if truth != nil { results.append((sampler, k, x)) }
             }
         }
         return Evaluation(
-            floorSW2: sw.distance(independent, reference), floorEnergy: energy(independent), rows: rows,
+            floorSW2: sw.distance(independent, to: sorted), floorEnergy: energy(independent), rows: rows,
             truth: truth.map {
                 TruthEvaluation.run(model: model, truth: $0, dataset: dataset, noise: noise, results: results, seed: seed)
             })

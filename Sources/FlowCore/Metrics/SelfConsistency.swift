@@ -1,4 +1,4 @@
-/// The self-consistency error (DESIGN.md section 3.3): how far one jump to the end from x_t
+/// The self-consistency error (README, "Decisions"; the consistency view): how far one jump to the end from x_t
 /// (`VelocityField.jumpToEnd`: f(x_t, t) for a consistency model, x_t + (1 - t) u(x_t, t, 1 - t)
 /// for a network that jumps over intervals, one Euler step for a velocity) lands from the end x_1
 /// of the true path through x_t: the mean |jump(x_t, t) - x_1| over paths and times. A perfect

@@ -1,4 +1,4 @@
-/// A model's errors against the exact flow of its data (`eval --truth`, DESIGN.md section 3.6),
+/// A model's errors against the exact flow of its data (`eval --truth`; docs/architecture.md, "The ground truth"),
 /// where the cloud-to-cloud distances of ``Evaluation`` cannot say where a sampler goes wrong:
 ///
 /// - the jump error of each sampler at K steps: mean |X_theta(x0) - X*(x0, 0, 1)| over the

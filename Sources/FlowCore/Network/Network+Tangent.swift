@@ -37,7 +37,7 @@ extension Network {
                 column: 2 + shape.embeddingSize)
         }
 
-        let w = shape.layerWidths
+        let w = widths
         var h = UnsafePointer(ws.input)
         for l in 0..<shape.depth {
             let width = w[l + 1]
@@ -45,14 +45,14 @@ extension Network {
             let a = ws.act[l]
             let s = ws.sig[l]
             linearForward(
-                p + shape.weightOffset(l), input: h, output: z, rows: 2 * rows, fanIn: w[l], fanOut: width, biasRows: rows)
+                p + offsets[l], input: h, output: z, rows: 2 * rows, fanIn: w[l], fanOut: width, biasRows: rows)
             VectorMath.siluForward(z, a, s, count: rows * width)
             let offset = rows * width
             VectorMath.siluBackward(z + offset, z, s, a + offset, count: offset)
             h = UnsafePointer(a)
         }
         let last = shape.depth
-        let wp = p + shape.weightOffset(last)
+        let wp = p + offsets[last]
         Matmul.transpose(wp, ws.scratch, rows: w[last], columns: 2)
         Matmul.gemmNarrowOutput(h, bT: ws.scratch, ws.output, m: 2 * rows, k: w[last])
         let bias = wp + w[last] * 2

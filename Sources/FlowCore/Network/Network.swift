@@ -1,4 +1,4 @@
-/// The MLP of DESIGN.md section 4, forward and backward by hand, on a flat parameter buffer.
+/// The MLP every method trains, forward and backward by hand, on a flat parameter buffer.
 ///
 /// `F(x, t, d) -> R^2`. Input row: [x (2), emb(t) (E), emb(d) (E, step-conditioned only)]; hidden
 /// layers `h_{l+1} = silu(h_l W_l + b_l)`; output `y = h_L W_L + b_L`. The parameters are passed
@@ -8,20 +8,27 @@ public struct Network: Sendable {
     public let shape: NetworkShape
     /// The sinusoidal features of t (and d), `shape.embeddingSize` values each.
     public let embedding: SinusoidalEmbedding
+    /// `shape.layerWidths`, [inputWidth, width x depth, 2], made once: a pass reads them without
+    /// building an array.
+    let widths: [Int]
+    /// `shape.weightOffset(l)` for every layer l, made once.
+    let offsets: [Int]
 
     /// A network of the given shape. It holds no weights: every pass takes them as an argument.
     public init(shape: NetworkShape) {
         self.shape = shape
         embedding = SinusoidalEmbedding(size: shape.embeddingSize, scale: shape.timeScale)
+        widths = shape.layerWidths
+        offsets = (0..<shape.layerCount).map { shape.weightOffset($0) }
     }
 
     /// Parameters initialised like PyTorch's `nn.Linear`: W and b uniform in +-1/sqrt(fan_in).
     public func initialParameters(rng: inout SplitMix64) -> [Float] {
         var p = [Float](repeating: 0, count: shape.parameterCount)
-        let w = shape.layerWidths
+        let w = widths
         for l in 0..<shape.layerCount {
             let bound = 1 / Float(w[l]).squareRoot()
-            let start = shape.weightOffset(l)
+            let start = offsets[l]
             for i in start..<(start + w[l] * w[l + 1] + w[l + 1]) { p[i] = rng.uniform(-bound, bound) }
         }
         return p
@@ -48,15 +55,15 @@ public struct Network: Sendable {
     /// Forward pass of `rows` rows on the prepared input (each layer: the product, then the bias); the result is `ws.output` [rows, 2], and
     /// the activations stay in the workspace for `backward`.
     public func forwardPrepared(parameters p: UnsafePointer<Float>, rows: Int, workspace ws: Workspace) {
-        let w = shape.layerWidths
+        let w = widths
         var h = UnsafePointer(ws.input)
         for l in 0..<shape.depth {
-            linearForward(p + shape.weightOffset(l), input: h, output: ws.z[l], rows: rows, fanIn: w[l], fanOut: w[l + 1])
+            linearForward(p + offsets[l], input: h, output: ws.z[l], rows: rows, fanIn: w[l], fanOut: w[l + 1])
             VectorMath.siluForward(ws.z[l], ws.act[l], ws.sig[l], count: rows * w[l + 1])
             h = UnsafePointer(ws.act[l])
         }
         let last = shape.depth
-        let wp = p + shape.weightOffset(last)
+        let wp = p + offsets[last]
         // The 2-wide output: transpose W_L [fanIn, 2] to [2, fanIn] for SIMD dot products.
         Matmul.transpose(wp, ws.scratch, rows: w[last], columns: 2)
         Matmul.gemmNarrowOutput(h, bT: ws.scratch, ws.output, m: rows, k: w[last])
@@ -86,14 +93,14 @@ public struct Network: Sendable {
         workspace ws: Workspace, gradients g: UnsafeMutablePointer<Float>,
         inputGradient: UnsafeMutablePointer<Float>? = nil
     ) {
-        let w = shape.layerWidths
+        let w = widths
         let last = shape.depth
         // Output layer: dW_L = h^T dy, db_L = sum dy, dh = dy W_L^T.
         let hLast = UnsafePointer(last > 0 ? ws.act[last - 1] : ws.input)
-        let gw = g + shape.weightOffset(last)
+        let gw = g + offsets[last]
         Matmul.gemmNarrowWeightGradient(hLast, dy, gw, m: rows, k: w[last])
         columnSums(dy, rows: rows, columns: 2, into: gw + w[last] * 2)
-        let wLast = p + shape.weightOffset(last)
+        let wLast = p + offsets[last]
         Matmul.transpose(wLast, ws.scratch, rows: w[last], columns: 2)
         Matmul.gemm(dy, ws.scratch, ws.gradA, m: rows, k: 2, n: w[last], accumulate: false)
         // Hidden layers, from the top: dz = silu'(z) * da; dW = h^T dz; db = sum dz; dh = dz W^T.
@@ -104,12 +111,12 @@ public struct Network: Sendable {
             let fanOut = w[l + 1]
             VectorMath.siluBackward(da, ws.z[l], ws.sig[l], da, count: rows * fanOut)
             let h = UnsafePointer(l > 0 ? ws.act[l - 1] : ws.input)
-            let gl = g + shape.weightOffset(l)
+            let gl = g + offsets[l]
             Matmul.gemmTransposedA(h, da, gl, m: fanIn, k: rows, n: fanOut, accumulate: false)
             columnSums(da, rows: rows, columns: fanOut, into: gl + fanIn * fanOut)
             if l > 0 || inputGradient != nil {
                 let target = l > 0 ? other : inputGradient!
-                Matmul.transpose(p + shape.weightOffset(l), ws.scratch, rows: fanIn, columns: fanOut)
+                Matmul.transpose(p + offsets[l], ws.scratch, rows: fanIn, columns: fanOut)
                 Matmul.gemm(da, ws.scratch, target, m: rows, k: fanOut, n: fanIn, accumulate: false)
                 if l > 0 { swap(&da, &other) }
             }

@@ -1,4 +1,4 @@
-/// The shape of the MLP of DESIGN.md section 4: input [x (2), emb(t), emb(d) if step-conditioned],
+/// The shape of the MLP every method trains (``Network``): input [x (2), emb(t), emb(d) if step-conditioned],
 /// `depth` hidden layers of `width` units with SiLU, and a linear output of 2.
 ///
 /// Parameters live in one flat Float buffer, layer after layer: W_l as [fan_in][fan_out] (row =
@@ -13,10 +13,11 @@ public struct NetworkShape: Sendable, Equatable, Codable {
     /// Whether the network takes the step size d (shortcut models) as an input.
     public var stepConditioned: Bool
     /// The scale of the sinusoidal features: emb(s) = [sin(scale s f_k), cos(scale s f_k)]
-    /// (DESIGN.md section 4: 1000; a gentler scale keeps the features' derivative in s small).
+    /// (default 1000; a gentler scale keeps the features' derivative in s small: docs/recipes.md,
+    /// "MeanFlow").
     public var timeScale: Float
 
-    /// A shape; the defaults are DESIGN.md section 4's: 3 hidden layers of 128 units and 32 features of t.
+    /// A shape; the defaults: 3 hidden layers of 128 units, 32 features of t, feature scale 1000.
     public init(width: Int = 128, depth: Int = 3, embeddingSize: Int = 32, stepConditioned: Bool = false, timeScale: Float = 1000)
     {
         self.width = width

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The sinusoidal features of a scalar s in [0, 1] (DESIGN.md section 4):
+/// The sinusoidal features of a scalar s in [0, 1], the network's time (and step) inputs:
 /// `emb(s) = [sin(c s f_k) for k < h] ++ [cos(c s f_k) for k < h]`, `f_k = 10000^(-k/h)`,
 /// with h = size / 2 (size 32 gives h = 16) and the scale c = 1000 by default. The same features
 /// serve t and the step size d.

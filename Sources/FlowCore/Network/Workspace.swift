@@ -1,5 +1,6 @@
 /// Preallocated activation and scratch buffers for up to `capacity` rows of one network shape,
-/// so that a training step allocates nothing. Not thread-safe: one per thread.
+/// so that a forward or backward pass allocates no buffer (the network's layer widths and offsets
+/// are made once too, in `Network.init`). Not thread-safe: one per thread.
 public final class Workspace {
     /// The network shape the buffers are sized for.
     public let shape: NetworkShape

@@ -1,6 +1,6 @@
 /// Consistency distillation and consistency training (Song, Dhariwal, Chen, Sutskever 2023,
 /// "Consistency Models"; the iCT choices from Song and Dhariwal 2023, "Improved Techniques for
-/// Training Consistency Models"), DESIGN.md section 3.3, in our time convention (t = 0 noise,
+/// Training Consistency Models"; <doc:TimeConventionAndMethods>), in our time convention (t = 0 noise,
 /// t = 1 data; the papers' sigma maps to t = 1 / (1 + sigma)).
 ///
 /// f(x, t) = x + (1 - t) F(x, t). With levels t_i = i/N, n uniform in 0..<N per row:

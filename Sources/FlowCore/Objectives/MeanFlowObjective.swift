@@ -1,7 +1,7 @@
 import Foundation
 
 /// MeanFlow (Geng, Deng, Bai, Kolter, He 2025, "Mean Flows for One-step Generative Modeling"), in
-/// this project's time convention (t = 0 noise, t = 1 data); DESIGN.md section 3.5.
+/// this project's time convention (t = 0 noise, t = 1 data); <doc:TimeConventionAndMethods>.
 ///
 /// The step-conditioned network is read as u(z, s, h): the average velocity from time s over an
 /// interval h, so one jump is `z_{s+h} = z_s + h u(z_s, s, h)`. Along a path with velocity v and

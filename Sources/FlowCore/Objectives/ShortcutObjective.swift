@@ -1,5 +1,5 @@
 /// The shortcut-model objective (Frans, Hafner, Levine, Abbeel 2024, "One Step Diffusion via
-/// Shortcut Models"), DESIGN.md section 3.2.
+/// Shortcut Models"; <doc:TimeConventionAndMethods>).
 ///
 /// The network s(x_t, t, d) predicts the average velocity over [t, t + d]. Rows [0, nb) are
 /// bootstrap rows, nb = floor(k B): d spread evenly over the levels {1, 1/2, ..., 2/M} (leftover

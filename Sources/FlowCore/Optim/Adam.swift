@@ -10,7 +10,7 @@ import Foundation
 /// ``apply(_:parameters:gradients:range:)`` on disjoint ranges (the update is elementwise, so the
 /// split does not change a bit).
 public final class Adam {
-    /// The step size (DESIGN.md: 1e-3).
+    /// The step size (the methods' default: 1e-3, ``TrainingConfig/sharedLearningRate``).
     public var learningRate: Float
     /// The decay of the first-moment average m (0.9).
     public var beta1: Float

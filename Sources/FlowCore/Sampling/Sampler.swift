@@ -15,6 +15,16 @@ public struct Sampler: Hashable, Sendable, CustomStringConvertible {
         /// Consistency sampling (Song et al. 2023): x^1 = f(x, tau_i), then re-noise to tau_{i+1}
         /// with fresh noise, x = (1 - tau_{i+1}) eps + tau_{i+1} x^1, with tau_i = i/K; finish with f.
         case consistency
+
+        /// Network evaluations per step: 1 for Euler, a jump and a consistency step; 2 for Heun
+        /// (F at t and at t + h; the last step takes its correction too, so K steps cost 2K); 4 for RK4.
+        public var evaluationsPerStep: Int {
+            switch self {
+            case .euler, .jump, .consistency: 1
+            case .heun: 2
+            case .rk4: 4
+            }
+        }
     }
 
     /// The sampler's name, as `eval` prints it and `--sampler` takes it.
@@ -30,6 +40,14 @@ public struct Sampler: Hashable, Sendable, CustomStringConvertible {
 
     /// The name.
     public var description: String { name }
+
+    /// The number of network evaluations (NFE) of K = `steps` steps: `steps` x
+    /// ``Rule/evaluationsPerStep`` (Euler, shortcut and MeanFlow jumps, consistency: K; Heun: 2K;
+    /// RK4: 4K). What a step count costs, so samplers compare at equal cost.
+    public func nfe(steps: Int) -> Int { steps * rule.evaluationsPerStep }
+
+    /// The sampler at K steps as the UI titles it, with its cost: "heun K=1 (2 NFE)".
+    public func label(steps: Int) -> String { "\(name) K=\(steps) (\(nfe(steps: steps)) NFE)" }
 
     /// Euler steps of the velocity (a step-conditioned network at its velocity step: the finest d of
     /// a shortcut model, "shortcut as Euler"; h = 0 for MeanFlow).

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Every knob of a training run, with the defaults of DESIGN.md section 3.
+/// Every knob of a training run, with each method's defaults (docs/recipes.md says how they were chosen).
 public struct TrainingConfig: Sendable {
     /// Which weights compute the self-generated targets (shortcut bootstrap targets, consistency targets).
     public enum TargetWeights: String, Sendable, CaseIterable {
@@ -25,7 +25,7 @@ public struct TrainingConfig: Sendable {
     public var batchSize = 256
     /// Adam's learning rate.
     public var learningRate: Float = TrainingConfig.sharedLearningRate
-    /// The learning rate of DESIGN.md section 3.4, the default unless a method sets its own.
+    /// Adam's usual learning rate, 1e-3: the default unless a method sets its own.
     public static let sharedLearningRate: Float = 1e-3
     /// Linear learning-rate warm-up over this many iterations (0: none).
     public var warmupIterations = 0
@@ -45,7 +45,7 @@ public struct TrainingConfig: Sendable {
     public var depth = 3
     /// Sinusoidal features per scalar input (t, and d for shortcut models).
     public var embeddingSize = 32
-    /// The scale c of the sinusoidal features sin(c s f_k), cos(c s f_k) (DESIGN.md section 4: 1000).
+    /// The scale c of the sinusoidal features sin(c s f_k), cos(c s f_k) (default 1000).
     public var timeScale: Float = 1000
     /// The planned length of the run (the CT curriculum is laid out over it).
     public var iterations = 20_000
@@ -93,7 +93,7 @@ public struct TrainingConfig: Sendable {
     /// The eps of the adaptive loss weight.
     public var weightEpsilon: Float = 0.01
 
-    /// The defaults of DESIGN.md section 3 for `method`.
+    /// The defaults for `method` (docs/recipes.md).
     public init(method: Method) {
         self.method = method
         method.definition.applyDefaults(to: &self)

@@ -5,7 +5,7 @@ import Synchronization
 /// A fixed set of threads that run the parts of a parallel loop: the data-parallel training step
 /// (one part per row shard, plus the next batch's OT pairing, then one per slice of the parameters).
 ///
-/// docs/architecture.md (after DESIGN.md) keeps threads out of FlowCore; issue 8 ("both cores")
+/// docs/architecture.md keeps threads out of FlowCore; issue 8 ("both cores")
 /// makes this type the one exception, for the training step alone, because the step is where the
 /// time goes and only FlowCore can split it. A step takes about 0.4 ms at one thread and runs two
 /// parallel loops, so the pool's threads wait for the next loop by spinning for a short while

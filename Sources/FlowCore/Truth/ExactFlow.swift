@@ -1,6 +1,6 @@
 import CKernels
 
-/// The exact flow of a finite data set {y_j} with equal weights (DESIGN.md section 3.6): the
+/// The exact flow of a finite data set {y_j} with equal weights (docs/architecture.md, "The ground truth"): the
 /// velocity field that minimises the flow-matching loss for that set, and its flow map.
 ///
 /// Given y_j, x_t ~ N(t y_j, (1 - t)^2 I), so

@@ -1,4 +1,4 @@
-/// What a model is measured against, for one data set and seed (DESIGN.md section 3.6): the exact
+/// What a model is measured against, for one data set and seed (docs/architecture.md, "The ground truth"): the exact
 /// flow of a fixed data sample, and exact paths on which the self-consistency error is defined.
 /// `eval --truth` and the UI build it the same way, so they print the same numbers.
 ///

@@ -1,4 +1,4 @@
-/// The straightness of paths (Liu, Gong, Liu 2022, "Flow Straight and Fast"; DESIGN.md section 3.6):
+/// The straightness of paths (Liu, Gong, Liu 2022, "Flow Straight and Fast"):
 /// `S = integral_0^1 E |(Z_1 - Z_0) - dZ_t/dt|^2 dt`, 0 exactly when every path is a straight line
 /// travelled at constant speed.
 ///
