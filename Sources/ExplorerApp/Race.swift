@@ -73,7 +73,8 @@ final class Race {
     /// sampler's name once when it is the method's own ("shortcut K=1 (1 NFE)", "fm: euler K=1 (1 NFE)").
     static func label(_ method: Method, sampler: Sampler, steps: Int) -> String {
         let k = sampler.label(steps: steps)
-        return sampler.name == method.rawValue ? "\(method.rawValue)\(k.dropFirst(sampler.name.count))" : "\(method.rawValue): \(k)"
+        return sampler.name == method.rawValue
+            ? "\(method.rawValue)\(k.dropFirst(sampler.name.count))" : "\(method.rawValue): \(k)"
     }
 
     /// The iterations of the first racer (flow matching), for the status bar.

@@ -304,7 +304,9 @@ private final class WorkerLoop {
             snapshot.flowMatchingLosses = histories.first.values
             snapshot.bootstrapLosses = histories.second.values
             chunk = LossChunk()
-            if !allFinite(trainer.ema) { return diverge(at: iterationOffset + trainer.iteration, reason: "EMA weights not finite") }
+            if !allFinite(trainer.ema) {
+                return diverge(at: iterationOffset + trainer.iteration, reason: "EMA weights not finite")
+            }
         }
         snapshot.iteration = iterationOffset + trainer.iteration
     }
@@ -341,7 +343,9 @@ private final class WorkerLoop {
         }
         guard let builder, !diverged else { return }
         if let race {
-            snapshot.race = RaceVisuals(steps: steps, bounds: builder.bounds, noiseFloor: builder.noiseFloor, panels: race.panels(builder: builder, steps: steps))
+            snapshot.race = RaceVisuals(
+                steps: steps, bounds: builder.bounds, noiseFloor: builder.noiseFloor,
+                panels: race.panels(builder: builder, steps: steps))
             maybePublish(force: true)
             return
         }

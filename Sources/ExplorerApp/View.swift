@@ -124,7 +124,9 @@ func statusParts(_ state: AppState) -> [(text: String, priority: Int)] {
     if !racing, let visuals = snap?.visuals {
         let text: String
         if let straightness = visuals.straightness {
-            text = visuals.iteration < AppState.straightnessFrom ? "S after \(AppState.straightnessFrom) it" : "S=\(format(straightness, 3))"
+            text =
+                visuals.iteration < AppState.straightnessFrom
+                ? "S after \(AppState.straightnessFrom) it" : "S=\(format(straightness, 3))"
         } else {
             text = "S: no ODE"
         }

@@ -314,7 +314,9 @@ private func svgLegendTexts(_ svg: String) -> [String] {
             }
             for line in figure.panels.flatMap({ [$0.header, $0.footer] }).compactMap({ $0 }) + [figure.caption] {
                 // A header or footer wider than the terminal is cut at its edge.
-                if line != figure.caption { #expect(text.contains(String(line.prefix(state.size.width - 4))), "\(state.view): \(line)") }
+                if line != figure.caption {
+                    #expect(text.contains(String(line.prefix(state.size.width - 4))), "\(state.view): \(line)")
+                }
                 #expect(
                     svg.contains(line.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "'", with: "&apos;")),
                     "\(state.view): \(line)")

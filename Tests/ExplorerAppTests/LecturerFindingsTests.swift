@@ -47,7 +47,8 @@ import Testing
         state.notice = "OT coupling on, restarted"
         let line = statusText(state, width: 100)
         #expect(line.count <= 100, "\(line)")
-        #expect(line.contains("OT coupling on, restarted") && line.contains("independent pairs") && line.contains("S="), "\(line)")
+        #expect(
+            line.contains("OT coupling on, restarted") && line.contains("independent pairs") && line.contains("S="), "\(line)")
         #expect(line.contains("fm") && line.contains("it 1234") && line.contains("K=4"))
         #expect(!line.contains("seed 0"), "the seed goes first: \(line)")
     }
@@ -96,7 +97,9 @@ import Testing
         let lines = view(state).lines
         // The rows of x tick labels: every panel's labels, one row of panels each.
         let labelRows = lines.filter { line in line.contains("0") && !line.contains("┤") && line.contains("  ") }
-            .filter { $0.split(separator: " ").allSatisfy { Double($0.replacingOccurrences(of: "│", with: "")) != nil || $0 == "│" } }
+            .filter {
+                $0.split(separator: " ").allSatisfy { Double($0.replacingOccurrences(of: "│", with: "")) != nil || $0 == "│" }
+            }
         #expect(labelRows.count == 2, "\(labelRows)")
         let ticks = labelRows.map { $0.split(separator: " ").filter { $0 != "│" } }
         #expect(ticks.count == 2 && Array(ticks[0].prefix(ticks[1].count)) == ticks[1], "\(ticks)")

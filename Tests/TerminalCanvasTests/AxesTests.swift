@@ -81,7 +81,9 @@ import Testing
 
 @Test(arguments: [8, 10, 13, 17, 20, 26, 31, 45])
 func squaredAxesSpaceTheirYTicksEvenlyOnScreen(height: Int) {
-    for bounds in [PlotBounds(x: -1...1, y: -1...1), PlotBounds(x: -4.4...4.4, y: -4.4...4.4), PlotBounds(x: -3...9, y: -2.2...5)] {
+    for bounds in [
+        PlotBounds(x: -1...1, y: -1...1), PlotBounds(x: -4.4...4.4, y: -4.4...4.4), PlotBounds(x: -3...9, y: -2.2...5),
+    ] {
         for width in [30, 57, 100] {
             let rect = Rect(x: 0, y: 0, width: width, height: height)
             let axes = Axes.squared(fitting: bounds, in: rect)

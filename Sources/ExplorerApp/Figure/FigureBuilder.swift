@@ -64,7 +64,9 @@ struct FigureBuilder {
     private func computingExactFlow(_ title: String) -> Figure {
         .waiting(
             title: title, caption: "the exact flow is computed once per data set",
-            lines: ["computing the exact flow of \(ExactFlow.defaultReferenceCount) data points (once per data set, beside training)..."])
+            lines: [
+                "computing the exact flow of \(ExactFlow.defaultReferenceCount) data points (once per data set, beside training)..."
+            ])
     }
 
     private func single(_ visuals: Visuals, _ layers: [Figure.Layer], footer: String? = nil) -> [Figure.Panel] {
@@ -174,7 +176,8 @@ struct FigureBuilder {
         return Figure(
             title: title, legend: [], panels: panels, columns: min(3, max(1, panels.count)),
             caption:
-                "same noise for every method; SW2 to the data, lower is better (floor: two data sets' own); + and - change K for all\(stale)")
+                "same noise for every method; SW2 to the data, lower is better (floor: two data sets' own); + and - change K for all\(stale)"
+        )
     }
 
     private func truth(_ v: Visuals, _ title: String, _ stale: String) -> Figure {

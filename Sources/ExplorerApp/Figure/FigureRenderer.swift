@@ -53,7 +53,9 @@ struct FigureRenderer {
         let rowCount = (figure.panels.count + columns - 1) / columns
         guard rowCount > 0 else { return }
         let rows = rect.rows(Array(repeating: .fill(), count: rowCount))
-        let cells = figure.panels.indices.map { rows[$0 / columns].columns(Array(repeating: .fill(), count: columns), spacing: 1)[$0 % columns] }
+        let cells = figure.panels.indices.map {
+            rows[$0 / columns].columns(Array(repeating: .fill(), count: columns), spacing: 1)[$0 % columns]
+        }
         // Every panel gets the size of the smallest cell, so that panels of one figure square their
         // bounds alike and show the same axes (a row one line shorter would reach further across).
         let width = cells.map(\.width).min() ?? 0

@@ -107,7 +107,8 @@ public enum SVGExport {
     /// The line under the heading: method, dataset, seed, K and iteration.
     static func subtitle(_ state: AppState) -> String {
         let who = state.view == .race ? "every method" : state.method.rawValue
-        return "\(who) on \(state.displayDataset), seed \(state.seed), K=\(FigureBuilder.shownSteps(state)), iteration \(iteration(state))"
+        return
+            "\(who) on \(state.displayDataset), seed \(state.seed), K=\(FigureBuilder.shownSteps(state)), iteration \(iteration(state))"
     }
 
     /// The document for `state`'s view, or nil while the worker has published no pictures yet.
