@@ -219,6 +219,8 @@ private final class WorkerLoop {
                 method, seed: settings.seed, learningRate: settings.learningRate, threads: settings.threads)
             if method.definition.supportsCoupling { config.coupling = coupling }
             let initial = settings.initial.flatMap { $0.method == method && $0.dataset == datasetName ? $0 : nil }
+            // A run that continues a checkpoint, or distils one, has its network shape.
+            if let source = initial ?? method.definition.teacher.flatMap(teacherCheckpoint) { config.useShape(of: source) }
             if let teacherMethod = method.definition.teacher {
                 if let teacher = teacherCheckpoint(teacherMethod) {
                     trainer = try Trainer(config: config, dataset: dataset, teacher: teacher, initial: initial)
@@ -366,7 +368,8 @@ private final class WorkerLoop {
             rateStart = now
             rateSteps = 0
         }
-        snapshot.running = !paused
+        // Nothing trains after a failed start: the status bar must not say "running".
+        snapshot.running = !paused && (trainer != nil || teacherTrainer != nil || race != nil)
         if teacherTrainer == nil { snapshot.phase = nil }
         lastPublish = now
         worker.publish(snapshot)
