@@ -12,7 +12,9 @@ extension BenchCommand {
         }
         let methods = chosen.map(\.0)
         let names = datasets.split(separator: ",").map(String.init)
-        guard !names.isEmpty else { throw ValidationError("--dataset takes a comma-separated list of datasets, like moons,rings") }
+        guard !names.isEmpty else {
+            throw ValidationError("--dataset takes a comma-separated list of datasets, like moons,rings")
+        }
         let loaded = try names.map { try Dataset.named($0) }
         if let teacherIterations, !(0...1_000_000).contains(teacherIterations) {
             throw ValidationError("--teacher-iterations must be between 0 and 1000000, not \(teacherIterations)")

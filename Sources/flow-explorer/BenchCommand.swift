@@ -80,7 +80,8 @@ struct BenchCommand: ParsableCommand {
         let threads = try resolveThreads(self.threads)
         if timeToQuality { return try runTimeToQuality(chosen, threads: threads) }
         // The throughput bench measures its fixed run: options it would ignore are refused.
-        let ignored = options.givenNames + (teacherIterations == nil ? [] : ["--teacher-iterations"])
+        let ignored =
+            options.givenNames + (teacherIterations == nil ? [] : ["--teacher-iterations"])
             + (datasetGiven ? ["--dataset"] : [])
         if let name = ignored.first {
             throw ValidationError(

@@ -8,20 +8,20 @@ enum MethodDefaults {
     /// Every training option by name, with the way to read its value from a configuration.
     static var options: [(name: String, value: (TrainingConfig) -> String)] {
         [
-        ("--iterations", { String($0.iterations) }), ("--seed", { String($0.seed) }),
-        ("--batch-size", { String($0.batchSize) }), ("--lr", { String($0.learningRate) }),
-        ("--warmup", { String($0.warmupIterations) }), ("--lr-decay", { String($0.learningRateDecay) }),
-        ("--ema-decay", { String($0.emaDecay) }), ("--ema-warmup", { String($0.emaWarmup) }),
-        ("--width", { String($0.width) }), ("--depth", { String($0.depth) }),
-        ("--embedding-size", { String($0.embeddingSize) }), ("--time-scale", { String($0.timeScale) }),
-        ("--coupling", { $0.coupling.rawValue }), ("--bootstrap-fraction", { String($0.bootstrapFraction) }),
-        ("--finest-steps", { String($0.finestSteps) }), ("--target", { $0.effectiveTargetWeights.rawValue }),
-        ("--teacher-step", { $0.teacherStep.rawValue }), ("--levels", { String($0.levels) }),
-        ("--curriculum-start", { String($0.curriculumStart) }), ("--curriculum-end", { String($0.curriculumEnd) }),
-        ("--curriculum-iterations", { $0.curriculumIterations.map(String.init) ?? "the planned --iterations" }),
-        ("--huber-c", { String($0.huberC) }), ("--flow-share", { String($0.flowShare) }),
-        ("--time-mean", { String($0.timeMean) }), ("--time-std", { String($0.timeStd) }),
-        ("--weight-power", { String($0.weightPower) }), ("--weight-epsilon", { String($0.weightEpsilon) }),
+            ("--iterations", { String($0.iterations) }), ("--seed", { String($0.seed) }),
+            ("--batch-size", { String($0.batchSize) }), ("--lr", { String($0.learningRate) }),
+            ("--warmup", { String($0.warmupIterations) }), ("--lr-decay", { String($0.learningRateDecay) }),
+            ("--ema-decay", { String($0.emaDecay) }), ("--ema-warmup", { String($0.emaWarmup) }),
+            ("--width", { String($0.width) }), ("--depth", { String($0.depth) }),
+            ("--embedding-size", { String($0.embeddingSize) }), ("--time-scale", { String($0.timeScale) }),
+            ("--coupling", { $0.coupling.rawValue }), ("--bootstrap-fraction", { String($0.bootstrapFraction) }),
+            ("--finest-steps", { String($0.finestSteps) }), ("--target", { $0.effectiveTargetWeights.rawValue }),
+            ("--teacher-step", { $0.teacherStep.rawValue }), ("--levels", { String($0.levels) }),
+            ("--curriculum-start", { String($0.curriculumStart) }), ("--curriculum-end", { String($0.curriculumEnd) }),
+            ("--curriculum-iterations", { $0.curriculumIterations.map(String.init) ?? "the planned --iterations" }),
+            ("--huber-c", { String($0.huberC) }), ("--flow-share", { String($0.flowShare) }),
+            ("--time-mean", { String($0.timeMean) }), ("--time-std", { String($0.timeStd) }),
+            ("--weight-power", { String($0.weightPower) }), ("--weight-epsilon", { String($0.weightEpsilon) }),
         ]
     }
 

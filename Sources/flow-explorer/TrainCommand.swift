@@ -24,7 +24,9 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var options: TrainingOptions
     @Option(
         parsing: .unconditional,
-        help: "Threads for training, 1 to 64 (default: all \(TrainingConfig(method: .fm).threads) cores; more are clamped to the cores).")
+        help:
+            "Threads for training, 1 to 64 (default: all \(TrainingConfig(method: .fm).threads) cores; more are clamped to the cores)."
+    )
     var threads: Int?
     @Flag(help: "Print one JSON object.") var json = false
 

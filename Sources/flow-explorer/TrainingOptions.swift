@@ -15,11 +15,13 @@ struct TrainingOptions: ParsableArguments {
     var lr: Float?
     @Option(parsing: .unconditional, help: "Linear learning-rate warm-up, in iterations \(MethodDefaults.note("--warmup")).")
     var warmup: Int?
-    @Option(help: "Decay the learning rate along a half cosine to 0 at the end: true or false \(MethodDefaults.note("--lr-decay")).")
+    @Option(
+        help: "Decay the learning rate along a half cosine to 0 at the end: true or false \(MethodDefaults.note("--lr-decay")).")
     var lrDecay: Bool?
     @Option(parsing: .unconditional, help: "EMA decay of the sampling weights \(MethodDefaults.note("--ema-decay")).")
     var emaDecay: Float?
-    @Option(help: "Warm the EMA decay up as min(decay, (1 + n) / (10 + n)): true or false \(MethodDefaults.note("--ema-warmup")).")
+    @Option(
+        help: "Warm the EMA decay up as min(decay, (1 + n) / (10 + n)): true or false \(MethodDefaults.note("--ema-warmup")).")
     var emaWarmup: Bool?
     @Option(parsing: .unconditional, help: "Hidden layer width \(MethodDefaults.note("--width")).")
     var width: Int?
@@ -27,13 +29,22 @@ struct TrainingOptions: ParsableArguments {
     var depth: Int?
     @Option(parsing: .unconditional, help: "Sinusoidal embedding size of t (and d) \(MethodDefaults.note("--embedding-size")).")
     var embeddingSize: Int?
-    @Option(parsing: .unconditional, help: "Scale c of the time features sin(c t f_k), cos(c t f_k) \(MethodDefaults.note("--time-scale")).")
+    @Option(
+        parsing: .unconditional,
+        help: "Scale c of the time features sin(c t f_k), cos(c t f_k) \(MethodDefaults.note("--time-scale")).")
     var timeScale: Float?
-    @Option(help: "How a batch pairs noise with data: independent, or ot for minibatch optimal transport (fm, shortcut, meanflow) \(MethodDefaults.note("--coupling")).")
+    @Option(
+        help:
+            "How a batch pairs noise with data: independent, or ot for minibatch optimal transport (fm, shortcut, meanflow) \(MethodDefaults.note("--coupling"))."
+    )
     var coupling: Coupling?
-    @Option(parsing: .unconditional, help: "Shortcut: fraction of each batch used for bootstrap rows \(MethodDefaults.note("--bootstrap-fraction")).")
+    @Option(
+        parsing: .unconditional,
+        help: "Shortcut: fraction of each batch used for bootstrap rows \(MethodDefaults.note("--bootstrap-fraction")).")
     var bootstrapFraction: Float?
-    @Option(parsing: .unconditional, help: "Shortcut: M, the number of finest steps (finest step size 1/M) \(MethodDefaults.note("--finest-steps")).")
+    @Option(
+        parsing: .unconditional,
+        help: "Shortcut: M, the number of finest steps (finest step size 1/M) \(MethodDefaults.note("--finest-steps")).")
     var finestSteps: Int?
     @Option(help: "Weights for self-targets: ema or online \(MethodDefaults.note("--target")).")
     var target: TrainingConfig.TargetWeights?
@@ -45,17 +56,29 @@ struct TrainingOptions: ParsableArguments {
     var curriculumStart: Int?
     @Option(parsing: .unconditional, help: "CT: the curriculum's last N \(MethodDefaults.note("--curriculum-end")).")
     var curriculumEnd: Int?
-    @Option(parsing: .unconditional, help: "CT: the iterations over which the curriculum doubles N \(MethodDefaults.note("--curriculum-iterations")).")
+    @Option(
+        parsing: .unconditional,
+        help: "CT: the iterations over which the curriculum doubles N \(MethodDefaults.note("--curriculum-iterations")).")
     var curriculumIterations: Int?
     @Option(parsing: .unconditional, help: "CD/CT: c of the pseudo-Huber distance \(MethodDefaults.note("--huber-c")).")
     var huberC: Float?
-    @Option(parsing: .unconditional, help: "MeanFlow: the share of rows with h = 0, plain flow matching \(MethodDefaults.note("--flow-share")).")
+    @Option(
+        parsing: .unconditional,
+        help: "MeanFlow: the share of rows with h = 0, plain flow matching \(MethodDefaults.note("--flow-share")).")
     var flowShare: Float?
-    @Option(parsing: .unconditional, help: "MeanFlow: mean of the logit-normal law of the times \(MethodDefaults.note("--time-mean")).")
+    @Option(
+        parsing: .unconditional,
+        help: "MeanFlow: mean of the logit-normal law of the times \(MethodDefaults.note("--time-mean")).")
     var timeMean: Float?
-    @Option(parsing: .unconditional, help: "MeanFlow: standard deviation of the logit-normal law \(MethodDefaults.note("--time-std")).")
+    @Option(
+        parsing: .unconditional,
+        help: "MeanFlow: standard deviation of the logit-normal law \(MethodDefaults.note("--time-std")).")
     var timeStd: Float?
-    @Option(parsing: .unconditional, help: "MeanFlow: power p of the loss weight 1/(|error|^2 + eps)^p, 0 to 1 (0: none; the paper: 1) \(MethodDefaults.note("--weight-power")).")
+    @Option(
+        parsing: .unconditional,
+        help:
+            "MeanFlow: power p of the loss weight 1/(|error|^2 + eps)^p, 0 to 1 (0: none; the paper: 1) \(MethodDefaults.note("--weight-power"))."
+    )
     var weightPower: Float?
     @Option(parsing: .unconditional, help: "MeanFlow: eps of the loss weight \(MethodDefaults.note("--weight-epsilon")).")
     var weightEpsilon: Float?

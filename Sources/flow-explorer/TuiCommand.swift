@@ -38,7 +38,9 @@ struct TuiCommand: ParsableCommand {
     var lr: Float?
     @Option(
         parsing: .unconditional,
-        help: "Threads for training, 1 to 64 (default: all \(TrainingConfig(method: .fm).threads) cores; more are clamped to the cores).")
+        help:
+            "Threads for training, 1 to 64 (default: all \(TrainingConfig(method: .fm).threads) cores; more are clamped to the cores)."
+    )
     var threads: Int?
     @Option(help: "Pairs of noise and data: independent or ot (fm, shortcut, meanflow; `c` switches it).")
     var coupling: Coupling?

@@ -156,7 +156,8 @@ public struct TrainingConfig: Sendable {
         let maxWidth = max(shape.inputWidth, shape.width)
         let rowsPerShard = (max(1, batchSize) + shardCount - 1) / shardCount
         let rows = method.definition.workspaceRowsPerBatchRow * rowsPerShard
-        let workspace = (rows * (shape.inputWidth + 3 * shape.depth * shape.width + 2 + 2 * maxWidth) + maxWidth * maxWidth) * floats
+        let workspace =
+            (rows * (shape.inputWidth + 3 * shape.depth * shape.width + 2 + 2 * maxWidth) + maxWidth * maxWidth) * floats
         let teacher = method.definition.teacher == nil ? 0 : parameters + 256 * 6 * shape.depth * shape.width * floats
         let perShard = parameters + workspace + teacher
         return 12 * parameters + shardCount * perShard + 40 * batchSize * floats + (64 << 20)
