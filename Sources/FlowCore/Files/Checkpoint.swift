@@ -119,8 +119,8 @@ public struct Checkpoint: Sendable {
             let length = prefix.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
             guard length <= UInt64(maximumHeaderLength) else {
                 throw FlowError.badInput(
-                    "\(shown): not a flow-explorer checkpoint: its header has \(length) bytes, "
-                        + "more than any checkpoint's (\(maximumHeaderLength))")
+                    "\(shown): not a flow-explorer checkpoint: header length \(length) is too large "
+                        + "(a checkpoint's is at most \(maximumHeaderLength) bytes)")
             }
         }
         var data = Data(count: size)
