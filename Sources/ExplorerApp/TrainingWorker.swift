@@ -375,6 +375,15 @@ private final class WorkerLoop {
         worker.publish(snapshot)
     }
 
+    /// The notice of a failed write to `path`: the reason first, so that a status bar that cuts
+    /// the line still says why ("save failed: cannot write (Read-only file system): NAME").
+    static func failure(_ what: String, _ path: String, _ error: any Error) -> String {
+        let text = "\(error)"
+        let prefix = SafeText.escaped(path, limit: 240) + ": "
+        guard text.hasPrefix(prefix) else { return "\(what) failed: \(text)" }
+        return "\(what) failed: \(text.dropFirst(prefix.count)): \(SafeText.escaped(path, limit: 60))"
+    }
+
     func note(_ text: String) {
         snapshot.message = text
         snapshot.messageSerial += 1
@@ -422,7 +431,7 @@ private final class WorkerLoop {
                     try trainer.checkpoint().write(to: path, inputs: settings.inputs)
                     note("saved \(path)")
                 } catch {
-                    note("save failed: \(error)")
+                    note(Self.failure("save", path, error))
                 }
             } else {
                 note(race != nil ? "s saves one method's run: leave the race with 1-4 or m first" : "nothing to save yet")
@@ -433,7 +442,7 @@ private final class WorkerLoop {
                 try AtomicFile.write(Data(contents.utf8), to: path, inputs: settings.inputs)
                 note("wrote \(path)")
             } catch {
-                note("export failed: \(error)")
+                note(Self.failure("export", path, error))
             }
             maybePublish(force: true)
         }

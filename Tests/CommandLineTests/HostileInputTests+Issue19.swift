@@ -211,6 +211,31 @@ extension HostileInputTests {
         #expect(state.checkpointFileName.utf8.count <= 120)
     }
 
+    @Test("a failed save in the UI gives its reason first")
+    func failedSaveSaysWhyFirst() throws {
+        let dir = try folder("save-reason")
+        var settings = WorkerSettings(method: .fm, dataset: "moons", seed: 0)
+        settings.pictureCount = 128
+        let worker = TrainingWorker(settings: settings)
+        worker.start()
+        defer { worker.stop() }
+        let deadline = Date().addingTimeInterval(30)
+        var last: Snapshot?
+        while (last?.iteration ?? 0) < 5 && Date() < deadline {
+            if let snapshot = worker.takeSnapshot() { last = snapshot }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        let path = dir + "/missing/" + String(repeating: "n", count: 200) + ".safetensors"
+        worker.send(.save(path: path))
+        while last?.message?.hasPrefix("save failed") != true && Date() < deadline {
+            if let snapshot = worker.takeSnapshot() { last = snapshot }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        let message = try #require(last?.message)
+        #expect(message.hasPrefix("save failed: the folder \(dir)/missing does not exist: "), "\(message)")
+        #expect(try snapshot(dir).isEmpty)
+    }
+
     // MARK: Files
 
     @Test("a checkpoint header over 1 MiB is refused before it is read")
