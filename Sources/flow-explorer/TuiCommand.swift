@@ -65,15 +65,16 @@ struct TuiCommand: ParsableCommand {
         if let load, let initial { _ = try initial.loadDataset(path: load) } else { _ = try Dataset.named(dataset) }
         try validateLearningRate(lr)
         let threads = try resolveThreads(self.threads)
-        if pairs != .independent {
-            var config = TrainingConfig(method: method)
-            config.coupling = pairs
-            if racing || config.problem != nil {
-                let methods = Method.allCases.filter { $0.definition.supportsCoupling }.map(\.rawValue)
-                throw ValidationError(
-                    "--coupling \(pairs.rawValue) applies to \(methods.joined(separator: ", ")) only"
-                        + (racing ? " (the race trains every method: give --method)" : ""))
-            }
+        // The memory of the run, as `train` estimates it, in the loaded checkpoint's shape.
+        var config = TrainingConfig(method: method)
+        if let initial { config.useShape(of: initial) }
+        if let threads { config.threads = threads }
+        if let problem = config.memoryProblem { throw ValidationError(problem) }
+        if pairs != .independent, racing || !method.definition.supportsCoupling {
+            let methods = Method.allCases.filter { $0.definition.supportsCoupling }.map(\.rawValue)
+            throw ValidationError(
+                "--coupling \(pairs.rawValue) applies to \(methods.joined(separator: ", ")) only"
+                    + (racing ? " (the race trains every method: give --method)" : ""))
         }
         let inputs = [load, dataset.hasSuffix(".csv") ? dataset : nil].compactMap { $0 }
         if let eventLog { try EventLog.check(path: eventLog, inputs: inputs) }
