@@ -59,9 +59,11 @@ enum MethodDefaults {
     ]
 
     /// One line per method with the defaults that differ between methods, among the options that
-    /// apply to it, e.g. "shortcut: --lr 0.003 --warmup 200 ...".
-    static func list(openEnded: Bool) -> String {
-        let varying = options.map(\.name).filter { varies($0, openEnded: openEnded) }
+    /// apply to it, e.g. "shortcut: --lr 0.003 --warmup 200 ...". With `plannedToo` (the help of
+    /// options shared with `train`, whose notes say "per method" for a planned run) the options
+    /// that differ in a planned run are listed too.
+    static func list(openEnded: Bool, plannedToo: Bool = false) -> String {
+        let varying = options.map(\.name).filter { varies($0, openEnded: openEnded) || (plannedToo && varies($0)) }
         return Method.allCases.map { method in
             let own = varying.filter { appliesTo[$0]?.contains(method) ?? true }
             return "\(method.rawValue): " + own.map { "\($0) \(value($0, method, openEnded: openEnded))" }.joined(separator: " ")
