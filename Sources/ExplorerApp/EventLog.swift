@@ -17,8 +17,9 @@ public final class EventLog {
     /// Opens `path` for appending, creating it (mode 0644 minus the umask) when missing. Throws a
     /// one-line `FlowError` when it cannot be opened (a folder, no permission) or when it is one
     /// of `inputs` (the files the UI reads: appending would change them).
-    /// The open is non-blocking (a FIFO never waits for a reader) and anything but a regular file
-    /// is refused; `check(path:inputs:)` tells the same without creating anything.
+    /// The open is non-blocking (a FIFO never waits for a reader), and a FIFO or socket is refused
+    /// (a device such as `/dev/null` or a terminal is kept); `check(path:inputs:)` tells the same
+    /// without creating anything.
     public init(path: String, inputs: [String] = []) throws {
         try Self.check(path: path, inputs: inputs)
         shownPath = SafeText.escaped(path, limit: 240)
@@ -27,16 +28,16 @@ public final class EventLog {
             throw FlowError.badInput("\(shownPath): cannot open the event log (\(DescriptorWriter.message(errno)))")
         }
         var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+        guard fstat(fd, &info) == 0, [S_IFREG, S_IFCHR].contains(info.st_mode & S_IFMT) else {
             close(fd)
-            throw FlowError.badInput("\(shownPath): the event log is not a regular file")
+            throw FlowError.badInput("\(shownPath): the event log is a FIFO or socket; give a file")
         }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         descriptor = fd
     }
 
     /// Checks, creating nothing, that `init(path:inputs:)` can open `path`: it is a regular file
-    /// that is none of `inputs` (the files the UI reads: appending would change them), or it does
+    /// (or a device) that is none of `inputs` (the files the UI reads: appending would change them), or it does
     /// not exist yet in a writable folder. Throws a one-line `FlowError` otherwise.
     public static func check(path: String, inputs: [String] = []) throws {
         let shown = SafeText.escaped(path, limit: 240)
@@ -51,9 +52,9 @@ public final class EventLog {
             return
         }
         switch info.st_mode & S_IFMT {
-        case S_IFREG: break
+        case S_IFREG, S_IFCHR: break
         case S_IFDIR: throw cannotOpen(EISDIR)
-        default: throw FlowError.badInput("\(shown): the event log is not a regular file")
+        default: throw FlowError.badInput("\(shown): the event log is a FIFO or socket; give a file")
         }
         guard access(path, W_OK) == 0 else { throw cannotOpen(errno) }
         if AtomicFile.matchingInput(info, in: inputs) != nil {

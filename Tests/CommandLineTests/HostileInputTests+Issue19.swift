@@ -100,7 +100,7 @@ extension HostileInputTests {
             (["tui", "--load", dir + "/model.safetensors"], "model.safetensors: not a regular file"),
             (["train", "--dataset", dir + "/points.csv", "--out", dir + "/o.safetensors"], "points.csv: not a regular file"),
             (["eval", dir + "/names-fifo.safetensors"], "its dataset: \(dir)/points.csv: not a regular file"),
-            (["tui", "--event-log", dir + "/events.log"], "events.log: the event log is not a regular file"),
+            (["tui", "--event-log", dir + "/events.log"], "events.log: the event log is a FIFO or socket"),
         ]
         for (command, fragment) in cases {
             expectOneLineError(try runWithin(20, command), fragment)
