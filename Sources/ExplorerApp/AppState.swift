@@ -123,10 +123,22 @@ public struct AppState: Sendable {
     }
 
     /// The dataset as part of a file name: a CSV path gives its file name without directory and
-    /// extension; characters other than letters, digits, `-` and `_` become `_`.
+    /// extension; characters other than letters, digits, `-` and `_` become `_`; at most
+    /// `maximumFileNameDataset` bytes of UTF-8, so that every name `s` and `e` write stays far
+    /// below the 255 bytes a file name may have (a 235-character CSV name made `s` fail).
     public var fileSafeDatasetName: String {
         var name = dataset.split(separator: "/").last.map(String.init) ?? dataset
         if name.hasSuffix(".csv") { name.removeLast(4) }
-        return String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+        var safe = ""
+        for character in name {
+            let kept: Character =
+                character.isLetter || character.isNumber || character == "-" || character == "_" ? character : "_"
+            guard safe.utf8.count + kept.utf8.count <= Self.maximumFileNameDataset else { break }
+            safe.append(kept)
+        }
+        return safe
     }
+
+    /// The most bytes (UTF-8) of the dataset's name in a file name.
+    public static let maximumFileNameDataset = 64
 }

@@ -17,19 +17,49 @@ public final class EventLog {
     /// Opens `path` for appending, creating it (mode 0644 minus the umask) when missing. Throws a
     /// one-line `FlowError` when it cannot be opened (a folder, no permission) or when it is one
     /// of `inputs` (the files the UI reads: appending would change them).
+    /// The open is non-blocking (a FIFO never waits for a reader), and a FIFO or socket is refused
+    /// (a device such as `/dev/null` or a terminal is kept); `check(path:inputs:)` tells the same
+    /// without creating anything.
     public init(path: String, inputs: [String] = []) throws {
+        try Self.check(path: path, inputs: inputs)
         shownPath = SafeText.escaped(path, limit: 240)
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw FlowError.badInput("\(shownPath): cannot open the event log (\(DescriptorWriter.message(errno)))")
         }
         var info = stat()
-        fstat(fd, &info)
-        if AtomicFile.matchingInput(info, in: inputs) != nil {
+        guard fstat(fd, &info) == 0, [S_IFREG, S_IFCHR].contains(info.st_mode & S_IFMT) else {
             close(fd)
-            throw FlowError.badInput("\(shownPath): is an input of this command; choose another event log")
+            throw FlowError.badInput("\(shownPath): the event log is a FIFO or socket; give a file")
         }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         descriptor = fd
+    }
+
+    /// Checks, creating nothing, that `init(path:inputs:)` can open `path`: it is a regular file
+    /// (or a device) that is none of `inputs` (the files the UI reads: appending would change them), or it does
+    /// not exist yet in a writable folder. Throws a one-line `FlowError` otherwise.
+    public static func check(path: String, inputs: [String] = []) throws {
+        let shown = SafeText.escaped(path, limit: 240)
+        func cannotOpen(_ code: Int32) -> FlowError {
+            .badInput("\(shown): cannot open the event log (\(DescriptorWriter.message(code)))")
+        }
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            guard errno == ENOENT else { throw cannotOpen(errno) }
+            let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+            guard access(folder.isEmpty ? "/" : folder, W_OK | X_OK) == 0 else { throw cannotOpen(errno) }
+            return
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG, S_IFCHR: break
+        case S_IFDIR: throw cannotOpen(EISDIR)
+        default: throw FlowError.badInput("\(shown): the event log is a FIFO or socket; give a file")
+        }
+        guard access(path, W_OK) == 0 else { throw cannotOpen(errno) }
+        if AtomicFile.matchingInput(info, in: inputs) != nil {
+            throw FlowError.badInput("\(shown): is an input of this command; choose another event log")
+        }
     }
 
     deinit { close(descriptor) }

@@ -225,6 +225,8 @@ private final class WorkerLoop {
             let initial = settings.initial.flatMap { $0.method == method && $0.dataset == datasetName ? $0 : nil }
             iterationOffset = initial?.iterations ?? 0
             snapshot.iteration = iterationOffset
+            // A run that continues a checkpoint, or distils one, has its network shape.
+            if let source = initial ?? method.definition.teacher.flatMap(teacherCheckpoint) { config.useShape(of: source) }
             if let teacherMethod = method.definition.teacher {
                 if let teacher = teacherCheckpoint(teacherMethod) {
                     trainer = try Trainer(config: config, dataset: dataset, teacher: teacher, initial: initial)
@@ -378,10 +380,20 @@ private final class WorkerLoop {
             rateStart = now
             rateSteps = 0
         }
-        snapshot.running = !paused
+        // Nothing trains after a failed start: the status bar must not say "running".
+        snapshot.running = !paused && (trainer != nil || teacherTrainer != nil || race != nil)
         if teacherTrainer == nil { snapshot.phase = nil }
         lastPublish = now
         worker.publish(snapshot)
+    }
+
+    /// The notice of a failed write to `path`: the reason first, so that a status bar that cuts
+    /// the line still says why ("save failed: cannot write (Read-only file system): NAME").
+    static func failure(_ what: String, _ path: String, _ error: any Error) -> String {
+        let text = "\(error)"
+        let prefix = SafeText.escaped(path, limit: 240) + ": "
+        guard text.hasPrefix(prefix) else { return "\(what) failed: \(text)" }
+        return "\(what) failed: \(text.dropFirst(prefix.count)): \(SafeText.escaped(path, limit: 60))"
     }
 
     func note(_ text: String) {
@@ -433,7 +445,7 @@ private final class WorkerLoop {
                     try checkpoint.write(to: path, inputs: settings.inputs)
                     note("saved \(path)")
                 } catch {
-                    note("save failed: \(error)")
+                    note(Self.failure("save", path, error))
                 }
             } else {
                 note(race != nil ? "s saves one method's run: leave the race with 1-4 or m first" : "nothing to save yet")
@@ -444,7 +456,7 @@ private final class WorkerLoop {
                 try AtomicFile.write(Data(contents.utf8), to: path, inputs: settings.inputs)
                 note("wrote \(path)")
             } catch {
-                note("export failed: \(error)")
+                note(Self.failure("export", path, error))
             }
             maybePublish(force: true)
         }

@@ -115,7 +115,10 @@ func statusParts(_ state: AppState) -> [(text: String, priority: Int)] {
     }
     parts += [("K=\(state.steps)", 9), ("t=\(format(state.t, 2))", state.tIndex == AppState.tDivisions ? 1 : 6)]
     parts.append(("seed \(state.seed)", 2))
-    if !state.rendered { parts.append((state.paused ? "paused" : "running", 7)) }
+    if !state.rendered {
+        // The worker says whether anything trains (not after a failed start).
+        parts.append((state.paused ? "paused" : snap?.running == false ? "not training" : "running", 7))
+    }
     if let notice = state.notice { parts.append((notice, 8)) }
     if let phase = snap?.phase { parts.append((phase, 7)) }
     if !racing, state.method.definition.supportsCoupling {

@@ -25,19 +25,31 @@ struct BenchCommand: ParsableCommand {
             the main sampler (fm Euler K=128, the others K=1) reaches the target SW2 (1.25 times the \
             README's 20,000-iteration value), evaluated every 0.1 s of training on the EMA weights \
             (evaluation time not counted; the cd teacher's training counts), and the SW2 at 1, 2, 5 \
-            and 10 s.
+            and 10 s. \(TrainCommand.memoryNote) Its runs have no planned end, like the UI's; the \
+            training options' defaults that differ per method:
+            \(MethodDefaults.list(openEnded: true, plannedToo: true))
             """)
 
     @Option(help: "Seconds per measurement.") var seconds = 1.0
     @Option(help: "Measurements per method; the median is reported.") var repeats = 3
-    @Option(help: "Only these methods (comma-separated; fm-ot is fm with OT coupling).")
-    var methods = Method.allCases.map(\.rawValue).joined(separator: ",").replacingOccurrences(of: "fm,", with: "fm,fm-ot,")
-    @Option(parsing: .unconditional, help: "Measure at this many threads only, 1 to 64 (default: at 1 and at all cores).")
+    @Option(
+        help:
+            "Only these methods (comma-separated; default: every method, and fm-ot, fm with OT coupling, in the throughput bench)."
+    )
+    var methods: String?
+    @Option(
+        parsing: .unconditional,
+        help: "Measure at this many threads only, 1 to 64, at most the cores (default: at 1 and at all cores).")
     var threads: Int?
     @Flag(help: "Print one JSON object.") var json = false
     @Flag(help: "Measure the seconds of training to a target quality instead of steps per second.")
     var timeToQuality = false
-    @Option(help: "Datasets of --time-to-quality (comma-separated).") var dataset = "8gaussians,moons,checkerboard"
+    @Option(help: "Datasets of --time-to-quality (comma-separated; default 8gaussians,moons,checkerboard).")
+    var dataset: String?
+    /// The datasets of --time-to-quality.
+    var datasets: String { dataset ?? "8gaussians,moons,checkerboard" }
+    /// Whether --dataset was given (the throughput bench refuses it).
+    var datasetGiven: Bool { dataset != nil }
     @Option(
         help: "Steps of the teacher a distilling method trains first (--time-to-quality; default: the method's, as in the UI).")
     var teacherIterations: Int?
@@ -57,13 +69,26 @@ struct BenchCommand: ParsableCommand {
         guard seconds > 0 && seconds <= 600, (1...100).contains(repeats) else {
             throw ValidationError("--seconds must be in (0, 600] and --repeats in 1...100")
         }
+        let every = Method.allCases.map(\.rawValue).joined(separator: ",")
+        let methods = self.methods ?? (timeToQuality ? every : every.replacingOccurrences(of: "fm,", with: "fm,fm-ot,"))
         let chosen = try methods.split(separator: ",").map { name -> (Method, Coupling) in
             if name == "fm-ot" { return (.fm, .ot) }
-            guard let m = Method(rawValue: String(name)) else { throw ValidationError("unknown method '\(name)'") }
+            guard let m = Method(rawValue: String(name)) else {
+                throw ValidationError("unknown method '\(SafeText.escaped(String(name)))' in --methods (\(Method.names), fm-ot)")
+            }
             return (m, .independent)
         }
-        try validateThreads(threads)
-        if timeToQuality { return try runTimeToQuality(chosen.filter { $0.1 == .independent }.map(\.0)) }
+        guard !chosen.isEmpty else { throw ValidationError("--methods takes a comma-separated list of methods, like fm,cd") }
+        let threads = try resolveThreads(self.threads)
+        if timeToQuality { return try runTimeToQuality(chosen, threads: threads) }
+        // The throughput bench measures its fixed run: options it would ignore are refused.
+        let ignored =
+            options.givenNames + (teacherIterations == nil ? [] : ["--teacher-iterations"])
+            + (datasetGiven ? ["--dataset"] : [])
+        if let name = ignored.first {
+            throw ValidationError(
+                "\(name) applies to bench --time-to-quality only (the throughput bench trains batch 256 on a 3x128 network)")
+        }
         let allCores = TrainingConfig(method: .fm).threads
         let threadCounts = threads.map { [$0] } ?? (allCores > 1 ? [1, allCores] : [1])
         var rows: [Row] = []

@@ -31,9 +31,14 @@ struct EvalCommand: ParsableCommand {
             .joined(separator: "; ")
     }
 
+    /// The most samples per row: 65,536 take about 87 s and 111 MB for the default steps.
+    static let maximumSamples = 65_536
+
     @Argument(help: "A checkpoint written by `flow-explorer train`.") var file: String
     @Option(help: "Comma-separated step counts K.") var steps = "1,2,4,8,16,32,64,128"
-    @Option(parsing: .unconditional, help: "Model and data samples per row (energy distance uses at most 2048).")
+    @Option(
+        parsing: .unconditional,
+        help: "Model and data samples per row, 16 to \(maximumSamples) (energy distance uses at most 2048).")
     var samples = 4096
     @Option(help: "Seed of the noise and the data.") var seed: UInt64 = 0
     @Option(help: "Only these samplers (comma-separated).") var sampler: String?
@@ -48,7 +53,9 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let stepList = try parseSteps(steps)
-        guard (16...1_000_000).contains(samples) else { throw ValidationError("--samples must be between 16 and 1000000") }
+        guard (16...Self.maximumSamples).contains(samples) else {
+            throw ValidationError("--samples must be between 16 and \(Self.maximumSamples), not \(samples)")
+        }
         let checkpoint = try Checkpoint.read(path: file)
         let samplers = try sampler.map { try parseSamplers($0, for: checkpoint.method) }
         let dataset = try checkpoint.loadDataset(path: file)
@@ -56,7 +63,14 @@ struct EvalCommand: ParsableCommand {
         let result = Evaluation.run(
             model: model, dataset: dataset, steps: stepList, samples: samples, seed: seed, samplers: samplers,
             truth: truth ? GroundTruth(dataset: dataset, seed: seed) : nil)
-        guard result.rows.allSatisfy({ $0.sw2.isFinite && $0.energy.isFinite }) else {
+        guard result.isFinite else {
+            // Data far from unit size overflow the distances, whatever the model does: name the data.
+            let magnitude = dataset.magnitude
+            if magnitude > Trainer.largeDataMagnitude {
+                throw FlowError.badInput(
+                    "\(SafeText.escaped(file, limit: 240)): its data reach magnitude \(magnitude) and the distances "
+                        + "overflow: scale the data to about unit size, like the N(0, I) noise")
+            }
             throw FlowError.badInput("\(SafeText.escaped(file, limit: 240)): the model's samples are not finite numbers")
         }
         if json {
@@ -118,6 +132,18 @@ struct EvalCommand: ParsableCommand {
             "self-consistency error (mean |jump(x_t, t) - x_1| on 512 exact paths): " + value(truth.selfConsistency),
         ]
         return lines.joined(separator: "\n")
+    }
+}
+
+extension Evaluation {
+    /// Whether every number of the tables is finite: each row's SW2 and energy, and with the
+    /// truth its jump errors, velocity error, straightnesses and self-consistency error.
+    var isFinite: Bool {
+        guard rows.allSatisfy({ $0.sw2.isFinite && $0.energy.isFinite }) else { return false }
+        guard let truth else { return true }
+        let optional = [truth.velocityError, truth.straightness].compactMap { $0 }
+        return truth.rows.allSatisfy { $0.jumpError.isFinite }
+            && (optional + [truth.exactStraightness, truth.selfConsistency]).allSatisfy(\.isFinite)
     }
 }
 

@@ -25,13 +25,18 @@ struct FlowExplorer: ParsableCommand {
     )
 
     /// Every error ends the process with a one-line message on stderr and exit code 2 (bad
-    /// input); `--help` and `--version` print and exit 0. A failed write to stdout ends it with
+    /// input), an option given twice too (`repeatedOption`); `--help` and `--version` print and
+    /// exit 0. A failed write to stdout ends it with
     /// exit code 1 (quietly on a closed pipe); a failed write to stderr is ignored. Handled signals
     /// remove the temporary files of writes in progress and exit with 128 + signal, quietly.
     static func main() {
         AtomicFile.prepare()
         NcursesDevice.installSignalHandlers(cleanup: { TemporaryFiles.removeAll() }, keepIgnored: true)
         do {
+            if let name = repeatedOption(Array(CommandLine.arguments.dropFirst())) {
+                throw ValidationError(
+                    "\(name) is given twice; give it once (a list option takes one comma-separated list, e.g. --steps 1,4)")
+            }
             var command = try parseAsRoot()
             try command.run()
         } catch let failure as Console.OutputFailure {

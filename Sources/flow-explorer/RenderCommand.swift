@@ -9,7 +9,8 @@ extension ViewKind: ExpressibleByArgument {
         guard let kind = ViewKind.allCases.first(where: { $0.name.lowercased() == argument.lowercased() }) else { return nil }
         self = kind
     }
-    public static var allValueStrings: [String] { allCases.map { $0.name.lowercased() } }
+    /// The views `render` draws: every one but the race, which trains live.
+    public static var allValueStrings: [String] { allCases.filter { $0 != .race }.map { $0.name.lowercased() } }
 }
 
 /// Output formats of `render`.
@@ -26,18 +27,22 @@ struct RenderCommand: ParsableCommand {
 
     @Argument(help: "A checkpoint written by `flow-explorer train`.") var file: String?
     @Option(help: "Dataset to show with an untrained model, instead of a checkpoint.") var dataset: String?
-    @Option(help: "samples, trajectories, consistency, compare or truth.") var view: ViewKind = .samples
+    @Option(help: "The view to draw (default: samples).") var view: ViewKind?
     @Option(parsing: .unconditional, help: "Frame width in cells.") var width = 100
     @Option(parsing: .unconditional, help: "Frame height in cells.") var height = 32
     @Option(parsing: .unconditional, help: "Number of steps K (1 to 128).") var steps = 1
     @Option(parsing: .unconditional, help: "Points per picture.") var count = 4096
     @Option(help: "Seed of the noise.") var seed: UInt64 = 0
-    @Option(help: "The truth view's probe point x0 as x,y (e.g. 0.5,-1).") var probe: String?
+    @Option(parsing: .unconditional, help: "The truth view's probe point x0 as x,y (e.g. 0.5,-1 or -0.5,1).")
+    var probe: String?
     @Flag(help: "ASCII characters only.") var ascii = false
+    @Option(help: "How plots draw their points: braille, half-block, density or ascii (as in the UI).")
+    var plot: PlotMode = .braille
     @Option(help: "text (the terminal frame) or svg (a picture for slides).") var format: RenderFormat = .text
     @Option(help: "Write to this file (atomically) instead of stdout.") var out: String?
 
     func run() throws {
+        let view = self.view ?? .samples
         guard view != .race else {
             throw ValidationError("the race trains every method live: open it with `flow-explorer` (no arguments)")
         }
@@ -46,13 +51,7 @@ struct RenderCommand: ParsableCommand {
             throw ValidationError("--width must be 10...1000 and --height 5...500")
         }
         guard (64...100_000).contains(count) else { throw ValidationError("--count must be between 64 and 100000") }
-        let probePoint = try probe.map { text -> SIMD2<Float> in
-            let parts = text.split(separator: ",").compactMap { Float($0.trimmingCharacters(in: .whitespaces)) }
-            guard parts.count == 2, parts.allSatisfy(\.isFinite), parts.allSatisfy({ abs($0) < 1e6 }) else {
-                throw ValidationError("--probe must be two numbers x,y, e.g. 0.5,-1")
-            }
-            return SIMD2(parts[0], parts[1])
-        }
+        let probePoint = try probe.map(parseProbe)
         if let out { try AtomicFile.checkTarget(out, inputs: [file, dataset].compactMap { $0 }) }
         let method: Method
         let datasetName: String
@@ -95,6 +94,8 @@ struct RenderCommand: ParsableCommand {
             ascii: ascii, palette: .monochrome)
         state.view = view
         state.rendered = true
+        state.plotMode = plot
+        state.ascii = state.ascii || plot == .ascii
         state.steps = steps
         state.coupling = coupling
         state.snapshot = snapshot

@@ -8,7 +8,13 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train a model and write a checkpoint (safetensors).",
         discussion: Method.allCases.map { "\($0.rawValue): \($0.definition.summary)." }.joined(separator: " ")
             + " final_loss is the mean loss of the last 100 iterations. An option left out keeps the"
-            + " method's default (docs/recipes.md says how they were chosen).")
+            + " method's default (docs/recipes.md says how they were chosen). \(memoryNote)"
+            + "\n\nThe defaults that differ per method:\n" + MethodDefaults.list(openEnded: false))
+
+    /// The memory cap, as the help of every command that trains states it.
+    static let memoryNote =
+        "A run whose memory estimate (from width, depth, batch size and threads) is over"
+        + " \(TrainingConfig.memoryCap >> 30) GiB is refused before it starts."
 
     @Option(help: "\(Method.names).") var method: Method = .fm
     @Option(help: "A dataset name (see `flow-explorer datasets`) or a CSV file of points.") var dataset = "8gaussians"
@@ -18,14 +24,14 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var options: TrainingOptions
     @Option(
         parsing: .unconditional,
-        help: "Threads for training, 1 to 64 (default: all \(TrainingConfig(method: .fm).threads) cores).")
+        help:
+            "Threads for training, 1 to 64 (default: all \(TrainingConfig(method: .fm).threads) cores; more are clamped to the cores)."
+    )
     var threads: Int?
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
-        try validateThreads(threads)
-        var config = try options.config(for: method)
-        if let threads { config.threads = threads }
+        let config = try options.config(for: method, threads: try resolveThreads(threads))
         let iterations = config.iterations
         guard iterations >= 0 && iterations <= 100_000_000 else {
             throw ValidationError("--iterations must be between 0 and 100000000")

@@ -3,90 +3,107 @@ import FlowCore
 
 /// The options that set a `TrainingConfig`, shared by `train` and `bench --time-to-quality`. Each
 /// is optional: one left out keeps the method's default (`TrainingConfig(method:)`), so no
-/// default is restated here; the help shows flow matching's (and MeanFlow's own where it differs).
+/// default is restated here; the help reads them from the methods (`MethodDefaults`).
 struct TrainingOptions: ParsableArguments {
-    /// The defaults shown in the help.
-    static let defaults = TrainingConfig(method: .fm)
-    /// MeanFlow's own defaults, for its options' help.
-    static let meanFlow = TrainingConfig(method: .meanflow)
-
-    @Option(parsing: .unconditional, help: "Training iterations (default \(defaults.iterations)).")
+    @Option(parsing: .unconditional, help: "Training iterations \(MethodDefaults.note("--iterations")).")
     var iterations: Int?
-    @Option(parsing: .unconditional, help: "Random seed (default \(defaults.seed)).")
+    @Option(parsing: .unconditional, help: "Random seed \(MethodDefaults.note("--seed")).")
     var seed: UInt64?
-    @Option(parsing: .unconditional, help: "Batch size (default \(defaults.batchSize)).")
+    @Option(parsing: .unconditional, help: "Batch size, 1 to 65536 \(MethodDefaults.note("--batch-size")).")
     var batchSize: Int?
-    @Option(parsing: .unconditional, help: "Adam learning rate (default \(defaults.learningRate)).")
+    @Option(parsing: .unconditional, help: "Adam learning rate \(MethodDefaults.note("--lr")).")
     var lr: Float?
-    @Option(parsing: .unconditional, help: "Linear learning-rate warm-up, in iterations (default \(defaults.warmupIterations)).")
+    @Option(parsing: .unconditional, help: "Linear learning-rate warm-up, in iterations \(MethodDefaults.note("--warmup")).")
     var warmup: Int?
     @Option(
-        help:
-            "Decay the learning rate along a half cosine to 0 at the end: true or false (default \(defaults.learningRateDecay)).")
+        help: "Decay the learning rate along a half cosine to 0 at the end: true or false \(MethodDefaults.note("--lr-decay")).")
     var lrDecay: Bool?
-    @Option(parsing: .unconditional, help: "EMA decay of the sampling weights (default \(defaults.emaDecay)).")
+    @Option(parsing: .unconditional, help: "EMA decay of the sampling weights \(MethodDefaults.note("--ema-decay")).")
     var emaDecay: Float?
-    @Option(help: "Warm the EMA decay up as min(decay, (1 + n) / (10 + n)): true or false (default \(defaults.emaWarmup)).")
+    @Option(
+        help: "Warm the EMA decay up as min(decay, (1 + n) / (10 + n)): true or false \(MethodDefaults.note("--ema-warmup")).")
     var emaWarmup: Bool?
-    @Option(parsing: .unconditional, help: "Hidden layer width (default \(defaults.width)).")
+    @Option(parsing: .unconditional, help: "Hidden layer width \(MethodDefaults.note("--width")).")
     var width: Int?
-    @Option(parsing: .unconditional, help: "Number of hidden layers (default \(defaults.depth)).")
+    @Option(parsing: .unconditional, help: "Number of hidden layers \(MethodDefaults.note("--depth")).")
     var depth: Int?
-    @Option(parsing: .unconditional, help: "Sinusoidal embedding size of t (and d) (default \(defaults.embeddingSize)).")
+    @Option(parsing: .unconditional, help: "Sinusoidal embedding size of t (and d) \(MethodDefaults.note("--embedding-size")).")
     var embeddingSize: Int?
     @Option(
         parsing: .unconditional,
-        help:
-            "Scale c of the time features sin(c t f_k), cos(c t f_k) (default \(defaults.timeScale); meanflow \(meanFlow.timeScale))."
-    )
+        help: "Scale c of the time features sin(c t f_k), cos(c t f_k) \(MethodDefaults.note("--time-scale")).")
     var timeScale: Float?
     @Option(
         help:
-            "How a batch pairs noise with data: independent, or ot for minibatch optimal transport (fm, shortcut, meanflow; default independent)."
+            "How a batch pairs noise with data: independent, or ot for minibatch optimal transport (fm, shortcut, meanflow) \(MethodDefaults.note("--coupling"))."
     )
     var coupling: Coupling?
     @Option(
         parsing: .unconditional,
-        help: "Shortcut: fraction of each batch used for bootstrap rows (default \(defaults.bootstrapFraction)).")
+        help: "Shortcut: fraction of each batch used for bootstrap rows \(MethodDefaults.note("--bootstrap-fraction")).")
     var bootstrapFraction: Float?
     @Option(
         parsing: .unconditional,
-        help: "Shortcut: M, the number of finest steps (finest step size 1/M; default \(defaults.finestSteps)).")
+        help: "Shortcut: M, the number of finest steps (finest step size 1/M) \(MethodDefaults.note("--finest-steps")).")
     var finestSteps: Int?
-    @Option(help: "Weights for self-targets: ema or online (default: ema for shortcut, online otherwise).")
+    @Option(help: "Weights for self-targets: ema or online \(MethodDefaults.note("--target")).")
     var target: TrainingConfig.TargetWeights?
-    @Option(help: "CD: the teacher's ODE step, euler or heun (default \(defaults.teacherStep.rawValue)).")
+    @Option(help: "CD: the teacher's ODE step, euler or heun \(MethodDefaults.note("--teacher-step")).")
     var teacherStep: TrainingConfig.TeacherStep?
-    @Option(parsing: .unconditional, help: "CD: the number of levels N (default \(defaults.levels)).")
+    @Option(parsing: .unconditional, help: "CD: the number of levels N \(MethodDefaults.note("--levels")).")
     var levels: Int?
-    @Option(parsing: .unconditional, help: "CT: the curriculum's first N (default \(defaults.curriculumStart)).")
+    @Option(parsing: .unconditional, help: "CT: the curriculum's first N \(MethodDefaults.note("--curriculum-start")).")
     var curriculumStart: Int?
-    @Option(parsing: .unconditional, help: "CT: the curriculum's last N (default \(defaults.curriculumEnd)).")
+    @Option(parsing: .unconditional, help: "CT: the curriculum's last N \(MethodDefaults.note("--curriculum-end")).")
     var curriculumEnd: Int?
     @Option(
         parsing: .unconditional,
-        help: "CT: the iterations over which the curriculum doubles N (default: the planned --iterations).")
+        help: "CT: the iterations over which the curriculum doubles N \(MethodDefaults.note("--curriculum-iterations")).")
     var curriculumIterations: Int?
-    @Option(parsing: .unconditional, help: "CD/CT: c of the pseudo-Huber distance (default \(defaults.huberC)).")
+    @Option(parsing: .unconditional, help: "CD/CT: c of the pseudo-Huber distance \(MethodDefaults.note("--huber-c")).")
     var huberC: Float?
     @Option(
         parsing: .unconditional,
-        help: "MeanFlow: the share of rows with h = 0, plain flow matching (default \(defaults.flowShare)).")
+        help: "MeanFlow: the share of rows with h = 0, plain flow matching \(MethodDefaults.note("--flow-share")).")
     var flowShare: Float?
-    @Option(parsing: .unconditional, help: "MeanFlow: mean of the logit-normal law of the times (default \(defaults.timeMean)).")
+    @Option(
+        parsing: .unconditional,
+        help: "MeanFlow: mean of the logit-normal law of the times \(MethodDefaults.note("--time-mean")).")
     var timeMean: Float?
-    @Option(parsing: .unconditional, help: "MeanFlow: standard deviation of the logit-normal law (default \(defaults.timeStd)).")
+    @Option(
+        parsing: .unconditional,
+        help: "MeanFlow: standard deviation of the logit-normal law \(MethodDefaults.note("--time-std")).")
     var timeStd: Float?
     @Option(
         parsing: .unconditional,
         help:
-            "MeanFlow: power p of the loss weight 1/(|error|^2 + eps)^p, 0 for none (default \(meanFlow.weightPower); paper: 1).")
+            "MeanFlow: power p of the loss weight 1/(|error|^2 + eps)^p, 0 to 1 (0: none; the paper: 1) \(MethodDefaults.note("--weight-power"))."
+    )
     var weightPower: Float?
-    @Option(parsing: .unconditional, help: "MeanFlow: eps of the loss weight (default \(defaults.weightEpsilon)).")
+    @Option(parsing: .unconditional, help: "MeanFlow: eps of the loss weight \(MethodDefaults.note("--weight-epsilon")).")
     var weightEpsilon: Float?
 
-    /// The defaults of `method` with every option that was given, validated.
-    func config(for method: Method) throws -> TrainingConfig {
+    /// The options given on the command line, by name (`bench` refuses them where it ignores them).
+    var givenNames: [String] {
+        let given: [(String, Bool)] = [
+            ("--iterations", iterations != nil), ("--seed", seed != nil), ("--batch-size", batchSize != nil),
+            ("--lr", lr != nil), ("--warmup", warmup != nil), ("--lr-decay", lrDecay != nil),
+            ("--ema-decay", emaDecay != nil), ("--ema-warmup", emaWarmup != nil), ("--width", width != nil),
+            ("--depth", depth != nil), ("--embedding-size", embeddingSize != nil), ("--time-scale", timeScale != nil),
+            ("--coupling", coupling != nil), ("--bootstrap-fraction", bootstrapFraction != nil),
+            ("--finest-steps", finestSteps != nil), ("--target", target != nil), ("--teacher-step", teacherStep != nil),
+            ("--levels", levels != nil), ("--curriculum-start", curriculumStart != nil),
+            ("--curriculum-end", curriculumEnd != nil), ("--curriculum-iterations", curriculumIterations != nil),
+            ("--huber-c", huberC != nil), ("--flow-share", flowShare != nil), ("--time-mean", timeMean != nil),
+            ("--time-std", timeStd != nil), ("--weight-power", weightPower != nil),
+            ("--weight-epsilon", weightEpsilon != nil),
+        ]
+        return given.filter(\.1).map(\.0)
+    }
+
+    /// The defaults of `method` with every option that was given and `threads` (nil: all cores),
+    /// validated, its memory estimate too (`TrainingConfig.memoryProblem`), before any work.
+    func config(for method: Method, threads: Int? = nil) throws -> TrainingConfig {
         try validateLearningRate(lr)
         var config = TrainingConfig(method: method)
         func set<T>(_ value: T?, _ key: WritableKeyPath<TrainingConfig, T>) {
@@ -119,7 +136,8 @@ struct TrainingOptions: ParsableArguments {
         set(timeStd, \.timeStd)
         set(weightPower, \.weightPower)
         set(weightEpsilon, \.weightEpsilon)
-        if let problem = config.problem { throw ValidationError(problem) }
+        if let threads { config.threads = threads }
+        if let problem = config.problem ?? config.memoryProblem { throw ValidationError(problem) }
         return config
     }
 }

@@ -12,7 +12,11 @@ struct TuiCommand: ParsableCommand {
         abstract: "Train a model live and watch it in the terminal (the default). Press ? for keys.",
         discussion: """
             Consistency distillation (cd) needs a flow-matching teacher: with --load of an fm checkpoint \
-            that one is used, otherwise the UI first trains an fm teacher for \(Method.cd.definition.teacherIterations) steps.
+            that one is used, otherwise the UI first trains an fm teacher for \(Method.cd.definition.teacherIterations) steps. \
+            \(TrainCommand.memoryNote)
+
+            The UI trains without a planned end; its defaults that differ per method:
+            \(MethodDefaults.list(openEnded: true))
             """)
 
     @Option(help: "Dataset: a toy name (see `flow-explorer datasets`) or a CSV file of points.")
@@ -20,17 +24,25 @@ struct TuiCommand: ParsableCommand {
     @Option(help: "Method: \(Method.names). Without it (and without --load) the UI opens on the race of every method.")
     var method: Method?
     @Option(help: "Training seed.") var seed: UInt64 = 0
-    @Option(help: "A checkpoint to start from (its method and dataset are used).") var load: String?
+    @Option(
+        help:
+            "A checkpoint to start from (its method, dataset and network shape are used; with --method cd an fm checkpoint is cd's teacher)."
+    )
+    var load: String?
     @Flag(help: "Draw with ASCII characters only.") var ascii = false
+    @Option(help: "How plots draw their points: braille (2x4 dots a cell), half-block (1x2, for fonts without braille), density (shades by count) or ascii (as --ascii).")
+    var plot: PlotMode = .braille
     @Option(
         parsing: .unconditional,
         help:
-            "Adam learning rate (default: the method's for a run without end, 0.003 for fm and shortcut, else 0.001). Too large a rate makes training diverge: the UI stops and says so."
+            "Adam learning rate \(MethodDefaults.note("--lr", openEnded: true)). Too large a rate makes training diverge: the UI stops and says so."
     )
     var lr: Float?
     @Option(
         parsing: .unconditional,
-        help: "Threads for training, 1 to 64 (default: all \(TrainingConfig(method: .fm).threads) cores).")
+        help:
+            "Threads for training, 1 to 64 (default: all \(TrainingConfig(method: .fm).threads) cores; more are clamped to the cores)."
+    )
     var threads: Int?
     @Option(help: "Pairs of noise and data: independent or ot (fm, shortcut, meanflow; `c` switches it).")
     var coupling: Coupling?
@@ -46,20 +58,33 @@ struct TuiCommand: ParsableCommand {
         if let load {
             let checkpoint = try Checkpoint.read(path: load)
             initial = checkpoint
-            method = checkpoint.method
+            method = try Self.method(self.method, loading: checkpoint)
             dataset = checkpoint.dataset
-            if coupling == nil { pairs = try TrainingConfig(checkpoint: checkpoint).coupling }
+            if coupling == nil, method == checkpoint.method { pairs = try TrainingConfig(checkpoint: checkpoint).coupling }
         }
-        // A bad name fails here, before the screen changes.
+        // Everything is checked before the screen changes or a file is created: the dataset, the
+        // options, the coupling (as `train` checks it), the event log, and the terminal.
         if let load, let initial { _ = try initial.loadDataset(path: load) } else { _ = try Dataset.named(dataset) }
         try validateLearningRate(lr)
-        try validateThreads(threads)
+        let threads = try resolveThreads(self.threads)
+        // The memory of the run, as `train` estimates it, in the loaded checkpoint's shape.
+        var config = TrainingConfig(method: method)
+        if let initial { config.useShape(of: initial) }
+        if let threads { config.threads = threads }
+        if let problem = config.memoryProblem { throw ValidationError(problem) }
+        if pairs != .independent, racing || !method.definition.supportsCoupling {
+            let methods = Method.allCases.filter { $0.definition.supportsCoupling }.map(\.rawValue)
+            throw ValidationError(
+                "--coupling \(pairs.rawValue) applies to \(methods.joined(separator: ", ")) only"
+                    + (racing ? " (the race trains every method: give --method)" : ""))
+        }
         let inputs = [load, dataset.hasSuffix(".csv") ? dataset : nil].compactMap { $0 }
-        let log = try eventLog.map { try EventLog(path: $0, inputs: inputs) }
-        let environment = ProcessInfo.processInfo.environment
+        if let eventLog { try EventLog.check(path: eventLog, inputs: inputs) }
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw ValidationError("the UI needs a terminal; use train, eval or render without one")
         }
+        let log = try eventLog.map { try EventLog(path: $0, inputs: inputs) }
+        let environment = ProcessInfo.processInfo.environment
         guard let device = NcursesDevice(environment: environment) else {
             throw ValidationError("cannot start the terminal UI (is TERM set to a known terminal?)")
         }
@@ -69,7 +94,7 @@ struct TuiCommand: ParsableCommand {
         case .color8: palette = .color8
         case .monochrome: palette = .monochrome
         }
-        let useASCII = ascii || !localeIsUTF8(environment)
+        let useASCII = ascii || plot == .ascii || !localeIsUTF8(environment)
         var settings = WorkerSettings(method: method, dataset: dataset, seed: seed, initial: initial)
         settings.learningRate = lr
         settings.threads = threads
@@ -84,9 +109,23 @@ struct TuiCommand: ParsableCommand {
         state.threads = threads
         state.coupling = pairs
         if racing { state.view = .race }
+        state.plotMode = plot
         RunLoop(log: log).run(state, device: device, link: worker)
         device.shutdown()
         worker.stop()
         if let failure = log?.failure { Console.error("flow-explorer: \(failure)\n") }
+    }
+
+    /// The method the UI trains with `--load` of `checkpoint`: the checkpoint's own, or `given`
+    /// when the checkpoint is its teacher (`--method cd` with an fm checkpoint); any other
+    /// `--method` is refused rather than ignored.
+    static func method(_ given: Method?, loading checkpoint: Checkpoint) throws -> Method {
+        guard let given, given != checkpoint.method else { return checkpoint.method }
+        guard given.definition.teacher == checkpoint.method else {
+            throw ValidationError(
+                "--method \(given.rawValue) does not fit --load of a \(checkpoint.method.rawValue) checkpoint: "
+                    + "leave --method out to continue it, or give cd to distil an fm checkpoint")
+        }
+        return given
     }
 }

@@ -249,7 +249,7 @@ import Testing
         }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         #expect(try threads([]) == (cores > 1 ? [1, min(cores, 64)] : [1]))
-        #expect(try threads(["--threads", "3"]) == [3])
+        #expect(try threads(["--threads", "3"]) == [min(3, cores)])  // clamped to the cores
     }
 
     @Test("train --threads 2 writes the same checkpoint twice, and records the thread count")

@@ -71,6 +71,16 @@ import Testing
         }
     }
 
+    @Test func theHalfBlockAndDensityPlotModesAreReachableFromTheCommandLine() throws {
+        let half = try render([Self.checkpoint, "--view", "samples", "--plot", "half-block"])
+        #expect(half.contains("▀") || half.contains("▄"))
+        #expect(!half.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) }, "no braille dots")
+        let density = try render([Self.checkpoint, "--view", "samples", "--plot", "density"])
+        #expect(density.contains("░") || density.contains("▒"))
+        let ascii = try render([Self.checkpoint, "--view", "samples", "--plot", "ascii"])
+        #expect(ascii.unicodeScalars.allSatisfy { $0.isASCII })
+    }
+
     @Test func aRenderedFrameSaysItComesFromACheckpointNotALiveRun() throws {
         let frame = try render([Self.checkpoint, "--view", "samples", "--width", "120", "--height", "30"])
         let status = frame.split(separator: "\n").last.map(String.init) ?? ""

@@ -53,6 +53,15 @@ import Testing
         #expect(!line.contains("seed 0"), "the seed goes first: \(line)")
     }
 
+    @Test func theStatusBarSaysNotTrainingWhenTheWorkerTrainsNothing() {
+        var state = stateWithPictures()
+        #expect(statusText(state).contains("running"))
+        state.snapshot?.running = false
+        #expect(statusText(state).contains("not training") && !statusText(state).contains("running"))
+        state.paused = true
+        #expect(statusText(state).contains("paused"))
+    }
+
     @Test func sIsNotShownBeforeTheModelHasTrainedAWhile() {
         var state = stateWithPictures(method: .fm)
         state.snapshot?.visuals?.iteration = 0

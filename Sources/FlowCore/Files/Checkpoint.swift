@@ -100,21 +100,28 @@ public struct Checkpoint: Sendable {
     /// without reading it.
     public static func read(path: String) throws -> Checkpoint {
         let shown = SafeText.escaped(path, limit: 240)
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = try ReadableFile.open(path)
+        defer { close(descriptor) }
         func cannotRead(_ code: Int32) -> FlowError {
             .badInput("\(shown): cannot read the file (\(DescriptorWriter.message(code)))")
         }
-        guard descriptor >= 0 else { throw cannotRead(errno) }
-        defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
-            throw FlowError.badInput("\(shown): not a regular file")
-        }
+        fstat(descriptor, &info)
         let size = Int(info.st_size)
         guard size <= maximumFileSize else {
             throw FlowError.badInput(
                 "\(shown): not a flow-explorer checkpoint: "
                     + "the file has \(size) bytes, more than any checkpoint (\(maximumFileSize))")
+        }
+        // The header length comes first: a header over the limit is refused before the file is read.
+        var prefix = [UInt8](repeating: 0, count: 8)
+        if size >= 8, pread(descriptor, &prefix, 8, 0) == 8 {
+            let length = prefix.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+            guard length <= UInt64(maximumHeaderLength) else {
+                throw FlowError.badInput(
+                    "\(shown): not a flow-explorer checkpoint: header length \(length) is too large "
+                        + "(a checkpoint's is at most \(maximumHeaderLength) bytes)")
+            }
         }
         var data = Data(count: size)
         var done = 0
@@ -135,7 +142,7 @@ public struct Checkpoint: Sendable {
     /// Validates a file fully: the format, the metadata, every tensor's name and shape, and that
     /// every weight is finite.
     public static func decode(_ data: Data, name: String) throws -> Checkpoint {
-        let (tensors, meta) = try Safetensors.decode(data, name: name)
+        let (tensors, meta) = try Safetensors.decode(data, name: name, maximumHeaderLength: maximumHeaderLength)
         func fail(_ why: String) -> FlowError {
             .badInput("\(SafeText.escaped(name, limit: 240)): not a flow-explorer checkpoint: \(why)")
         }

@@ -15,9 +15,8 @@ public enum PointsCSV {
     /// rest: memory stays near the size of the points kept.
     public static func read(path: String) throws -> [Float] {
         let shown = SafeText.escaped(path, limit: 240)
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = try ReadableFile.open(path)
         func cannotRead() -> FlowError { .badInput("\(shown): cannot read the file (\(DescriptorWriter.message(errno)))") }
-        guard descriptor >= 0 else { throw cannotRead() }
         defer { close(descriptor) }
         var parser = Parser(name: path)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)

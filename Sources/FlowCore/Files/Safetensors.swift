@@ -58,18 +58,21 @@ public enum Safetensors {
     }
 
     /// Parses and validates a file: every offset and size is checked before any data is read.
-    /// `name` (the path) prefixes every error message.
-    public static func decode(_ data: Data, name: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+    /// `name` (the path) prefixes every error message; a header longer than `maximumHeaderLength`
+    /// bytes is refused before it is parsed.
+    public static func decode(
+        _ data: Data, name: String, maximumHeaderLength: Int = Safetensors.maximumHeaderLength
+    ) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
         func fail(_ why: String) -> FlowError {
             .badInput("\(SafeText.escaped(name, limit: 240)): not a valid safetensors file: \(why)")
         }
         guard data.count >= 8 else { throw fail("shorter than its 8-byte header length") }
-        return try data.withUnsafeBytes { try decode(bytes: $0, fail: fail) }
+        return try data.withUnsafeBytes { try decode(bytes: $0, maximumHeaderLength: maximumHeaderLength, fail: fail) }
     }
 
     /// `decode(_:name:)` on the file's bytes, without copying them.
     private static func decode(
-        bytes: UnsafeRawBufferPointer, fail: (String) -> FlowError
+        bytes: UnsafeRawBufferPointer, maximumHeaderLength: Int, fail: (String) -> FlowError
     ) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
         var n: UInt64 = 0
         for i in 0..<8 { n |= UInt64(bytes[i]) << (8 * UInt64(i)) }

@@ -25,16 +25,20 @@ public struct MeanFlowMethod: MethodDefinition {
         config.weightPower = 0
     }
 
+    /// The largest power p of the adaptive weight: the paper's 1. At p = 2 the weighted loss
+    /// falls to 0 while the plain losses grow a hundredfold in 2,000 steps; at 5 training diverges.
+    public static let maximumWeightPower: Float = 1
+
     public func problem(_ config: TrainingConfig) -> String? {
         if !(config.flowShare >= 0 && config.flowShare <= 1) { return "the share of h = 0 rows must be in [0, 1]" }
         if !config.timeMean.isFinite || !(config.timeStd >= 0) || !config.timeStd.isFinite {
             return "the time law needs a finite mean and a non-negative, finite standard deviation"
         }
-        if !(config.weightPower >= 0) || !config.weightPower.isFinite || !(config.weightEpsilon > 0)
-            || !config.weightEpsilon.isFinite
-        {
-            return "the adaptive weight needs a power >= 0 and an eps > 0"
+        if !(config.weightPower >= 0 && config.weightPower <= Self.maximumWeightPower) {
+            return "the weight power must be in [0, \(Int(Self.maximumWeightPower))] (the paper: 1; above 1 the weight "
+                + "favours the worst rows and training falls apart), not \(config.weightPower)"
         }
+        if !(config.weightEpsilon > 0) || !config.weightEpsilon.isFinite { return "the adaptive weight needs an eps > 0" }
         return nil
     }
 

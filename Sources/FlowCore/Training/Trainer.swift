@@ -56,7 +56,7 @@ public final class Trainer {
     /// - Throws: ``FlowError/badInput(_:)`` for a configuration problem, a missing or non-flow-matching teacher, or
     ///   a checkpoint whose network shape differs from the run's.
     public init(config: TrainingConfig, dataset: Dataset, teacher: Checkpoint? = nil, initial: Checkpoint? = nil) throws {
-        if let problem = config.problem { throw FlowError.badInput(problem) }
+        if let problem = config.problem ?? config.memoryProblem { throw FlowError.badInput(problem) }
         self.config = config
         self.dataset = dataset
         let shape = config.shape
@@ -182,11 +182,14 @@ public final class Trainer {
 
     /// What to change after a divergence: when the data reach a large magnitude (over
     /// `largeDataMagnitude`; the noise is N(0, I)), their scale is the problem; otherwise the
-    /// learning rate.
+    /// learning rate, and for MeanFlow with an adaptive weight also its power.
     public var divergenceAdvice: String {
         let magnitude = dataset.magnitude
         if magnitude > Self.largeDataMagnitude {
             return "the data reach magnitude \(magnitude): scale them to about unit size, like the N(0, I) noise"
+        }
+        if config.method == .meanflow, config.weightPower > 0 {
+            return "try a lower --lr or --weight-power (0 turns the adaptive weight off)"
         }
         return "try a lower --lr"
     }

@@ -106,6 +106,15 @@ public struct TrainingConfig: Sendable {
             timeScale: timeScale)
     }
 
+    /// Takes the network shape of `checkpoint` (width, depth, features and their scale): a run that
+    /// continues a checkpoint, or distils one, needs its shape.
+    public mutating func useShape(of checkpoint: Checkpoint) {
+        width = checkpoint.shape.width
+        depth = checkpoint.shape.depth
+        embeddingSize = checkpoint.shape.embeddingSize
+        timeScale = checkpoint.shape.timeScale
+    }
+
     /// The number of row shards a step splits its batch into: one per thread, at most one per row;
     /// two per thread under OT coupling, so that the thread that pairs the next batch takes fewer.
     public var shardCount: Int { max(1, min(coupling == .ot && threads > 1 ? 2 * threads : threads, batchSize)) }
@@ -129,6 +138,39 @@ public struct TrainingConfig: Sendable {
             return "--coupling \(coupling.rawValue) applies to \(methods.joined(separator: ", ")) only"
         }
         return method.definition.problem(self)
+    }
+
+    /// The most memory a training run may need by ``estimatedMemory`` (2 GiB): a run over it is
+    /// refused before anything is allocated (``memoryProblem``), never left to fail an allocation.
+    public static let memoryCap = 1 << 31
+
+    /// An upper estimate, in bytes, of the memory a `Trainer` of this configuration takes at its
+    /// peak, from the width, depth, batch size and threads: the weights, EMAs and Adam moments
+    /// with the copies a checkpoint write makes (12 parameter buffers), per shard a gradient buffer
+    /// and a workspace (activations of its rows and a width-squared scratch; a distilling method
+    /// also a copy of the teacher), the batch buffers, and 64 MB for the program and its data.
+    public var estimatedMemory: Int {
+        let shape = self.shape
+        let floats = 4
+        let parameters = shape.parameterCount * floats
+        let maxWidth = max(shape.inputWidth, shape.width)
+        let rowsPerShard = (max(1, batchSize) + shardCount - 1) / shardCount
+        let rows = method.definition.workspaceRowsPerBatchRow * rowsPerShard
+        let workspace =
+            (rows * (shape.inputWidth + 3 * shape.depth * shape.width + 2 + 2 * maxWidth) + maxWidth * maxWidth) * floats
+        let teacher = method.definition.teacher == nil ? 0 : parameters + 256 * 6 * shape.depth * shape.width * floats
+        let perShard = parameters + workspace + teacher
+        return 12 * parameters + shardCount * perShard + 40 * batchSize * floats + (64 << 20)
+    }
+
+    /// A one-line refusal when ``estimatedMemory`` is over ``memoryCap``, with the estimate, or nil.
+    public var memoryProblem: String? {
+        let estimate = estimatedMemory
+        guard estimate > Self.memoryCap else { return nil }
+        func gib(_ bytes: Int) -> String { String(format: "%.1f GiB", Double(bytes) / Double(1 << 30)) }
+        return "the run would need about \(gib(estimate)) of memory (width \(width), depth \(depth), "
+            + "batch \(batchSize), \(threads) threads), more than the cap of \(gib(Self.memoryCap)): "
+            + "lower --width, --depth, --batch-size or --threads"
     }
 
     /// The learning-rate factor at step n (0-based): the linear warm-up, then the cosine decay.
@@ -176,10 +218,7 @@ public struct TrainingConfig: Sendable {
     public init(checkpoint: Checkpoint) throws {
         self.init(method: checkpoint.method)
         seed = checkpoint.seed
-        width = checkpoint.shape.width
-        depth = checkpoint.shape.depth
-        embeddingSize = checkpoint.shape.embeddingSize
-        timeScale = checkpoint.shape.timeScale
+        useShape(of: checkpoint)
         let m = checkpoint.extra
         try readSetting(m, "batch_size", &batchSize) { Int($0) }
         try readSetting(m, "learning_rate", &learningRate) { Float($0) }
