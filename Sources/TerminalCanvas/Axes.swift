@@ -70,8 +70,8 @@ public struct Axes: Sendable {
     public var yStep: Double?
 
     /// Chooses the y tick step and rescales the bounds so that the y ticks fall on evenly spaced rows
-    /// of the plot area in `rect`, each in the middle of its row. Among steps m * 10^e (m in 1, 2,
-    /// 2.5, 4, 5) giving 2 to `maxYTicks` ticks, and a whole number of rows r per step, it takes the
+    /// of the plot area in `rect`, each in the middle of its row. Among steps m * 10^e (m in 1, 2, 5;
+    /// else 2.5, 4) giving 2 to `maxYTicks` ticks, and a whole number of rows r per step, it takes the
     /// one needing the least rescaling s = (step / height * rows) / r, with s in [0.93, 1.15] (the
     /// bounds are padded, so a small shrink loses no data), preferring three ticks or more. Both
     /// axes scale about the centre by s, so the bounds stay square; then they shift up or down by
@@ -79,36 +79,54 @@ public struct Axes: Sendable {
     public mutating func spaceYTicksEvenly(in rect: Rect) {
         let rows = Double(plotRect(in: rect).height)
         guard rows >= 2, bounds.isValid else { return }
-        let height = bounds.height
-        var best: (step: Double, scale: Double, count: Int)?
-        let first = Axes.candidateSteps(span: height, maxCount: maxYTicks).first?.exponent ?? 0
-        for exponent in (first - 1)...(first + 3) {
-            for mantissa in [1.0, 2.0, 2.5, 4.0, 5.0] {
-                let step = Step(mantissa: mantissa, exponent: exponent).value
-                let rowsPerStep = step / height * rows
-                for whole in Set([Rounding.floor(rowsPerStep), Rounding.ceil(rowsPerStep)]) where whole >= 1 {
-                    let scale = rowsPerStep / whole
-                    let count = Int(Rounding.floor(height * scale / step + 1e-9)) + 1
-                    guard scale >= 0.93, scale <= 1.15, count >= 2, count <= maxYTicks else { continue }
-                    let better = { (a: (step: Double, scale: Double, count: Int)) -> Bool in
-                        (count >= 3) != (a.count >= 3) ? count >= 3 : abs(log2(scale)) < abs(log2(a.scale))
+        var best: (bounds: PlotBounds, step: Double, scale: Double, count: Int)?
+        let first = Axes.candidateSteps(span: bounds.height, maxCount: maxYTicks).first?.exponent ?? 0
+        // The nice steps 1, 2 and 5 first; 2.5 and 4 only where none of those fits.
+        for mantissas in [[1.0, 2.0, 5.0], [2.5, 4.0]] where best == nil {
+            for exponent in (first - 1)...(first + 3) {
+                for mantissa in mantissas {
+                    let step = Step(mantissa: mantissa, exponent: exponent).value
+                    let rowsPerStep = step / bounds.height * rows
+                    for whole in Set([Rounding.floor(rowsPerStep), Rounding.ceil(rowsPerStep)]) where whole >= 1 {
+                        let scale = rowsPerStep / whole
+                        guard scale >= 0.93, scale <= 1.15 else { continue }
+                        let even = evenBounds(step: step, scale: scale, rows: rows)
+                        let count = Axes.multiples(of: step, in: even.yMin...even.yMax).count
+                        guard count >= 2, count <= maxYTicks else { continue }
+                        let better =
+                            best.map {
+                                (count >= 3) != ($0.count >= 3) ? count >= 3 : abs(log2(scale)) < abs(log2($0.scale))
+                            } ?? true
+                        if better { best = (even, step, scale, count) }
                     }
-                    if best.map(better) ?? true { best = (step, scale, count) }
                 }
             }
         }
         guard let best else { return }
+        bounds = best.bounds
+        yStep = best.step
+    }
+
+    /// These bounds scaled about their centre by `scale`, then shifted by less than a row so that
+    /// the multiples of `step` sit in the middle of their rows (of `rows`).
+    private func evenBounds(step: Double, scale: Double, rows: Double) -> PlotBounds {
         let (cx, cy) = ((bounds.xMin + bounds.xMax) / 2, (bounds.yMin + bounds.yMax) / 2)
-        let (halfWidth, halfHeight) = (bounds.width / 2 * best.scale, height / 2 * best.scale)
+        let (halfWidth, halfHeight) = (bounds.width / 2 * scale, bounds.height / 2 * scale)
         var even = PlotBounds(xMin: cx - halfWidth, xMax: cx + halfWidth, yMin: cy - halfHeight, yMax: cy + halfHeight)
         // The row of the lowest multiple of the step, as a real number, moved to the middle of its row.
-        let lowest = Rounding.ceil(even.yMin / best.step) * best.step
+        let lowest = Rounding.ceil(even.yMin / step) * step
         let position = (even.yMax - lowest) / even.height * rows
         let shift = (Rounding.floor(position) + 0.5 - position) * even.height / rows
         even.yMax += shift
         even.yMin += shift
-        bounds = even
-        yStep = best.step
+        return even
+    }
+
+    /// The multiples of `step` in `range`.
+    static func multiples(of step: Double, in range: ClosedRange<Double>) -> [Double] {
+        let first = Int(Rounding.ceil(range.lowerBound / step - 1e-9))
+        let last = Int(Rounding.floor(range.upperBound / step + 1e-9))
+        return first <= last ? (first...last).map { Double($0) * step } : []
     }
 
     /// `log2` from the stdlib only, precise enough to compare scales.
@@ -119,9 +137,7 @@ public struct Axes: Sendable {
     /// Tick values on the y axis.
     public var yTicks: [Double] {
         guard let yStep, yStep > 0 else { return Axes.niceTicks(bounds.yMin, bounds.yMax, maxCount: maxYTicks) }
-        let first = Int(Rounding.ceil(bounds.yMin / yStep - 1e-9))
-        let last = Int(Rounding.floor(bounds.yMax / yStep + 1e-9))
-        return first <= last ? (first...last).map { Double($0) * yStep } : []
+        return Axes.multiples(of: yStep, in: bounds.yMin...bounds.yMax)
     }
 
     /// The x tick labels, in tick order.

@@ -57,7 +57,7 @@ import Testing
     @Test func asciiFramesUseOnlyASCII() throws {
         let titles = [
             "samples": "Samples: data vs model", "trajectories": "Trajectories: noise to data",
-            "consistency": "Consistency: x_t -> f(x_t, t)", "compare": "Compare: euler K=2 vs shortcut K=2",
+            "consistency": "Consistency: x_t -> f(x_t, t)", "compare": "Compare: euler K=2 (2 NFE) vs shortcut K=2 (2 NFE)",
             "truth": "Truth: the jump error against the exact flow, K=2",
         ]
         for (view, title) in titles {
