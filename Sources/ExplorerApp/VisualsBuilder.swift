@@ -122,7 +122,8 @@ public struct VisualsBuilder: Sendable {
 
     /// The heat map of `sampler`'s jump error at K = `steps` over the truth's grid, on a scale from
     /// 0 to the mean distance the exact flow moves a noise point (`JumpErrorGrid.travel`), or to the
-    /// errors' 95th percentile where that is larger (a model worse than not moving at all).
+    /// errors' 95th percentile or their mean where that is larger (a model worse than not moving at
+    /// all), so the mean is never above the scale.
     public func truthVisual(_ field: TruthField, model: Model, sampler: Sampler, steps: Int) -> TruthVisual {
         let grid = field.grid
         let (values, mean) = grid.errors(of: model, sampler: sampler, steps: steps, seed: seed)
@@ -133,7 +134,7 @@ public struct VisualsBuilder: Sendable {
             bounds: PlotBounds(
                 xMin: Double(grid.x.lowerBound), xMax: Double(grid.x.upperBound), yMin: Double(grid.y.lowerBound),
                 yMax: Double(grid.y.upperBound)),
-            values: values, scale: max(Float(grid.travel), percentile95))
+            values: values, scale: max(Float(grid.travel), percentile95, Float(mean)))
         let frames = field.truth.consistencyFrames
         return TruthVisual(
             heat: heat, mean: mean, exactPaths: Self.paths(from: frames, count: min(Self.truthPaths, frames[0].count / 2)),

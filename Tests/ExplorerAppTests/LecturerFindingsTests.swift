@@ -15,6 +15,9 @@ import Testing
     @Test func theTrajectoriesViewMarksEveryPathsNoiseStartInTheTerminal() {
         var state = stateWithPictures()
         state.view = .trajectories
+        state.snapshot?.visuals?.iteration = AppState.straightnessFrom
+        // Independent and OT paths both fan out from the middle: the caption says how straight they are.
+        #expect(FigureBuilder(state: state).build().caption.contains("straightness S="))
         let starts = count(PlotCanvas.markerGlyph(ascii: false), in: state)
         // 64 starts from N(0, I) share cells near the origin, but many cells show one.
         #expect(starts >= 20, "\(starts) start markers")
