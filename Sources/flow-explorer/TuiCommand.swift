@@ -30,7 +30,10 @@ struct TuiCommand: ParsableCommand {
     )
     var load: String?
     @Flag(help: "Draw with ASCII characters only.") var ascii = false
-    @Option(help: "How plots draw their points: braille (2x4 dots a cell), half-block (1x2, for fonts without braille), density (shades by count) or ascii (as --ascii).")
+    @Option(
+        help:
+            "How plots draw their points: braille (2x4 dots a cell), half-block (1x2, for fonts without braille), density (shades by count) or ascii (as --ascii)."
+    )
     var plot: PlotMode = .braille
     @Option(
         parsing: .unconditional,
