@@ -105,7 +105,7 @@ private func drawTabs(_ state: AppState, into buffer: inout CellBuffer, in rect:
 func statusParts(_ state: AppState) -> [(text: String, priority: Int)] {
     let snap = state.snapshot
     let racing = state.view == .race
-    var parts: [(String, Int)] = [
+    var parts: [(text: String, priority: Int)] = [
         (racing ? "race" : state.method.rawValue, 9), (state.displayDataset, 8), ("it \(snap?.iteration ?? 0)", 9),
     ]
     if state.rendered {
@@ -135,7 +135,7 @@ func statusParts(_ state: AppState) -> [(text: String, priority: Int)] {
         }
         parts.append((text, 6))
     }
-    return parts.map { (text: $0.0, priority: $0.1) }
+    return parts
 }
 
 /// The status bar text for `width` columns: the parts of `statusParts`, dropping the lowest

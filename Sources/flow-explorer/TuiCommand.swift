@@ -75,11 +75,9 @@ struct TuiCommand: ParsableCommand {
         if let initial { config.useShape(of: initial) }
         if let threads { config.threads = threads }
         if let problem = config.memoryProblem { throw ValidationError(problem) }
-        if pairs != .independent, racing || !method.definition.supportsCoupling {
-            let methods = Method.allCases.filter { $0.definition.supportsCoupling }.map(\.rawValue)
-            throw ValidationError(
-                "--coupling \(pairs.rawValue) applies to \(methods.joined(separator: ", ")) only"
-                    + (racing ? " (the race trains every method: give --method)" : ""))
+        // The coupling as `train` checks it; the race trains every method, so it takes none.
+        if let problem = TrainingConfig.couplingProblem(pairs, for: racing ? nil : method) {
+            throw ValidationError(problem + (racing ? " (the race trains every method: give --method)" : ""))
         }
         let inputs = [load, dataset.hasSuffix(".csv") ? dataset : nil].compactMap { $0 }
         if let eventLog { try EventLog.check(path: eventLog, inputs: inputs) }

@@ -116,7 +116,7 @@ public struct Checkpoint: Sendable {
         // The header length comes first: a header over the limit is refused before the file is read.
         var prefix = [UInt8](repeating: 0, count: 8)
         if size >= 8, pread(descriptor, &prefix, 8, 0) == 8 {
-            let length = prefix.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+            let length = Safetensors.headerLength(prefix)
             guard length <= UInt64(maximumHeaderLength) else {
                 throw FlowError.badInput(
                     "\(shown): not a flow-explorer checkpoint: header length \(length) is too large "

@@ -70,12 +70,16 @@ public enum Safetensors {
         return try data.withUnsafeBytes { try decode(bytes: $0, maximumHeaderLength: maximumHeaderLength, fail: fail) }
     }
 
+    /// The header length N that a file's first 8 bytes give (little-endian).
+    public static func headerLength(_ first8: some Collection<UInt8>) -> UInt64 {
+        first8.prefix(8).enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+    }
+
     /// `decode(_:name:)` on the file's bytes, without copying them.
     private static func decode(
         bytes: UnsafeRawBufferPointer, maximumHeaderLength: Int, fail: (String) -> FlowError
     ) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
-        var n: UInt64 = 0
-        for i in 0..<8 { n |= UInt64(bytes[i]) << (8 * UInt64(i)) }
+        let n = headerLength(bytes.prefix(8))
         guard n <= UInt64(maximumHeaderLength) else { throw fail("header length \(n) is too large") }
         let headerLength = Int(n)
         guard 8 + headerLength <= bytes.count else { throw fail("header length \(n) runs past the end of the file") }

@@ -133,11 +133,16 @@ public struct TrainingConfig: Sendable {
         if iterations < 0 { return "iterations must not be negative" }
         if warmupIterations < 0 { return "warm-up iterations must not be negative" }
         if !(1...Self.maximumThreads).contains(threads) { return "threads must be between 1 and \(Self.maximumThreads)" }
-        if coupling != .independent, !method.definition.supportsCoupling {
-            let methods = Method.allCases.filter { $0.definition.supportsCoupling }.map(\.rawValue)
-            return "--coupling \(coupling.rawValue) applies to \(methods.joined(separator: ", ")) only"
-        }
+        if let p = Self.couplingProblem(coupling, for: method) { return p }
         return method.definition.problem(self)
+    }
+
+    /// Why `coupling` cannot pair the batches of `method` (nil: several methods at once, as in the
+    /// UI's race, which takes independent pairs only), or nil when it can.
+    public static func couplingProblem(_ coupling: Coupling, for method: Method?) -> String? {
+        guard coupling != .independent, method.map({ !$0.definition.supportsCoupling }) ?? true else { return nil }
+        let methods = Method.allCases.filter { $0.definition.supportsCoupling }.map(\.rawValue)
+        return "--coupling \(coupling.rawValue) applies to \(methods.joined(separator: ", ")) only"
     }
 
     /// The most memory a training run may need by ``estimatedMemory`` (2 GiB): a run over it is
