@@ -21,6 +21,22 @@ public enum VectorMath {
         fe_silu_backward(path.rawValue, da, z, s, dz, count)
     }
 
+    /// The primal part of SiLU's second-order backward pass (``Network/backwardWithTangent(parameters:outputGradient:tangentGradient:rows:tangentRows:workspace:gradients:)``):
+    /// `dz = silu'(z) da + silu''(z) zDot daDot`, with silu'(z) = s (1 + z (1 - s)) and
+    /// silu''(z) = s (1 - s) (2 + z (1 - 2 s)), s = sigma(z). `dz` may alias `da`.
+    public static func siluSecondOrderBackward(
+        _ da: UnsafePointer<Float>, _ daDot: UnsafePointer<Float>, _ z: UnsafePointer<Float>, _ s: UnsafePointer<Float>,
+        _ zDot: UnsafePointer<Float>, _ dz: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        for i in 0..<count {
+            let zi = z[i]
+            let si = s[i]
+            let first = si * (1 + zi * (1 - si))
+            let second = si * (1 - si) * (2 + zi * (1 - 2 * si))
+            dz[i] = first * da[i] + second * zDot[i] * daDot[i]
+        }
+    }
+
     /// (sin x, cos x) in Float for any finite Double x: the argument is reduced in Double to
     /// r in [-pi/4, pi/4] and a quadrant, then short Taylor polynomials are evaluated in Float.
     @inline(__always)

@@ -11,6 +11,12 @@ public enum Method: String, CaseIterable, Sendable, Codable {
     case ct
     /// MeanFlow (Geng, Deng, Bai, Kolter, He 2025).
     case meanflow
+    /// Progressive self-distillation of the flow map (Boffi, Albergo, Vanden-Eijnden 2025).
+    case psd
+    /// Lagrangian self-distillation of the flow map (Boffi, Albergo, Vanden-Eijnden 2025).
+    case lsd
+    /// AlphaFlow (Zhang et al. 2026).
+    case alphaflow
 
     /// Everything FlowCore knows about the method: the one place that maps a name to it.
     public var definition: any MethodDefinition {
@@ -20,6 +26,9 @@ public enum Method: String, CaseIterable, Sendable, Codable {
         case .cd: ConsistencyMethod(distilled: true)
         case .ct: ConsistencyMethod(distilled: false)
         case .meanflow: MeanFlowMethod()
+        case .psd: PSDMethod()
+        case .lsd: LSDMethod()
+        case .alphaflow: AlphaFlowMethod()
         }
     }
 
@@ -29,7 +38,7 @@ public enum Method: String, CaseIterable, Sendable, Codable {
     /// Whether the network takes the step-size input d (the interval h for MeanFlow).
     public var isStepConditioned: Bool { definition.isStepConditioned }
 
-    /// The method names for help texts: "fm, shortcut, cd, ct or meanflow".
+    /// The method names for help texts: "fm, shortcut, cd, ct, meanflow, psd, lsd or alphaflow".
     public static var names: String {
         let all = allCases.map(\.rawValue)
         return all.dropLast().joined(separator: ", ") + " or " + all.last!

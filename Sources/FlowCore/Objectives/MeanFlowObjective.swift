@@ -62,8 +62,21 @@ public final class MeanFlowObjective: Objective {
         h: UnsafePointer<Float>, vBar: UnsafePointer<Float>, rows: Int, workspace: Workspace,
         into target: UnsafeMutablePointer<Float>
     ) -> UnsafeMutablePointer<Float> {
+        Self.target(
+            network: network, parameters: parameters, z: z, s: s, h: h, vBar: vBar, ones: ones.p, minusOnes: minusOnes.p,
+            rows: rows, workspace: workspace, into: target)
+    }
+
+    /// The MeanFlow target as above, with the tangent's constant parts given: `ones` and
+    /// `minusOnes` hold at least `rows` values 1 and -1 (AlphaFlow's last phase uses it too).
+    @discardableResult
+    static func target(
+        network: Network, parameters: UnsafePointer<Float>, z: UnsafePointer<Float>, s: UnsafePointer<Float>,
+        h: UnsafePointer<Float>, vBar: UnsafePointer<Float>, ones: UnsafePointer<Float>,
+        minusOnes: UnsafePointer<Float>, rows: Int, workspace: Workspace, into target: UnsafeMutablePointer<Float>
+    ) -> UnsafeMutablePointer<Float> {
         let (u, du) = network.forwardWithTangent(
-            parameters: parameters, x: z, t: s, d: h, dx: vBar, dt: ones.p, dd: minusOnes.p, rows: rows, workspace: workspace)
+            parameters: parameters, x: z, t: s, d: h, dx: vBar, dt: ones, dd: minusOnes, rows: rows, workspace: workspace)
         for r in 0..<rows {
             target[2 * r] = vBar[2 * r] + h[r] * du[2 * r]
             target[2 * r + 1] = vBar[2 * r + 1] + h[r] * du[2 * r + 1]

@@ -17,6 +17,12 @@ public protocol Objective: AnyObject {
     /// buffers, and per-thread state under `shard.index`.
     func evaluate(_ context: ObjectiveContext, shard: BatchShard) -> LossSums
 
+    /// The backward pass of the shard after ``evaluate(_:shard:)``: WRITES dL/dparameters into
+    /// the shard's gradients. The default (``backwardOfOutput(_:shard:)``) differentiates the
+    /// online pass through its output; an objective whose loss also depends on a derivative of
+    /// the output (LSD) differentiates that too.
+    func backward(_ context: ObjectiveContext, shard: BatchShard)
+
     /// The step's report from the loss sums of all its rows.
     func report(_ sums: LossSums, context: ObjectiveContext) -> StepReport
 
@@ -30,6 +36,16 @@ public protocol Objective: AnyObject {
 }
 
 extension Objective {
+    public func backward(_ context: ObjectiveContext, shard: BatchShard) { backwardOfOutput(context, shard: shard) }
+
+    /// The backward pass of the online pass left in the shard's workspace, from the shard's rows
+    /// of `batch.outputGradient`.
+    public func backwardOfOutput(_ c: ObjectiveContext, shard: BatchShard) {
+        c.network.backward(
+            parameters: c.parameters, outputGradient: c.batch.outputGradient.p + 2 * shard.rows.lowerBound,
+            rows: shard.rows.count, workspace: shard.workspace, gradients: shard.gradients.p)
+    }
+
     /// Every row costs the same.
     public func cost(ofRow row: Int) -> Float { 1 }
 

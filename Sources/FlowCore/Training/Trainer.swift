@@ -128,9 +128,7 @@ public final class Trainer {
             if part < pairing { return batch.pairNext() }
             let shard = shards[part - pairing]
             shard.sums = objective.evaluate(context, shard: shard)
-            network.backward(
-                parameters: onlineWeights.p, outputGradient: batch.outputGradient.p + 2 * shard.rows.lowerBound,
-                rows: shard.rows.count, workspace: shard.workspace, gradients: shard.gradients.p)
+            objective.backward(context, shard: shard)
         }
         var sums = shards[0].sums
         for shard in shards.dropFirst() { sums = sums + shard.sums }

@@ -82,7 +82,8 @@ public struct TrainingConfig: Sendable {
     public var consistencyTargetDecay: Float = 0.95
 
     // MeanFlow (Geng et al. 2025).
-    /// The share of rows with h = 0 (plain flow matching; the paper uses 75% and 25%).
+    /// The share of rows with h = 0 (plain flow matching; the paper uses 75% and 25%), also the
+    /// flow-map methods' share of diagonal rows.
     public var flowShare: Float = 0.25
     /// The mean of the logit-normal law of the times (the paper's -0.4 mirrored to t = 0 noise).
     public var timeMean: Float = 0.4
@@ -92,6 +93,12 @@ public struct TrainingConfig: Sendable {
     public var weightPower: Float = 1
     /// The eps of the adaptive loss weight.
     public var weightEpsilon: Float = 0.01
+
+    // AlphaFlow (Zhang et al. 2026).
+    /// The iterations over which alpha falls from 1 to 0, or nil for half the planned run.
+    public var alphaIterations: Int?
+    /// The steepness gamma of the alpha curriculum's sigmoid (the paper: 25).
+    public var alphaGamma: Float = 25
 
     /// The defaults for `method` (docs/recipes.md).
     public init(method: Method) {

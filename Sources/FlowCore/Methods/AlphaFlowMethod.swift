@@ -1,0 +1,50 @@
+/// AlphaFlow (Zhang et al. 2026): a curriculum from flow matching on intervals to MeanFlow, whose
+/// two loss parts fight each other early in training (``AlphaFlowObjective``).
+public struct AlphaFlowMethod: FlowMapFamily {
+    public init() {}
+    public var title: String { "AlphaFlow" }
+    public var summary: String {
+        "AlphaFlow: a curriculum from flow matching on intervals to MeanFlow (Zhang et al. 2026)"
+    }
+    public var sampler: Sampler { Sampler(name: "alphaflow", rule: .jump) }
+    public var defaultTargetWeights: TrainingConfig.TargetWeights { .ema }
+
+    /// The iterations of the curriculum: `alphaIterations`, else half the planned run.
+    public func curriculumIterations(_ config: TrainingConfig) -> Int { config.alphaIterations ?? config.iterations / 2 }
+
+    /// A run of unknown length lays the curriculum over 4,000 iterations (docs/recipes.md).
+    public func applyOpenEndedDefaults(to config: inout TrainingConfig) {
+        if config.alphaIterations == nil { config.alphaIterations = 4000 }
+    }
+
+    public func problem(_ config: TrainingConfig) -> String? {
+        if !(config.flowShare >= 0 && config.flowShare <= 1) { return "the share of diagonal rows must be in [0, 1]" }
+        if let n = config.alphaIterations, n < 0 { return "the alpha curriculum's iterations must not be negative" }
+        if !(config.alphaGamma > 0) || !config.alphaGamma.isFinite { return "the alpha curriculum's gamma must be positive" }
+        return nil
+    }
+
+    public func objective(_ config: TrainingConfig, teacher: Model?) -> (objective: any Objective, warnings: [String]) {
+        let objective = AlphaFlowObjective(
+            batchSize: config.batchSize, diagonalShare: config.flowShare,
+            curriculumIterations: curriculumIterations(config), gamma: config.alphaGamma)
+        return (objective, [])
+    }
+
+    /// One target pass per off-diagonal row while alpha is in (0, 1); the MeanFlow phase's
+    /// forward-mode pass is two.
+    public func flopsPerStep(_ config: TrainingConfig) -> Int { flops(config, extraPasses: 2) }
+
+    public func metadata(_ config: TrainingConfig) -> [String: String] {
+        [
+            "flow_share": String(config.flowShare), "alpha_iterations": String(curriculumIterations(config)),
+            "alpha_gamma": String(config.alphaGamma),
+        ]
+    }
+
+    public func read(_ metadata: [String: String], into config: inout TrainingConfig) throws {
+        try readSetting(metadata, "flow_share", &config.flowShare) { Float($0) }
+        try readSetting(metadata, "alpha_iterations", &config.alphaIterations) { Int($0) }
+        try readSetting(metadata, "alpha_gamma", &config.alphaGamma) { Float($0) }
+    }
+}

@@ -1,0 +1,49 @@
+/// What the flow-map methods (DESIGN.md 3.7: ``PSDMethod``, ``LSDMethod``, ``AlphaFlowMethod``)
+/// share: the one network u(z, s, h) that MeanFlow trains, sampled by K jumps
+/// x <- x + (1/K) u(x, k/K, 1/K), with a diagonal flow-matching term on a share of the rows
+/// (`TrainingConfig.flowShare`) and (s, t) uniform on the triangle for the rest
+/// (``FlowMapObjective``). Each method gives its title, summary, sampler, objective and cost.
+public protocol FlowMapFamily: MethodDefinition {
+    /// The jump sampler, named after the method.
+    var sampler: Sampler { get }
+}
+
+extension FlowMapFamily {
+    public var isStepConditioned: Bool { true }
+    public var samplers: [Sampler] { [sampler, .euler] }
+    public func comparePair(steps: Int) -> [(sampler: Sampler, steps: Int)] { [(.euler, steps), (sampler, steps)] }
+    public var compareNote: String { "same noise; Euler on u at h=0 vs jumps of the flow map over h=1/K" }
+    public var jumpToEnd: JumpToEnd { .interval }
+    public var lossParts: (first: String, second: String)? { ("diagonal (flow matching)", "off-diagonal (s < t)") }
+    public var workspaceRowsPerBatchRow: Int { 2 }
+
+    /// The shared defaults, measured in docs/recipes.md ("The flow-map lab"): time features of
+    /// scale 1 (the targets move the time inputs by fractions of a unit), the learning rate 3e-3
+    /// after 200 warm-up steps with a cosine decay over a planned run, and the EMA warm-up.
+    public func applyDefaults(to config: inout TrainingConfig) {
+        config.timeScale = 1
+        config.flowShare = 0.5
+        config.learningRate = 3e-3
+        config.warmupIterations = 200
+        config.learningRateDecay = true
+        config.emaWarmup = true
+    }
+
+    public func problem(_ config: TrainingConfig) -> String? {
+        if !(config.flowShare >= 0 && config.flowShare <= 1) { return "the share of diagonal rows must be in [0, 1]" }
+        return nil
+    }
+
+    /// The forward and backward pass of the batch and `extraPasses` forward passes per
+    /// off-diagonal row (``FlowMapObjective``).
+    func flops(_ config: TrainingConfig, extraPasses: Int) -> Int {
+        let off = FlowMapObjective(batchSize: config.batchSize, diagonalShare: config.flowShare).offDiagonalRows
+        return trainingFlops(config) + extraPasses * off * config.shape.forwardFlopsPerRow
+    }
+
+    public func metadata(_ config: TrainingConfig) -> [String: String] { ["flow_share": String(config.flowShare)] }
+
+    public func read(_ metadata: [String: String], into config: inout TrainingConfig) throws {
+        try readSetting(metadata, "flow_share", &config.flowShare) { Float($0) }
+    }
+}

@@ -1,0 +1,20 @@
+/// Lagrangian self-distillation (Boffi, Albergo, Vanden-Eijnden 2025): the flow map's time
+/// derivative at its end must be the velocity there, a loss on the forward-mode derivative du/dh
+/// whose gradient flows back through it (``LSDObjective``).
+public struct LSDMethod: FlowMapFamily {
+    public init() {}
+    public var title: String { "Lagrangian self-distillation" }
+    public var summary: String {
+        "Lagrangian self-distillation: the flow map moves with the velocity at its end (Boffi et al. 2025)"
+    }
+    public var sampler: Sampler { Sampler(name: "lsd", rule: .jump) }
+    public var defaultTargetWeights: TrainingConfig.TargetWeights { .ema }
+
+    public func objective(_ config: TrainingConfig, teacher: Model?) -> (objective: any Objective, warnings: [String]) {
+        (LSDObjective(batchSize: config.batchSize, diagonalShare: config.flowShare), [])
+    }
+
+    /// Per off-diagonal row: two target passes, the tangent half of the forward-mode pass and of
+    /// its backward pass (a backward pass is about two forward passes): 5 more forward passes.
+    public func flopsPerStep(_ config: TrainingConfig) -> Int { flops(config, extraPasses: 5) }
+}

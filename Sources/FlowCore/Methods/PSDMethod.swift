@@ -1,0 +1,19 @@
+/// Progressive self-distillation (Boffi, Albergo, Vanden-Eijnden 2025; the same loss as
+/// SplitMeanFlow): the map over [s, t] learns from the composition of two maps at a random split
+/// (``PSDObjective``).
+public struct PSDMethod: FlowMapFamily {
+    public init() {}
+    public var title: String { "progressive self-distillation" }
+    public var summary: String {
+        "progressive self-distillation: the flow map over [s, t] from two shorter maps (Boffi et al. 2025)"
+    }
+    public var sampler: Sampler { Sampler(name: "psd", rule: .jump) }
+    public var defaultTargetWeights: TrainingConfig.TargetWeights { .ema }
+
+    public func objective(_ config: TrainingConfig, teacher: Model?) -> (objective: any Objective, warnings: [String]) {
+        (PSDObjective(batchSize: config.batchSize, diagonalShare: config.flowShare), [])
+    }
+
+    /// Two target passes per off-diagonal row.
+    public func flopsPerStep(_ config: TrainingConfig) -> Int { flops(config, extraPasses: 2) }
+}
