@@ -55,6 +55,8 @@ public struct AppState: Sendable {
     public var threads: Int?
     /// How training batches pair noise with data (`--coupling`; `c` switches it).
     public var coupling: Coupling = .independent
+    /// The methods the race trains (`g`).
+    public var raceLineup: RaceLineup = .all
     /// The truth view's probe: a starting noise point x0 that arrow keys or h/j/k/l move.
     public var probe = SIMD2<Float>(0.5, 0.5)
     /// The exact path and the model's jumps from the probe, for the newest snapshot.

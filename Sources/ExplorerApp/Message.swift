@@ -27,8 +27,8 @@ public enum WorkerCommand: Equatable, Sendable {
     case reset
     /// Start a new run with this method and dataset (same seed).
     case configure(method: Method, dataset: String)
-    /// Start a race of every method on this dataset (same seed).
-    case race(dataset: String)
+    /// Start a race of the lineup's methods on this dataset (same seed).
+    case race(dataset: String, lineup: RaceLineup)
     /// The view on screen (the worker computes the pictures it needs).
     case setView(ViewKind)
     /// Pair noise and data this way from now on, restarting the run.

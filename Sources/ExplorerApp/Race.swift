@@ -28,17 +28,22 @@ final class Race {
     let threads: Int?
     /// Steps of the teacher's racer before a distilling method joins.
     let joinAfter: Int?
+    /// The methods that race.
+    let lineup: RaceLineup
     /// The racers, in `Method.allCases` order.
     private(set) var racers: [Racer] = []
 
-    /// Starts every method that needs no teacher.
-    init(dataset: Dataset, seed: UInt64, learningRate: Float?, threads: Int?, joinAfter: Int?) throws {
+    /// Starts every method of `lineup` that needs no teacher.
+    init(
+        dataset: Dataset, seed: UInt64, learningRate: Float?, threads: Int?, joinAfter: Int?, lineup: RaceLineup = .all
+    ) throws {
+        self.lineup = lineup
         self.dataset = dataset
         self.seed = seed
         self.learningRate = learningRate
         self.threads = threads
         self.joinAfter = joinAfter
-        for method in Method.allCases where method.definition.teacher == nil {
+        for method in lineup.methods where method.definition.teacher == nil {
             racers.append(Racer(method: method, trainer: try Trainer(config: config(method), dataset: dataset)))
         }
     }
@@ -57,7 +62,7 @@ final class Race {
             steps += 1
             racer.divergence = racer.trainer.divergence(report)
         }
-        for method in Method.allCases where !racers.contains(where: { $0.method == method }) {
+        for method in lineup.methods where !racers.contains(where: { $0.method == method }) {
             guard let teacherMethod = method.definition.teacher,
                 let teacher = racers.first(where: { $0.method == teacherMethod }),
                 teacher.trainer.iteration >= joinAfter ?? method.definition.teacherIterations
@@ -80,11 +85,11 @@ final class Race {
     /// The iterations of the first racer (flow matching), for the status bar.
     var leadIteration: Int { racers.first?.trainer.iteration ?? 0 }
 
-    /// One panel per method, in `Method.allCases` order: the main sampler's samples at K = `steps`
+    /// One panel per method of the lineup, in `Method.allCases` order: the main sampler's samples at K = `steps`
     /// from `builder`'s noise (the same for every method) and their SW2 to `builder`'s data; a
     /// method still waiting for its teacher gets an empty panel that says so.
     func panels(builder: VisualsBuilder, steps: Int) -> [RaceVisuals.Panel] {
-        return Method.allCases.map { method in
+        return lineup.methods.map { method in
             let sampler = method.definition.mainSampler
             guard let racer = racers.first(where: { $0.method == method }) else {
                 let teacher = method.definition.teacher?.rawValue ?? "its teacher"

@@ -33,7 +33,8 @@ public struct RunRecipe: Sendable, Equatable {
         tui = "flow-explorer tui --method \(method) \(dataset) \(seed)\(lr)\(threads)\(coupling)"
         if state.view == .race {
             // The race is what `tui` opens without --method; it trains no single checkpoint.
-            tui = "flow-explorer tui \(dataset) \(seed)\(lr)\(threads)"
+            let racers = state.raceLineup == .all ? "" : " --racers \(state.raceLineup.rawValue)"
+            tui = "flow-explorer tui \(dataset) \(seed)\(lr)\(threads)\(racers)"
             train = []
             render = ""
             return

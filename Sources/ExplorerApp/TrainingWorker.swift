@@ -36,6 +36,8 @@ public struct WorkerSettings: Sendable {
     public var inputs: [String] = []
     /// Start with a race of every method (`Race`) instead of `method` alone.
     public var race = false
+    /// The race's methods.
+    public var raceLineup: RaceLineup = .all
     /// How batches pair noise with data, for the methods that support it (`--coupling`, `c`).
     public var coupling: Coupling = .independent
 
@@ -139,6 +141,7 @@ private final class WorkerLoop {
     /// Set while racing every method (then `trainer` is nil).
     var race: Race?
     var racing: Bool
+    var lineup: RaceLineup
     var teachers: [String: Checkpoint] = [:]
     var builder: VisualsBuilder?
     var dataset: Dataset?
@@ -163,6 +166,7 @@ private final class WorkerLoop {
         self.worker = worker
         method = settings.method
         racing = settings.race
+        lineup = settings.raceLineup
         datasetName = settings.dataset
         coupling = settings.coupling
         snapshot = Snapshot(method: method, dataset: datasetName, seed: settings.seed)
@@ -214,7 +218,7 @@ private final class WorkerLoop {
             if racing {
                 race = try Race(
                     dataset: dataset, seed: settings.seed, learningRate: settings.learningRate, threads: settings.threads,
-                    joinAfter: settings.teacherIterations)
+                    joinAfter: settings.teacherIterations, lineup: lineup)
                 needPictures = true
                 maybePublish(force: true)
                 return
@@ -424,8 +428,9 @@ private final class WorkerLoop {
             datasetName = dataset
             racing = false
             restart()
-        case .race(let dataset):
+        case .race(let dataset, let newLineup):
             datasetName = dataset
+            lineup = newLineup
             racing = true
             restart()
         case .setView(let kind):

@@ -6,7 +6,7 @@ import TerminalCanvas
 /// Keys: `q` / Ctrl-C quit, `?` help, `Esc` close help, space pause / resume, tab / shift-tab or
 /// `1`..`6` view, `+` / `-` double / halve K (1...128), `[` / `]` t down / up by 1/16, `d` next
 /// dataset, `m` next method, `c` switch the coupling (independent / OT) and restart, `r` reset
-/// with the same seed, `s` save a checkpoint, `e` export the view as SVG (`SVGExport`; the worker
+/// with the same seed, `g` the race's racers (every method or the flow-map family), `s` save a checkpoint, `e` export the view as SVG (`SVGExport`; the worker
 /// writes the file). In the truth view the arrow keys and h/j/k/l move the probe.
 ///
 /// A snapshot whose training diverged (`Snapshot.divergence`) pauses the app: the worker has
@@ -111,6 +111,13 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
             state.snapshot = nil
             state.notice = "reset with seed \(state.seed)"
             return [.worker(.reset)]
+        case "g":
+            state.raceLineup = state.raceLineup.next
+            guard state.view == .race else {
+                state.notice = "the race (5) will train \(state.raceLineup.title)"
+                return []
+            }
+            return restart(&state)
         case "s":
             return [.worker(.save(path: state.checkpointFileName))]
         case "e":
@@ -173,6 +180,6 @@ private func restart(_ state: inout AppState) -> [Effect] {
     state.snapshot = nil
     state.notice = nil
     state.probeReading = nil
-    if state.view == .race { return [.worker(.race(dataset: state.dataset))] }
+    if state.view == .race { return [.worker(.race(dataset: state.dataset, lineup: state.raceLineup))] }
     return [.worker(.configure(method: state.method, dataset: state.dataset))]
 }

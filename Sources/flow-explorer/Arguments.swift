@@ -2,11 +2,13 @@ import ArgumentParser
 import FlowCore
 import Foundation
 import TerminalCanvas
+import ExplorerApp
 
 extension Method: ExpressibleByArgument {}
 extension TrainingConfig.TargetWeights: ExpressibleByArgument {}
 extension TrainingConfig.TeacherStep: ExpressibleByArgument {}
 extension Coupling: ExpressibleByArgument {}
+extension RaceLineup: ExpressibleByArgument {}
 
 extension PlotMode: ExpressibleByArgument {
     /// `--plot braille|half-block|density|ascii`.

@@ -22,6 +22,11 @@ enum MethodDefaults {
             ("--huber-c", { String($0.huberC) }), ("--flow-share", { String($0.flowShare) }),
             ("--time-mean", { String($0.timeMean) }), ("--time-std", { String($0.timeStd) }),
             ("--weight-power", { String($0.weightPower) }), ("--weight-epsilon", { String($0.weightEpsilon) }),
+            (
+                "--alpha-iterations",
+                { $0.alphaIterations.map(String.init) ?? "half the planned --iterations" }
+            ),
+            ("--alpha-gamma", { String($0.alphaGamma) }),
         ]
     }
 
@@ -51,11 +56,11 @@ enum MethodDefaults {
     /// The methods an option of one method's own applies to (the others ignore it); options not
     /// named here apply to every method.
     static let appliesTo: [String: Set<Method>] = [
-        "--coupling": [.fm, .shortcut, .meanflow], "--target": [.shortcut, .cd, .ct, .meanflow],
+        "--coupling": [.fm, .shortcut, .meanflow], "--target": [.shortcut, .cd, .ct, .meanflow, .psd, .lsd, .alphaflow],
         "--bootstrap-fraction": [.shortcut], "--finest-steps": [.shortcut], "--teacher-step": [.cd], "--levels": [.cd],
         "--curriculum-start": [.ct], "--curriculum-end": [.ct], "--curriculum-iterations": [.ct], "--huber-c": [.cd, .ct],
-        "--flow-share": [.meanflow], "--time-mean": [.meanflow], "--time-std": [.meanflow], "--weight-power": [.meanflow],
-        "--weight-epsilon": [.meanflow],
+        "--flow-share": [.meanflow, .psd, .lsd, .alphaflow], "--time-mean": [.meanflow], "--time-std": [.meanflow], "--weight-power": [.meanflow],
+        "--weight-epsilon": [.meanflow], "--alpha-iterations": [.alphaflow], "--alpha-gamma": [.alphaflow],
     ]
 
     /// One line per method with the defaults that differ between methods, among the options that

@@ -64,7 +64,9 @@ struct TrainingOptions: ParsableArguments {
     var huberC: Float?
     @Option(
         parsing: .unconditional,
-        help: "MeanFlow: the share of rows with h = 0, plain flow matching \(MethodDefaults.note("--flow-share")).")
+        help:
+            "MeanFlow, psd, lsd, alphaflow: the share of rows with h = 0, plain flow matching \(MethodDefaults.note("--flow-share"))."
+    )
     var flowShare: Float?
     @Option(
         parsing: .unconditional,
@@ -82,6 +84,13 @@ struct TrainingOptions: ParsableArguments {
     var weightPower: Float?
     @Option(parsing: .unconditional, help: "MeanFlow: eps of the loss weight \(MethodDefaults.note("--weight-epsilon")).")
     var weightEpsilon: Float?
+    @Option(
+        parsing: .unconditional,
+        help: "AlphaFlow: the iterations over which alpha falls from 1 to 0 \(MethodDefaults.note("--alpha-iterations")).")
+    var alphaIterations: Int?
+    @Option(
+        parsing: .unconditional, help: "AlphaFlow: gamma of the curriculum's sigmoid \(MethodDefaults.note("--alpha-gamma")).")
+    var alphaGamma: Float?
 
     /// The options given on the command line, by name (`bench` refuses them where it ignores them).
     var givenNames: [String] {
@@ -96,7 +105,8 @@ struct TrainingOptions: ParsableArguments {
             ("--curriculum-end", curriculumEnd != nil), ("--curriculum-iterations", curriculumIterations != nil),
             ("--huber-c", huberC != nil), ("--flow-share", flowShare != nil), ("--time-mean", timeMean != nil),
             ("--time-std", timeStd != nil), ("--weight-power", weightPower != nil),
-            ("--weight-epsilon", weightEpsilon != nil),
+            ("--weight-epsilon", weightEpsilon != nil), ("--alpha-iterations", alphaIterations != nil),
+            ("--alpha-gamma", alphaGamma != nil),
         ]
         return given.filter(\.1).map(\.0)
     }
@@ -136,6 +146,8 @@ struct TrainingOptions: ParsableArguments {
         set(timeStd, \.timeStd)
         set(weightPower, \.weightPower)
         set(weightEpsilon, \.weightEpsilon)
+        if let alphaIterations { config.alphaIterations = alphaIterations }
+        set(alphaGamma, \.alphaGamma)
         if let threads { config.threads = threads }
         if let problem = config.problem ?? config.memoryProblem { throw ValidationError(problem) }
         return config

@@ -24,6 +24,8 @@ struct TuiCommand: ParsableCommand {
     @Option(help: "Method: \(Method.names). Without it (and without --load) the UI opens on the race of every method.")
     var method: Method?
     @Option(help: "Training seed.") var seed: UInt64 = 0
+    @Option(help: "The race's methods: all, or flow-map (the methods that jump over intervals); g switches in the UI.")
+    var racers: RaceLineup = .all
     @Option(
         help:
             "A checkpoint to start from (its method, dataset and network shape are used; with --method cd an fm checkpoint is cd's teacher)."
@@ -101,6 +103,7 @@ struct TuiCommand: ParsableCommand {
         settings.threads = threads
         settings.inputs = inputs
         settings.race = racing
+        settings.raceLineup = racers
         settings.coupling = pairs
         let worker = TrainingWorker(settings: settings)
         worker.start()
@@ -110,6 +113,7 @@ struct TuiCommand: ParsableCommand {
         state.threads = threads
         state.coupling = pairs
         if racing { state.view = .race }
+        state.raceLineup = racers
         state.plotMode = plot
         RunLoop(log: log).run(state, device: device, link: worker)
         device.shutdown()

@@ -18,7 +18,7 @@ struct FigureBuilder {
             "Compare: "
                 + state.method.definition.comparePair(steps: k).map { $0.sampler.label(steps: $0.steps) }
                 .joined(separator: " vs ")
-        case .race: "Race: every method from the same noise, K=\(k)"
+        case .race: "Race: \(state.raceLineup.title) from the same noise, K=\(k)"
         case .truth: "Truth: the jump error against the exact flow, K=\(k)"
         }
     }
@@ -174,7 +174,7 @@ struct FigureBuilder {
         }
         let stale = race.steps != state.steps ? " (updating to K=\(state.steps)...)" : ""
         return Figure(
-            title: title, legend: [], panels: panels, columns: min(3, max(1, panels.count)),
+            title: title, legend: [], panels: panels, columns: panels.count > 6 ? 4 : min(3, max(1, panels.count)),
             caption:
                 "same noise for every method; SW2 to the data, lower is better (floor: two data sets' own); + and - change K for all\(stale)"
         )
