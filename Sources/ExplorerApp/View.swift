@@ -219,7 +219,7 @@ public let keyHelp: [(keys: String, action: String)] = [
     ("d", "next dataset"),
     ("m", "next method (in the race: study one)"),
     ("c", "independent / OT coupling (restarts)"),
-    ("g", "race every method / the flow-map family"),
+    ("g", "racers: all / the flow-map family"),
     ("arrows  hjkl", "move the probe (truth view)"),
     ("r", "reset with the same seed"),
     ("s", "save a checkpoint"),

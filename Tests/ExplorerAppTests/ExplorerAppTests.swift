@@ -83,7 +83,7 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
             // Every switch tells the worker the view; entering the race starts a race of every
             // method, leaving it the method alone.
             if state.view == .race {
-                #expect(effects == [.worker(.setView(.race)), .worker(.race(dataset: state.dataset))])
+                #expect(effects == [.worker(.setView(.race)), .worker(.race(dataset: state.dataset, lineup: .all))])
             } else if seen.last == .race {
                 #expect(
                     effects == [.worker(.setView(state.view)), .worker(.configure(method: state.method, dataset: state.dataset))])
@@ -274,5 +274,26 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
         let again = worker.takeSnapshot()?.iteration ?? a
         #expect(paused?.running == false)
         #expect(again == a)
+    }
+}
+
+@Suite struct RaceLineupTests {
+    @Test("g in the race switches to the flow-map family and restarts it; outside the race it only says so")
+    func gSwitchesTheRacers() {
+        var state = AppState(size: Size(width: 120, height: 40), method: .fm, dataset: "moons")
+        state.view = .race
+        let effects = update(&state, .key(.character("g")))
+        #expect(state.raceLineup == .flowMap)
+        #expect(effects == [.worker(.race(dataset: "moons", lineup: .flowMap))])
+        state.view = .samples
+        #expect(update(&state, .key(.character("g"))).isEmpty)
+        #expect(state.raceLineup == .all)
+        #expect(state.notice?.contains("every method") == true)
+    }
+
+    @Test("the flow-map family is the methods that jump over intervals")
+    func theFlowMapFamilyJumpsOverIntervals() {
+        #expect(RaceLineup.flowMap.methods == [.shortcut, .meanflow, .psd, .lsd, .alphaflow])
+        #expect(RaceLineup.all.methods == Method.allCases)
     }
 }

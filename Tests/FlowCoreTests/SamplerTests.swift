@@ -77,7 +77,9 @@ final class SpiralField: VelocityField {
                 for i in 0..<(2 * rows) { out[i] = 0 }
             }
         }
-        let perStep = ["euler": 1, "heun": 2, "rk4": 4, "shortcut": 1, "consistency": 1, "meanflow": 1]
+        let perStep = [
+            "euler": 1, "heun": 2, "rk4": 4, "shortcut": 1, "consistency": 1, "meanflow": 1, "psd": 1, "lsd": 1, "alphaflow": 1,
+        ]
         let samplers = Method.allCases.flatMap(\.definition.samplers)
         #expect(Set(samplers.map(\.name)) == Set(perStep.keys))
         for sampler in samplers {
