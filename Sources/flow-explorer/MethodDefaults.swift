@@ -24,7 +24,7 @@ enum MethodDefaults {
             ("--weight-power", { String($0.weightPower) }), ("--weight-epsilon", { String($0.weightEpsilon) }),
             (
                 "--alpha-iterations",
-                { $0.alphaIterations.map(String.init) ?? "half the planned --iterations" }
+                { $0.alphaIterations.map(String.init) ?? "a quarter of the planned --iterations" }
             ),
             ("--alpha-gamma", { String($0.alphaGamma) }),
         ]

@@ -7,10 +7,14 @@ public struct AlphaFlowMethod: FlowMapFamily {
         "AlphaFlow: a curriculum from flow matching on intervals to MeanFlow (Zhang et al. 2026)"
     }
     public var sampler: Sampler { Sampler(name: "alphaflow", rule: .jump) }
-    public var defaultTargetWeights: TrainingConfig.TargetWeights { .ema }
+    /// Online self-targets: the 1 / alpha weight assumes that the target network is the online
+    /// one (then the residual shrinks like alpha); with EMA targets every run of the study diverged
+    /// once alpha was small (docs/recipes.md).
+    public var defaultTargetWeights: TrainingConfig.TargetWeights { .online }
 
-    /// The iterations of the curriculum: `alphaIterations`, else half the planned run.
-    public func curriculumIterations(_ config: TrainingConfig) -> Int { config.alphaIterations ?? config.iterations / 2 }
+    /// The iterations of the curriculum: `alphaIterations`, else a quarter of the planned run (the
+    /// best of a quarter, a half and three quarters in docs/recipes.md).
+    public func curriculumIterations(_ config: TrainingConfig) -> Int { config.alphaIterations ?? config.iterations / 4 }
 
     /// A run of unknown length lays the curriculum over 4,000 iterations (docs/recipes.md).
     public func applyOpenEndedDefaults(to config: inout TrainingConfig) {
@@ -28,7 +32,10 @@ public struct AlphaFlowMethod: FlowMapFamily {
         let objective = AlphaFlowObjective(
             batchSize: config.batchSize, diagonalShare: config.flowShare,
             curriculumIterations: curriculumIterations(config), gamma: config.alphaGamma)
-        return (objective, [])
+        let warning =
+            "AlphaFlow with EMA self-targets: its 1/alpha weight expects the online network's targets, "
+            + "and every such run of the study diverged once alpha was small (docs/recipes.md)"
+        return (objective, config.effectiveTargetWeights == .ema ? [warning] : [])
     }
 
     /// One target pass per off-diagonal row while alpha is in (0, 1); the MeanFlow phase's

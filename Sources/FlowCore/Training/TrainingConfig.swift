@@ -95,7 +95,7 @@ public struct TrainingConfig: Sendable {
     public var weightEpsilon: Float = 0.01
 
     // AlphaFlow (Zhang et al. 2026).
-    /// The iterations over which alpha falls from 1 to 0, or nil for half the planned run.
+    /// The iterations over which alpha falls from 1 to 0, or nil for a quarter of the planned run.
     public var alphaIterations: Int?
     /// The steepness gamma of the alpha curriculum's sigmoid (the paper: 25).
     public var alphaGamma: Float = 25
