@@ -36,6 +36,8 @@ public struct Snapshot: Sendable {
     public var divergence: String?
     /// Plots, recomputed now and then; nil until the first ones are ready.
     public var visuals: Visuals?
+    /// The reflow round of the model (`f`; 0: trained on independent or OT pairs).
+    public var reflowRound = 0
     /// True for a race of every method (`race` then holds the pictures, not `visuals`).
     public var isRace = false
     /// The race view's panels; nil until ready or when not racing.
