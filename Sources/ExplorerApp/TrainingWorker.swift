@@ -412,7 +412,7 @@ private final class WorkerLoop {
             iterationOffset += trainer.iteration
             self.trainer = next
             snapshot.reflowRound = config.reflowRound
-            note("reflow \(config.reflowRound): training on the pairs of the model at it \(snapshot.iteration)")
+            note("reflow \(config.reflowRound): training on its own pairs")
         } catch {
             note("error: \(error)")
         }

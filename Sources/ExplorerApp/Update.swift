@@ -113,7 +113,7 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
                     "reflow needs a velocity model trained by \(methods.joined(separator: ", ")): press m for one"
                 return []
             }
-            state.notice = "reflow: pairs from the current model, then training on them"
+            state.notice = "reflow: making pairs from the current model"
             return [.worker(.reflow)]
         case "r":
             if state.snapshot?.divergence != nil { state.paused = false }  // the worker resumes too

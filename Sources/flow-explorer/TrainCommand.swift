@@ -121,6 +121,7 @@ struct TrainCommand: ParsableCommand {
             try Console.line(JSON.object(fields).text)
         } else {
             var line = "\(method.title) on \(data.name): \(iterations) iterations in \(String(format: "%.1f", seconds)) s"
+            if config.reflowRound > 0 { line = "reflow round \(config.reflowRound), " + line }
             if let finalLoss { line += String(format: ", final loss %.4f", finalLoss) }
             if let names = method.definition.lossParts, let (first, second) = parts, let first, let second {
                 line += " (\(names.first) \(String(format: "%.4f", first)), \(names.second) \(String(format: "%.4f", second)))"
