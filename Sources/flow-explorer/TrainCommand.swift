@@ -72,13 +72,13 @@ struct TrainCommand: ParsableCommand {
         let data = try Dataset.named(dataset ?? reflowSource?.dataset ?? "8gaussians")
         let teacherCheckpoint = try teacher.map { try Checkpoint.read(path: $0) }
         let initial = try self.`init`.map { try Checkpoint.read(path: $0) }
+        let start = Date()  // a reflow run's seconds include making its pairs
         let trainer = try Trainer(
             config: config, dataset: data, teacher: teacherCheckpoint, initial: initial, reflowSource: reflowSource)
         for warning in trainer.warnings { Console.error("warning: \(warning)\n") }
 
         let progress = ProgressBar(total: iterations, enabled: isatty(STDERR_FILENO) == 1)
         var recent: [StepReport] = []
-        let start = Date()
         for i in 0..<iterations {
             let report = trainer.step()
             if let reason = trainer.divergence(report) {
