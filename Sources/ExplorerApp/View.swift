@@ -222,7 +222,7 @@ public let keyHelp: [(keys: String, action: String)] = [
     ("d", "next dataset"),
     ("m", "next method (in the race: study one)"),
     ("c", "independent / OT coupling (restarts)"),
-    ("f", "reflow the fm model: train on its own pairs"),
+    ("f", "reflow fm: train on its own pairs"),
     ("arrows  hjkl", "move the probe (truth view)"),
     ("r", "reset with the same seed"),
     ("s", "save a checkpoint"),
