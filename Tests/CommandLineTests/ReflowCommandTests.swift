@@ -19,6 +19,8 @@ extension CommandLineTests {
         let a = try Data(contentsOf: URL(fileURLWithPath: files[0]))
         let b = try Data(contentsOf: URL(fileURLWithPath: files[1]))
         #expect(a == b && !a.isEmpty)
+        let table = try run(["eval", files[0], "--steps", "1", "--samples", "64"])
+        #expect(table.stdout.hasPrefix("flow matching (reflow round 1) on moons, 30 iterations"), "\(table.stdout)")
         let second = try run([
             "train", "--reflow", files[0], "--iterations", "10", "--reflow-pairs", "256", "--out", path("reflow-2.safetensors"),
         ])

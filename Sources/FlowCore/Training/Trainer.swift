@@ -152,7 +152,7 @@ public final class Trainer {
         guard source.shape == config.shape else {
             throw FlowError.badInput("the reflow run starts from the source's weights, so it needs the source's network shape")
         }
-        let sourceRound = (try? TrainingConfig(checkpoint: source).reflowRound) ?? 0
+        let sourceRound = source.reflowRound
         guard sourceRound + 1 == config.reflowRound else {
             throw FlowError.badInput(
                 "reflow round \(config.reflowRound) takes the model of round \(config.reflowRound - 1), and the source is of round \(sourceRound)"

@@ -130,7 +130,7 @@ public struct TrainingConfig: Sendable {
     /// its network shape, since the run starts from its weights. Throws the configuration's
     /// problem, e.g. reflow of a method other than flow matching.
     public mutating func reflow(from source: Checkpoint) throws {
-        reflowRound = ((try? TrainingConfig(checkpoint: source).reflowRound) ?? 0) + 1
+        reflowRound = source.reflowRound + 1
         useShape(of: source)
         if let problem { throw FlowError.badInput(problem) }
     }
