@@ -82,6 +82,10 @@ public final class TrainingWorker: TrainingLink, Sendable {
 
     public init(settings: WorkerSettings) { self.settings = settings }
 
+    /// The pairs a reflow round of the UI makes (about a second on one core; `train --reflow`
+    /// makes ``TrainingConfig/defaultReflowPairs``, and 1,024 already do on moons, docs/recipes.md).
+    public static let reflowPairs = 8192
+
     /// Starts the thread.
     public func start() {
         let thread = Thread { [self] in
@@ -387,11 +391,8 @@ private final class WorkerLoop {
         worker.publish(snapshot)
     }
 
-    /// The pairs a reflow round of the UI makes (about a second on one core; `train --reflow`
-    /// makes ``TrainingConfig/defaultReflowPairs``, and 1,024 already do on moons, docs/recipes.md).
-    static let reflowPairs = 8192
-
-    /// Reflow (Liu et al. 2022, `f`): the current model's EMA weights make ``reflowPairs`` pairs
+    /// Reflow (Liu et al. 2022, `f`): the current model's EMA weights make
+    /// ``TrainingWorker/reflowPairs`` pairs
     /// (x0, X(x0, 0, 1)) and a new trainer of the next round starts from those weights and trains
     /// on them; the iteration count and the loss history go on.
     func reflow() {
@@ -402,7 +403,7 @@ private final class WorkerLoop {
         let source = trainer.checkpoint()
         var config = trainer.config
         config.coupling = .independent
-        config.reflowPairs = Self.reflowPairs
+        config.reflowPairs = TrainingWorker.reflowPairs
         do {
             try config.reflow(from: source)
             note("reflow \(config.reflowRound): making \(config.reflowPairs) pairs")
@@ -411,7 +412,7 @@ private final class WorkerLoop {
             let next = try Trainer(config: config, dataset: dataset, reflowSource: source)
             iterationOffset += trainer.iteration
             self.trainer = next
-            snapshot.reflowRound = config.reflowRound
+            snapshot.reflowStarts.append(iterationOffset)
             note("reflow \(config.reflowRound): training on its own pairs")
         } catch {
             note("error: \(error)")
