@@ -35,6 +35,9 @@ public enum WorkerCommand: Equatable, Sendable {
     case setCoupling(Coupling)
     /// Use K sampling steps for the pictures.
     case setSteps(Int)
+    /// Reflow (Liu et al. 2022): make pairs (x0, X(x0, 0, 1)) from the current flow-matching model's
+    /// EMA weights and go on training on them, the next round.
+    case reflow
     /// Write a checkpoint of the current weights to this path.
     case save(path: String)
     /// Write `contents` (an SVG picture of the current view) to this path, atomically.

@@ -12,7 +12,9 @@ import Foundation
 /// `teacherIterations`). The UI's run has no planned end (`TrainingConfig.makeOpenEnded()`), so the
 /// train line carries the options that say so (`--ema-warmup true`, `--lr-decay false`,
 /// `--curriculum-iterations`) where they differ from `train`'s defaults. A run started with
-/// `--load` is described without it.
+/// `--load` is described without it. After `f` the train lines are the rounds: the model up to
+/// the first reflow, then one `train --reflow` per round from the one before, with the UI's pool
+/// (``Snapshot/reflowStarts``).
 public struct RunRecipe: Sendable, Equatable {
     /// Starts the same run in the UI, e.g. `flow-explorer tui --method shortcut --dataset moons --seed 0`.
     public var tui: String
@@ -54,9 +56,20 @@ public struct RunRecipe: Sendable, Equatable {
             teacher = " --teacher \(teacherFile)"
         }
         let openEnded = Self.openEnded(state.method, learningRateGiven: state.learningRate != nil)
+        let starts = state.method.definition.supportsReflow ? state.snapshot?.reflowStarts ?? [] : []
+        // Round k's file; the last round's is the checkpoint `s` saves.
+        func round(_ k: Int) -> String {
+            k == starts.count ? file : file.replacingOccurrences(of: ".safetensors", with: "-round\(k).safetensors")
+        }
         lines.append(
-            "flow-explorer train --method \(method) \(dataset) \(seed) --iterations \(iteration)\(lr)\(threads)\(coupling)\(openEnded)"
-                + "\(teacher) --out \(file)")
+            "flow-explorer train --method \(method) \(dataset) \(seed) --iterations \(starts.first ?? iteration)\(lr)\(threads)"
+                + "\(coupling)\(openEnded)\(teacher) --out \(round(0))")
+        for k in starts.indices {
+            let end = k + 1 < starts.count ? starts[k + 1] : iteration
+            lines.append(
+                "flow-explorer train --method \(method) --reflow \(round(k)) \(seed) --iterations \(end - starts[k])\(lr)\(threads)"
+                    + "\(openEnded) --reflow-pairs \(TrainingWorker.reflowPairs) --out \(round(k + 1))")
+        }
         train = lines
         let view = state.view.name.lowercased()
         render = "flow-explorer render \(file) --view \(view) --steps \(state.steps) \(seed) --count 1024"

@@ -36,6 +36,11 @@ public struct Snapshot: Sendable {
     public var divergence: String?
     /// Plots, recomputed now and then; nil until the first ones are ready.
     public var visuals: Visuals?
+    /// The iterations at which each reflow round (`f`) started, oldest first: the pairs of round k
+    /// came from the model at `reflowStarts[k - 1]` (``RunRecipe`` rebuilds the rounds from them).
+    public var reflowStarts: [Int] = []
+    /// The reflow round of the model (0: trained on independent or OT pairs).
+    public var reflowRound: Int { reflowStarts.count }
     /// True for a race of every method (`race` then holds the pictures, not `visuals`).
     public var isRace = false
     /// The race view's panels; nil until ready or when not racing.

@@ -84,6 +84,10 @@ public final class TrainingWorker: TrainingLink, Sendable {
 
     public init(settings: WorkerSettings) { self.settings = settings }
 
+    /// The pairs a reflow round of the UI makes (about a second on one core; `train --reflow`
+    /// makes ``TrainingConfig/defaultReflowPairs``, and 1,024 already do on moons, docs/recipes.md).
+    public static let reflowPairs = 8192
+
     /// Starts the thread.
     public func start() {
         let thread = Thread { [self] in
@@ -391,6 +395,36 @@ private final class WorkerLoop {
         worker.publish(snapshot)
     }
 
+    /// Reflow (Liu et al. 2022, `f`): the current model's EMA weights make
+    /// ``TrainingWorker/reflowPairs`` pairs
+    /// (x0, X(x0, 0, 1)) and a new trainer of the next round starts from those weights and trains
+    /// on them; the iteration count and the loss history go on.
+    func reflow() {
+        guard let trainer, !diverged, trainer.config.method.definition.supportsReflow else {
+            note(trainer == nil ? "nothing to reflow yet" : "reflow applies to flow matching only")
+            return maybePublish(force: true)
+        }
+        let source = trainer.checkpoint()
+        var config = trainer.config
+        config.coupling = .independent
+        config.reflowPairs = TrainingWorker.reflowPairs
+        do {
+            try config.reflow(from: source)
+            note("reflow \(config.reflowRound): making \(config.reflowPairs) pairs")
+            maybePublish(force: true)
+            guard let dataset else { return }
+            let next = try Trainer(config: config, dataset: dataset, reflowSource: source)
+            iterationOffset += trainer.iteration
+            self.trainer = next
+            snapshot.reflowStarts.append(iterationOffset)
+            note("reflow \(config.reflowRound): training on its own pairs")
+        } catch {
+            note("error: \(error)")
+        }
+        needPictures = true
+        maybePublish(force: true)
+    }
+
     /// The notice of a failed write to `path`: the reason first, so that a status bar that cuts
     /// the line still says why ("save failed: cannot write (Read-only file system): NAME").
     static func failure(_ what: String, _ path: String, _ error: any Error) -> String {
@@ -442,6 +476,8 @@ private final class WorkerLoop {
         case .setSteps(let k):
             steps = max(1, min(4096, k))
             needPictures = true
+        case .reflow:
+            reflow()
         case .save(let path):
             if let trainer {
                 do {

@@ -6,7 +6,8 @@ import TerminalCanvas
 /// Keys: `q` / Ctrl-C quit, `?` help, `Esc` close help, space pause / resume, tab / shift-tab or
 /// `1`..`6` view, `+` / `-` double / halve K (1...128), `[` / `]` t down / up by 1/16, `d` next
 /// dataset, `m` next method, `c` switch the coupling (independent / OT) and restart, `r` reset
-/// with the same seed, `g` the race's racers (every method or the flow-map family), `s` save a checkpoint, `e` export the view as SVG (`SVGExport`; the worker
+/// with the same seed, `g` the race's racers (every method or the flow-map family), `f` reflow the
+/// flow-matching model (the next round), `s` save a checkpoint, `e` export the view as SVG (`SVGExport`; the worker
 /// writes the file). In the truth view the arrow keys and h/j/k/l move the probe.
 ///
 /// A snapshot whose training diverged (`Snapshot.divergence`) pauses the app: the worker has
@@ -106,6 +107,15 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
             state.probeReading = nil
             state.notice = state.coupling == .ot ? "OT coupling on, restarted" : "OT coupling off, restarted"
             return [.worker(.setCoupling(state.coupling))]
+        case "f":
+            guard state.method.definition.supportsReflow, state.view != .race else {
+                let methods = Method.allCases.filter { $0.definition.supportsReflow }.map(\.rawValue)
+                state.notice =
+                    "reflow needs a velocity model trained by \(methods.joined(separator: ", ")): press m for one"
+                return []
+            }
+            state.notice = "reflow: making pairs from the current model"
+            return [.worker(.reflow)]
         case "r":
             if state.snapshot?.divergence != nil { state.paused = false }  // the worker resumes too
             state.snapshot = nil

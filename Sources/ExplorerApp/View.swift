@@ -99,8 +99,8 @@ private func drawTabs(_ state: AppState, into buffer: inout CellBuffer, in rect:
 }
 
 /// The status bar's parts in reading order, each with a priority (higher stays longer): method,
-/// dataset, iteration, it/s, K, t, seed, running / paused, a notice, the phase, the coupling and
-/// the straightness S of the model's paths. A frame rendered from a checkpoint (`render`) says
+/// dataset, iteration, it/s, K, t, seed, running / paused, a notice, the phase, the reflow round,
+/// the coupling and the straightness S of the model's paths. A frame rendered from a checkpoint (`render`) says
 /// so instead of a rate and running.
 func statusParts(_ state: AppState) -> [(text: String, priority: Int)] {
     let snap = state.snapshot
@@ -121,7 +121,10 @@ func statusParts(_ state: AppState) -> [(text: String, priority: Int)] {
     }
     if let notice = state.notice { parts.append((notice, 8)) }
     if let phase = snap?.phase { parts.append((phase, 7)) }
-    if !racing, state.method.definition.supportsCoupling {
+    let round = snap?.reflowRound ?? 0
+    if !racing, round > 0 {
+        parts.append(("reflow \(round)", 7))  // its pairs replace the coupling's
+    } else if !racing, state.method.definition.supportsCoupling {
         parts.append((state.coupling == .ot ? "OT pairs" : "independent pairs", 6))
     }
     if !racing, let visuals = snap?.visuals {
@@ -220,6 +223,7 @@ public let keyHelp: [(keys: String, action: String)] = [
     ("m", "next method (in the race: study one)"),
     ("c", "independent / OT coupling (restarts)"),
     ("g", "racers: all / the flow-map family"),
+    ("f", "reflow fm: train on its own pairs"),
     ("arrows  hjkl", "move the probe (truth view)"),
     ("r", "reset with the same seed"),
     ("s", "save a checkpoint"),

@@ -85,7 +85,9 @@ struct EvalCommand: ParsableCommand {
                 JSON.object(
                     [
                         ("method", .string(checkpoint.method.rawValue)), ("dataset", .string(checkpoint.dataset)),
-                        ("iterations", .integer(checkpoint.iterations)), ("samples", .integer(samples)),
+                        ("iterations", .integer(checkpoint.iterations)),
+                    ] + (checkpoint.reflowRound > 0 ? [("reflow_round", .integer(checkpoint.reflowRound))] : []) + [
+                        ("samples", .integer(samples)),
                         ("floor", .object([("sw2", .number(result.floorSW2)), ("energy", .number(result.floorEnergy))])),
                         ("rows", .array(rows)),
                     ] + (result.truth.map { [("truth", Self.json($0))] } ?? [])
@@ -153,7 +155,7 @@ enum EvalTable {
     static func text(_ result: Evaluation, checkpoint: Checkpoint, samples: Int) -> String {
         let dataset = SafeText.escaped(checkpoint.dataset, limit: 240)
         var lines = [
-            "\(checkpoint.method.title) on \(dataset), \(checkpoint.iterations) iterations, seed \(checkpoint.seed); \(samples) samples",
+            "\(checkpoint.method.title)\(checkpoint.reflowRound > 0 ? " (reflow round \(checkpoint.reflowRound))" : "") on \(dataset), \(checkpoint.iterations) iterations, seed \(checkpoint.seed); \(samples) samples",
             "sampler      steps    nfe      SW2   energy",
         ]
         for row in result.rows {

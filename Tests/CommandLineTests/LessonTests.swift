@@ -153,11 +153,11 @@ struct LessonMentions: Equatable {
                 "the lesson quotes \(n.value) for '\(n.row)' \(n.column) of \(n.picture)")
         }
         let models = try #require(blocks.commands["models"])
-        #expect(models.count == 5)
+        #expect(models.count == 7)
         for command in models { #expect(command.contains(" --threads 1 "), "\(command)") }
         let outputs = Set(models.compactMap { $0.components(separatedBy: " --out ").last })
         let tables = blocks.pictures.filter { $0.value.hasPrefix("$ flow-explorer eval ") }
-        #expect(tables.count == 5)
+        #expect(tables.count == 7)
         for (name, table) in tables {
             let model = table.split(separator: " ")[3]
             #expect(outputs.contains(String(model)), "\(name) evaluates \(model), which the lesson's commands do not train")

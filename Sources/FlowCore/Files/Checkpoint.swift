@@ -24,6 +24,10 @@ public struct Checkpoint: Sendable {
     /// Method options and results worth keeping (e.g. the teacher's path, the final loss).
     public var extra: [String: String]
 
+    /// The reflow round of the model (``TrainingConfig/reflowRound``, from `reflow_round` in the
+    /// metadata): 0 for a model trained on independent or OT pairs.
+    public var reflowRound: Int { extra["reflow_round"].flatMap { Int($0) } ?? 0 }
+
     /// The version written to `format_version`.
     public static let formatVersion = "1"
 

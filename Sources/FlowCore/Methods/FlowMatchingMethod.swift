@@ -11,6 +11,7 @@ public struct FlowMatchingMethod: MethodDefinition {
     public var jumpToEnd: JumpToEnd { .eulerStep }
     public var isVelocityField: Bool { true }
     public var supportsCoupling: Bool { true }
+    public var supportsReflow: Bool { true }
 
     public func objective(_ config: TrainingConfig, teacher: Model?) -> (objective: any Objective, warnings: [String]) {
         (FlowMatchingObjective(), [])

@@ -28,6 +28,9 @@ public protocol MethodDefinition: Sendable {
     var isVelocityField: Bool { get }
     /// Whether `--coupling ot` applies: the objective has flow-matching pairs (x0, x1) to re-pair.
     var supportsCoupling: Bool { get }
+    /// Whether `--reflow` applies: the network is a velocity field trained by flow matching on
+    /// pairs (x0, x1), so its own pairs (x0, X(x0, 0, 1)) can replace them (``ReflowPairs``).
+    var supportsReflow: Bool { get }
     /// The method of the teacher it distils from, if it needs one (its weights start from the
     /// teacher's).
     var teacher: Method? { get }
@@ -75,6 +78,7 @@ extension MethodDefinition {
     public var lossParts: (first: String, second: String)? { nil }
     public var isVelocityField: Bool { false }
     public var supportsCoupling: Bool { false }
+    public var supportsReflow: Bool { false }
     public var teacher: Method? { nil }
     public var teacherIterations: Int { 0 }
     public var defaultTargetWeights: TrainingConfig.TargetWeights { .online }

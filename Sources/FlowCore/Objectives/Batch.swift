@@ -26,14 +26,19 @@ public final class Batch {
     let nextX1: FloatBuffer
     /// What is waiting in `nextX0` and `nextX1`.
     private var next = Next.none
+    /// Under reflow: the pool the pairs (x0, x1) come from instead of independent noise and data.
+    let reflow: ReflowPairs?
 
     private enum Next {
         case none, drawn, paired
     }
 
     /// Zeroed buffers for `size` rows; with `coupledRows`, the data of those rows are re-paired
-    /// with their noise by minibatch OT (``OptimalPairing``).
-    public init(size: Int, coupledRows: Range<Int>? = nil) {
+    /// with their noise by minibatch OT (``OptimalPairing``); with `reflow`, every (x0, x1) pair
+    /// is drawn from that pool (reflow, Liu et al. 2022) instead of from the noise and the data.
+    public init(size: Int, coupledRows: Range<Int>? = nil, reflow: ReflowPairs? = nil) {
+        precondition(reflow == nil || coupledRows == nil, "reflow pairs are not re-paired")
+        self.reflow = reflow
         self.size = size
         x0 = FloatBuffer(2 * size)
         x1 = FloatBuffer(2 * size)
@@ -47,11 +52,13 @@ public final class Batch {
         nextX1 = FloatBuffer(coupling == nil ? 0 : 2 * size)
     }
 
-    /// Draws x1 from the data and x0 from N(0, I), paired under OT coupling, or takes the ones
+    /// Draws x1 from the data and x0 from N(0, I), paired under OT coupling (under reflow: the
+    /// pairs from its pool, ``ReflowPairs/draw(x0:x1:rows:rng:)``), or takes the ones
     /// drawn (and paired) ahead by ``drawAhead(_:rng:)``: the same numbers either way.
     public func drawEndpoints(_ dataset: Dataset, rng: inout SplitMix64) {
         switch next {
         case .none:
+            if let reflow { return reflow.draw(x0: x0.p, x1: x1.p, rows: size, rng: &rng) }
             Self.draw(dataset, rng: &rng, x0: x0.p, x1: x1.p, count: size)
             pair(x0: x0.p, x1: x1.p)
         case .drawn, .paired:

@@ -44,6 +44,8 @@ public final class Trainer {
     /// The slices of the parameters that Adam and the EMAs update on each thread.
     let parameterSlices: [Range<Int>]
     let pool: WorkerPool
+    /// Under reflow: the pairs the batches draw from (``ReflowPairs``), made from the source model.
+    public let reflowPairs: ReflowPairs?
 
     /// A trainer ready for `step()`: weights initialised from `config.seed`, or taken from `initial` or a CD teacher.
     ///
@@ -52,10 +54,15 @@ public final class Trainer {
     ///   - dataset: where the data points x1 come from.
     ///   - teacher: a flow-matching checkpoint; required for consistency distillation.
     ///   - initial: weights to start from (must have the same shape); for CD the default is the
-    ///     teacher's EMA weights.
-    /// - Throws: ``FlowError/badInput(_:)`` for a configuration problem, a missing or non-flow-matching teacher, or
-    ///   a checkpoint whose network shape differs from the run's.
-    public init(config: TrainingConfig, dataset: Dataset, teacher: Checkpoint? = nil, initial: Checkpoint? = nil) throws {
+    ///     teacher's EMA weights, for reflow the source's.
+    ///   - reflowSource: under reflow (`config.reflowRound > 0`), the flow-matching model of the
+    ///     round before, whose pairs (x0, X(x0, 0, 1)) the run trains on (``ReflowPairs``).
+    /// - Throws: ``FlowError/badInput(_:)`` for a configuration problem, a missing or non-flow-matching teacher or
+    ///   reflow source, a source of another dataset or round, or a checkpoint whose network shape differs from the run's.
+    public init(
+        config: TrainingConfig, dataset: Dataset, teacher: Checkpoint? = nil, initial: Checkpoint? = nil,
+        reflowSource: Checkpoint? = nil
+    ) throws {
         if let problem = config.problem ?? config.memoryProblem { throw FlowError.badInput(problem) }
         self.config = config
         self.dataset = dataset
@@ -82,6 +89,15 @@ public final class Trainer {
                 parameters = teacher.ema
             }
         }
+        if config.reflowRound > 0 {
+            guard let reflowSource else {
+                throw FlowError.badInput("reflow needs the model to take its pairs from (--reflow FILE)")
+            }
+            try Self.checkReflowSource(reflowSource, config: config, dataset: dataset)
+            if initial == nil { parameters = reflowSource.ema }
+        } else if reflowSource != nil {
+            throw FlowError.badInput("a reflow source was given to a run without reflow")
+        }
         if let initial {
             guard initial.method == config.method else {
                 throw FlowError.badInput(
@@ -99,9 +115,15 @@ public final class Trainer {
         adam = Adam(count: parameters.count, learningRate: config.learningRate)
         rng = SplitMix64.stream(seed: config.seed, 2)
         (objective, warnings) = definition.objective(config, teacher: teacherModel)
+        pool = WorkerPool(threads: config.threads)
+        var pairRng = SplitMix64.stream(seed: config.seed, 100 + UInt64(max(0, config.reflowRound)))
+        reflowPairs = reflowSource.map { [pool] in
+            ReflowPairs(checkpoint: $0, count: config.reflowPairs, steps: config.reflowSteps, rng: &pairRng, pool: pool)
+        }
         batch = Batch(
-            size: config.batchSize, coupledRows: config.coupling == .ot ? objective.coupledRows(batchSize: config.batchSize) : nil
-        )
+            size: config.batchSize,
+            coupledRows: config.coupling == .ot ? objective.coupledRows(batchSize: config.batchSize) : nil,
+            reflow: reflowPairs)
         let useEMATarget = config.effectiveTargetWeights == .ema
         targetEMADecay = useEMATarget ? definition.targetEMADecay(config) : nil
         targetWeights = useEMATarget ? (targetEMADecay == nil ? emaWeights : targetEMA) : onlineWeights
@@ -111,7 +133,31 @@ public final class Trainer {
                 BatchShard(index: index, rows: rows, shape: shape, workspaceRowsPerRow: definition.workspaceRowsPerBatchRow)
             }
         parameterSlices = Self.slices(count: parameters.count, parts: config.threads)
-        pool = WorkerPool(threads: config.threads)
+    }
+
+    /// Refuses a reflow source that cannot make the pairs of `config`'s round on `dataset`: not a
+    /// velocity field trained by flow matching, another dataset, another network shape (the run
+    /// starts from its weights), or not the round before.
+    static func checkReflowSource(_ source: Checkpoint, config: TrainingConfig, dataset: Dataset) throws {
+        let definition = source.method.definition
+        guard definition.isVelocityField, definition.supportsReflow, source.method == config.method else {
+            throw FlowError.badInput(
+                "the reflow source must be a \(config.method.title) model (a velocity field), not \(source.method.rawValue)")
+        }
+        guard source.dataset == dataset.name else {
+            throw FlowError.badInput(
+                "the reflow source was trained on \(SafeText.escaped(source.dataset, limit: 120)), not \(SafeText.escaped(dataset.name, limit: 120))"
+            )
+        }
+        guard source.shape == config.shape else {
+            throw FlowError.badInput("the reflow run starts from the source's weights, so it needs the source's network shape")
+        }
+        let sourceRound = source.reflowRound
+        guard sourceRound + 1 == config.reflowRound else {
+            throw FlowError.badInput(
+                "reflow round \(config.reflowRound) takes the model of round \(config.reflowRound - 1), and the source is of round \(sourceRound)"
+            )
+        }
     }
 
     /// One optimisation step.
