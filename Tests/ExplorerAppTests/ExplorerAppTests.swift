@@ -297,3 +297,30 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
         #expect(RaceLineup.all.methods == Method.allCases)
     }
 }
+
+@Suite struct RacePanelSeriesTests {
+    @Test("every one of the eight race panels draws its points in a series the canvas keeps")
+    func everyRacePanelDrawsItsPoints() {
+        var state = AppState(size: Size(width: 160, height: 48), method: .fm, dataset: "8gaussians")
+        state.view = .race
+        var snapshot = Snapshot(method: .fm, dataset: "8gaussians", seed: 0)
+        snapshot.isRace = true
+        let panel = sampleVisuals.compare[0]
+        snapshot.race = RaceVisuals(
+            steps: 1, bounds: sampleVisuals.bounds, noiseFloor: sampleVisuals.noiseFloor,
+            panels: Method.allCases.map {
+                .init(method: $0, label: "\($0.rawValue) K=1", points: panel.points, sw2: 0.1, iteration: 10)
+            })
+        _ = update(&state, .snapshot(snapshot))
+        let figure = FigureBuilder(state: state).build()
+        #expect(figure.panels.count == Method.allCases.count)
+        for p in figure.panels {
+            for layer in p.layers {
+                if case .points(_, let series, let points) = layer {
+                    #expect(series >= 1 && series < PlotCanvas.maxSeries, "\(p.header)")
+                    #expect(!points.isEmpty)
+                }
+            }
+        }
+    }
+}

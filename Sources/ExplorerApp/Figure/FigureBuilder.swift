@@ -165,12 +165,14 @@ struct FigureBuilder {
 
     private func race(_ race: RaceVisuals, _ title: String) -> Figure {
         let panels = race.panels.enumerated().map { i, panel in
-            Figure.Panel(
-                header: panel.label, headerSeries: i + 1,
+            // Series 1 up to the canvas's last one, then round again: each panel is a canvas of its own.
+            let series = 1 + i % (PlotCanvas.maxSeries - 1)
+            return Figure.Panel(
+                header: panel.label, headerSeries: series,
                 footer: panel.sw2.isFinite
                     ? sw2Footer(panel.sw2, floor: race.noiseFloor, decimals: 3) + "  it \(panel.iteration)" : "waiting",
                 bounds: race.bounds,
-                layers: [.points(id: "samples-\(i + 1)", series: i + 1, panel.points)])
+                layers: [.points(id: "samples-\(i + 1)", series: series, panel.points)])
         }
         let stale = race.steps != state.steps ? " (updating to K=\(state.steps)...)" : ""
         return Figure(
