@@ -57,7 +57,7 @@ public struct RunRecipe: Sendable, Equatable {
             "flow-explorer train --method \(method) \(dataset) \(seed) --iterations \(iteration)\(lr)\(threads)\(coupling)\(openEnded)"
                 + "\(teacher) --out \(file)")
         train = lines
-        let view = state.view.name.lowercased()
+        let view = state.view.slug
         render = "flow-explorer render \(file) --view \(view) --steps \(state.steps) \(seed) --count 1024"
     }
 

@@ -213,13 +213,13 @@ public let keyHelp: [(keys: String, action: String)] = [
     ("?", "this help"),
     ("Esc", "close this help"),
     ("space", "pause / resume training"),
-    ("tab  1..6", "switch view (5 race, 6 truth)"),
+    ("tab  1..7", "switch view (5 race, 6 truth, 7 flow map)"),
     ("+  -", "double / halve K (1..128)"),
     ("[  ]", "scrub t (samples view shows x_t)"),
     ("d", "next dataset"),
     ("m", "next method (in the race: study one)"),
     ("c", "independent / OT coupling (restarts)"),
-    ("arrows  hjkl", "move the probe (truth view)"),
+    ("arrows  hjkl", "move the probe (truth) or the cell (flow map)"),
     ("r", "reset with the same seed"),
     ("s", "save a checkpoint"),
     ("e", "export this view as SVG"),
@@ -231,12 +231,12 @@ public let helpLines: [String] = {
     return keyHelp.map { $0.keys.padding(toLength: width, withPad: " ", startingAt: 0) + $0.action }
 }()
 
-/// Every key name the help overlay lists, one each (`1..6` becomes 1, 2, ..., 6; `hjkl` h, j, k,
+/// Every key name the help overlay lists, one each (`1..7` becomes 1, 2, ..., 7; `hjkl` h, j, k,
 /// l), for docs and tests.
 public let helpKeys: [String] = keyHelp.flatMap { entry in
     entry.keys.split(separator: " ").flatMap { word -> [String] in
         switch word {
-        case "1..6": (1...6).map(String.init)
+        case "1..7": (1...7).map(String.init)
         case "hjkl": ["h", "j", "k", "l"]
         default: [String(word)]
         }

@@ -6,11 +6,11 @@ import TerminalCanvas
 
 extension ViewKind: ExpressibleByArgument {
     public init?(argument: String) {
-        guard let kind = ViewKind.allCases.first(where: { $0.name.lowercased() == argument.lowercased() }) else { return nil }
+        guard let kind = ViewKind.allCases.first(where: { $0.slug == argument.lowercased() }) else { return nil }
         self = kind
     }
     /// The views `render` draws: every one but the race, which trains live.
-    public static var allValueStrings: [String] { allCases.filter { $0 != .race }.map { $0.name.lowercased() } }
+    public static var allValueStrings: [String] { allCases.filter { $0 != .race }.map(\.slug) }
 }
 
 /// Output formats of `render`.
