@@ -4,7 +4,7 @@ import TerminalCanvas
 
 /// Draws `state` into a new buffer of `state.size`: pure, no I/O.
 ///
-/// Layout, top to bottom: a tab bar (1 row), the current view in a titled panel (the rest), its
+/// Layout, top to bottom: a tab bar (1 row; ``tabLabels(_:width:)``), the current view in a titled panel (the rest), its
 /// one-line caption, the loss panel (4 rows) and the status bar (1 row). Below
 /// `AppState.minimumSize` only a centred message with the needed size is drawn. `?` overlays the
 /// key help.
@@ -86,16 +86,31 @@ private func drawTooSmall(_ state: AppState, into buffer: inout CellBuffer) {
     }
 }
 
+/// The tab bar's parts for `width` columns: the program's name (or nothing) and one label per
+/// view. Where every name does not fit beside "? help", the program's name goes first, then the
+/// names of the views not on screen (their numbers stay), so every view keeps its key.
+func tabLabels(_ state: AppState, width: Int) -> (brand: String, labels: [String]) {
+    func full(_ kind: ViewKind) -> String { " \(kind.rawValue + 1) \(kind.name) " }
+    let room = width - tabHelp.count
+    func fits(_ brand: String, _ labels: [String]) -> Bool { brand.count + labels.map { $0.count + 1 }.reduce(0, +) <= room }
+    let names = ViewKind.allCases.map(full)
+    if fits(tabBrand, names) { return (tabBrand, names) }
+    if fits("", names) { return ("", names) }
+    return ("", ViewKind.allCases.map { $0 == state.view ? full($0) : " \($0.rawValue + 1) " })
+}
+
+private let tabBrand = " flow-explorer "
+private let tabHelp = "? help "
+
 private func drawTabs(_ state: AppState, into buffer: inout CellBuffer, in rect: Rect) {
+    let (brand, labels) = tabLabels(state, width: rect.width)
     var x = rect.x
-    x = buffer.write(" flow-explorer ", at: Point(x: x, y: rect.y), style: state.palette.title)
-    for kind in ViewKind.allCases {
-        let label = " \(kind.rawValue + 1) \(kind.name) "
+    x = buffer.write(brand, at: Point(x: x, y: rect.y), style: state.palette.title)
+    for (kind, label) in zip(ViewKind.allCases, labels) {
         let style = kind == state.view ? Style(bold: true, reverse: true) : Style.plain
         x = buffer.write(label, at: Point(x: x + 1, y: rect.y), style: style, clip: rect)
     }
-    let help = "? help "
-    buffer.write(help, in: rect, alignment: .right, style: state.palette.frame)
+    buffer.write(tabHelp, in: rect, alignment: .right, style: state.palette.frame)
 }
 
 /// The status bar's parts in reading order, each with a priority (higher stays longer): method,

@@ -47,7 +47,7 @@ extension FigureBuilder {
         let largest = values.filter(\.isFinite).max() ?? 0
         let half = 0.5 / Double(n)
         return HeatMap(
-            columns: n, rows: n, bounds: PlotBounds(xMin: 2 * half, xMax: 1 + 2 * half, yMin: -half, yMax: 1 - half),
+            columns: n, rows: n, bounds: PlotBounds(xMin: half, xMax: 1 + half, yMin: -half, yMax: 1 - half),
             values: values, scale: largest > 0 ? largest : 1)
     }
 
