@@ -29,7 +29,7 @@ extension FigureBuilder {
                         "shade: E|X(x_s,s,t) - X*(x_s,s,t)| on \(paths), 0 dark to \(format(Double(heat.scale), 3)) light",
                     headerSeries: 1, footer: "across: end time t (1/8 to 1); up: start time s (0 to 7/8)",
                     bounds: heat.bounds,
-                    layers: [.heat(heat), .polylines(id: "cell", series: 1, [box])])
+                    layers: [.heat(heat), .polylines(id: "cell", series: 1, [box])], squared: false)
             ],
             columns: 1,
             caption:
@@ -39,16 +39,19 @@ extension FigureBuilder {
 
     /// The heat map of the cells: 8 columns (t = 1/8 ... 1) by 8 rows (s = 0 ... 7/8) over the
     /// square of side 1 centred on the triangle, NaN where the model has no cell, on a scale from 0
-    /// to the largest error.
+    /// to the largest error; the darkest cell is one shade above the background, so the triangle
+    /// shows whole.
     static func flowMapHeat(_ map: FlowMapError) -> HeatMap {
         let n = map.divisions
         var values = [Float](repeating: .nan, count: n * n)
         for cell in map.cells { values[cell.start * n + cell.end - 1] = Float(cell.error) }
         let largest = values.filter(\.isFinite).max() ?? 0
         let half = 0.5 / Double(n)
-        return HeatMap(
+        var heat = HeatMap(
             columns: n, rows: n, bounds: PlotBounds(xMin: half, xMax: 1 + half, yMin: -half, yMax: 1 - half),
             values: values, scale: largest > 0 ? largest : 1)
+        heat.minimumLevel = 1
+        return heat
     }
 
     /// What the model's map is, for the caption, by how its method jumps (``JumpToEnd``).
