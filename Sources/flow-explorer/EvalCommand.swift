@@ -176,7 +176,7 @@ struct EvalCommand: ParsableCommand {
             "straightness S, exact flow: " + value(truth.exactStraightness),
             "self-consistency error (mean |jump(x_t, t) - x_1| on 512 exact paths): " + value(truth.selfConsistency),
         ]
-        lines += flowMapText(truth.flowMap)
+        lines += [""] + flowMapText(truth.flowMap)
         return lines.joined(separator: "\n")
     }
 }
