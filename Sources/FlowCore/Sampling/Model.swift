@@ -110,7 +110,7 @@ extension Model: FlowMapping {
     /// - `.eulerStep` (a velocity): one Euler step x + (t - s) v(x, s);
     /// - `.consistencyFunction`: f(x, s) = x + (1 - s) F(x, s), only for t = 1.
     ///
-    /// At t = 1 this is ``jumpToEnd(_:t:rows:into:)`` from s.
+    /// At t = 1 this is ``Model/jumpToEnd(_:t:rows:into:)`` from s.
     public func flowMap(_ x: UnsafePointer<Float>, from s: Float, to t: Float, rows: Int, into out: UnsafeMutablePointer<Float>) {
         precondition(hasFlowMap(from: s, to: t), "no flow map from \(s) to \(t) for \(method.rawValue)")
         switch method.definition.jumpToEnd {
