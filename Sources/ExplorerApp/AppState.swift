@@ -65,7 +65,7 @@ public struct AppState: Sendable {
     public var probe = SIMD2<Float>(0.5, 0.5)
     /// The exact path and the model's jumps from the probe, for the newest snapshot.
     public var probeReading: ProbeReading?
-    /// The flow-map view's highlighted cell, in grid steps of 1/``FlowMapError/divisions``:
+    /// The flow-map view's highlighted cell, in grid steps of 1/`FlowMapError.divisions`:
     /// s = flowMapStart / 8 and t = flowMapEnd / 8, s < t (the arrow keys or h/j/k/l move it;
     /// the caption reads out its error). It starts on (0, 1), the one-jump error.
     public var flowMapStart = 0

@@ -10,7 +10,7 @@ public final class GroundTruth: Sendable {
     /// The states of `paths` exact paths at t = i / `points`, i = 0...points ([paths, 2] each),
     /// from noise of stream 13 of the seed.
     public let consistencyFrames: [[Float]]
-    /// The same paths' states at t = i / ``FlowMapError/divisions``, i = 0...divisions (every
+    /// The same paths' states at t = i / ``FlowMapError/divisions-type.property``, i = 0...divisions (every
     /// other of `consistencyFrames` for eighths): the starts and exact ends of the flow-map error.
     public let flowMapFrames: [[Float]]
 
