@@ -102,3 +102,28 @@ import Testing
         #expect(svg.status == 0 && svg.stdout.contains("<g class=\"heat\"") && svg.stdout.contains("cell s=0.000, t=1.000"))
     }
 }
+
+extension FlowMapCommandTests {
+    @Test(
+        "render --cell highlights and reads out another cell; a cell off the eighths or a consistency model's missing cell is refused"
+    )
+    func renderCell() throws {
+        let (cells, _) = try evaluated(RenderSnapshotTests.checkpoint, samples: 256)
+        let cell = try #require(cells.first { $0.s == 0.125 && $0.t == 0.75 })
+        let r = try cli.run([
+            "render", RenderSnapshotTests.checkpoint, "--view", "flow-map", "--cell", "0.125,0.75", "--width", "160",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rounded = (cell.error * 10000).rounded() / 10000
+        #expect(r.stdout.contains("cell s=0.125, t=0.750: error \(Axes.format(rounded, decimals: 4))"), "\(r.stdout)")
+        for bad in ["0.1,1", "0.5,0.5", "1,0.5", "0,1,2", "x,1", "-0.125,1", "0,1.125"] {
+            let refused = try cli.run(["render", RenderSnapshotTests.checkpoint, "--view", "flow-map", "--cell", bad])
+            #expect(refused.status == 2 && refused.stderr.contains("--cell takes s,t on eighths"), "\(bad): \(refused.stderr)")
+            #expect(refused.stderr.split(separator: "\n").count == 1, "\(bad): one line")
+        }
+        let ct = try cli.run([
+            "render", try cli.trained("ct", "ct.safetensors"), "--view", "flow-map", "--cell", "0,0.5", "--count", "64",
+        ])
+        #expect(ct.status == 2 && ct.stderr.contains("maps to t = 1 only"), "\(ct.stderr)")
+    }
+}
