@@ -109,3 +109,14 @@ import Testing
         #expect(wide.contains("flow-explorer") && wide.contains("6 Truth   7 Flow map"), "\(wide)")
     }
 }
+
+extension FlowMapViewTests {
+    @Test("the help overlay's render command draws the flow-map view with its highlighted cell")
+    func recipeNamesTheCell() {
+        var state = flowMapState()
+        #expect(RunRecipe(state).render.hasSuffix("--view flow-map --steps 4 --seed 0 --count 1024"))
+        _ = update(&state, .key(.left))
+        _ = update(&state, .key(.up))
+        #expect(RunRecipe(state).render.hasSuffix("--view flow-map --steps 4 --seed 0 --count 1024 --cell 0.125,0.875"))
+    }
+}
