@@ -2,9 +2,10 @@ import FlowCore
 import TerminalCanvas
 
 /// The views, in tab order: four of one method's run, the race of every method, and the
-/// method against the exact flow.
+/// method against the exact flow: its jumps from noise (truth) and its flow map between any two
+/// times (flow map).
 public enum ViewKind: Int, CaseIterable, Sendable {
-    case samples, trajectories, consistency, compare, race, truth
+    case samples, trajectories, consistency, compare, race, truth, flowMap
 
     /// The name on the tab bar.
     public var name: String {
@@ -15,11 +16,16 @@ public enum ViewKind: Int, CaseIterable, Sendable {
         case .compare: "Compare"
         case .race: "Race"
         case .truth: "Truth"
+        case .flowMap: "Flow map"
         }
     }
 
+    /// The name on the command line (`render --view`) and in file names: lower case, a hyphen for
+    /// each space ("flow-map").
+    public var slug: String { name.lowercased().split(separator: " ").joined(separator: "-") }
+
     /// Whether the view draws against the exact flow of the data (``TruthField``).
-    public var needsExactFlow: Bool { self == .consistency || self == .truth }
+    public var needsExactFlow: Bool { self == .consistency || self == .truth || self == .flowMap }
 }
 
 /// Everything the UI shows, in one value. `update` changes it, `view` draws it.
@@ -61,6 +67,12 @@ public struct AppState: Sendable {
     public var probe = SIMD2<Float>(0.5, 0.5)
     /// The exact path and the model's jumps from the probe, for the newest snapshot.
     public var probeReading: ProbeReading?
+    /// The flow-map view's highlighted cell, in grid steps of 1/`FlowMapError.divisions`:
+    /// s = flowMapStart / 8 and t = flowMapEnd / 8, s < t (the arrow keys or h/j/k/l move it;
+    /// the caption reads out its error). It starts on (0, 1), the one-jump error.
+    public var flowMapStart = 0
+    /// t of the highlighted cell, in grid steps.
+    public var flowMapEnd = FlowMapError.divisions
     /// Draw ASCII only (`--ascii` or a non-UTF-8 locale).
     public var ascii: Bool
     /// How plots turn points into characters (`--plot`): braille dots by default, half blocks or

@@ -21,7 +21,8 @@ public struct RunRecipe: Sendable, Equatable {
     /// Trains the weights of the current iteration (two commands for cd: teacher, then student;
     /// none for the race).
     public var train: [String]
-    /// Draws the current view from that checkpoint ("" for the race).
+    /// Draws the current view from that checkpoint ("" for the race), with the flow-map view's
+    /// highlighted cell when it is not (0, 1).
     public var render: String
 
     /// The recipe for `state` at the iteration of its newest snapshot.
@@ -71,8 +72,17 @@ public struct RunRecipe: Sendable, Equatable {
                     + "\(openEnded) --reflow-pairs \(TrainingWorker.reflowPairs) --out \(round(k + 1))")
         }
         train = lines
-        let view = state.view.name.lowercased()
+        let view = state.view.slug
         render = "flow-explorer render \(file) --view \(view) --steps \(state.steps) \(seed) --count 1024"
+        if state.view == .flowMap, (state.flowMapStart, state.flowMapEnd) != (0, FlowMapError.divisions) {
+            render += " --cell \(Self.gridTime(state.flowMapStart)),\(Self.gridTime(state.flowMapEnd))"
+        }
+    }
+
+    /// A time of the flow-map grid as `render --cell` takes it: "0", "0.125", ..., "1".
+    static func gridTime(_ index: Int) -> String {
+        let value = Double(index) / Double(FlowMapError.divisions)
+        return value == value.rounded() ? String(Int(value)) : String(value)
     }
 
     /// The train options that make `train` an open-ended run like the UI's ("" when none differ).

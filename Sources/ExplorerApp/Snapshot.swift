@@ -94,6 +94,10 @@ public struct Visuals: Sendable {
     public var straightness: Double?
     /// The truth view's pictures; nil until the exact flow is ready, or while the view is hidden.
     public var truth: TruthVisual?
+    /// The flow-map view's cells: the model's flow-map error on the ground truth's exact paths
+    /// (``GroundTruth/flowMapError(_:paths:)``); nil until the exact flow is ready, or while the
+    /// view is hidden.
+    public var flowMap: FlowMapError?
 
     /// The index of the main sampler's frame nearest time `t` (frame i is at t = i / K).
     public func frameIndex(at t: Double) -> Int {

@@ -4,11 +4,12 @@ import TerminalCanvas
 /// The pure state transition: applies `message` to `state` and returns what the run loop must do.
 ///
 /// Keys: `q` / Ctrl-C quit, `?` help, `Esc` close help, space pause / resume, tab / shift-tab or
-/// `1`..`6` view, `+` / `-` double / halve K (1...128), `[` / `]` t down / up by 1/16, `d` next
+/// `1`..`7` view, `+` / `-` double / halve K (1...128), `[` / `]` t down / up by 1/16, `d` next
 /// dataset, `m` next method, `c` switch the coupling (independent / OT) and restart, `r` reset
 /// with the same seed, `g` the race's racers (every method or the flow-map family), `f` reflow the
 /// flow-matching model (the next round), `s` save a checkpoint, `e` export the view as SVG (`SVGExport`; the worker
-/// writes the file). In the truth view the arrow keys and h/j/k/l move the probe.
+/// writes the file). In the truth view the arrow keys and h/j/k/l move the probe; in the flow-map
+/// view they move the highlighted (s, t) cell (left / right: t, down / up: s).
 ///
 /// A snapshot whose training diverged (`Snapshot.divergence`) pauses the app: the worker has
 /// stopped, and only `r` starts it again.
@@ -36,6 +37,7 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         {
             readProbe(&state)
         }
+        keepFlowMapCellOnTheMap(&state)
         return []
     case .key(let key):
         return handle(key, &state)
@@ -50,6 +52,10 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
     if state.view == .truth, let step = probeStep(key) {
         state.probe += step * probeStepSize(state)
         readProbe(&state)
+        return []
+    }
+    if state.view == .flowMap, let step = probeStep(key) {
+        moveFlowMapCell(&state, by: step)
         return []
     }
     switch key {
@@ -71,7 +77,7 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
         case " ":
             state.paused.toggle()
             return [.worker(.setPaused(state.paused))]
-        case "1", "2", "3", "4", "5", "6":
+        case "1", "2", "3", "4", "5", "6", "7":
             return select(ViewKind(rawValue: Int(String(c))! - 1)!, &state)
         case "+", "=":
             guard state.steps < AppState.maxSteps else { return [] }
@@ -170,6 +176,28 @@ private func probeStep(_ key: Key) -> SIMD2<Float>? {
 private func probeStepSize(_ state: AppState) -> Float {
     guard let heat = state.snapshot?.visuals?.truth?.heat else { return 0.2 }
     return Float(heat.bounds.width) / 40
+}
+
+/// Moves the flow-map view's cell one grid step: `step.x` along t, `step.y` along s. It stays on
+/// the triangle s < t and, once the cells are known, on a cell the model has (a consistency model:
+/// t = 1 only).
+private func moveFlowMapCell(_ state: inout AppState, by step: SIMD2<Float>) {
+    let n = FlowMapError.divisions
+    let start = state.flowMapStart + Int(step.y)
+    let end = state.flowMapEnd + Int(step.x)
+    guard start >= 0, start < end, end <= n else { return }
+    if let map = state.snapshot?.visuals?.flowMap, map.cell(from: start, to: end) == nil { return }
+    state.flowMapStart = start
+    state.flowMapEnd = end
+}
+
+/// Puts the flow-map cell on t = 1 when the model of new cells has none where it was (after
+/// switching to a consistency model).
+private func keepFlowMapCellOnTheMap(_ state: inout AppState) {
+    guard let map = state.snapshot?.visuals?.flowMap, map.cell(from: state.flowMapStart, to: state.flowMapEnd) == nil
+    else { return }
+    state.flowMapEnd = map.divisions
+    state.flowMapStart = min(state.flowMapStart, map.divisions - 1)
 }
 
 /// Recomputes the probe's exact path and jumps for the newest truth pictures (truth view only).

@@ -4,7 +4,7 @@ import TerminalCanvas
 
 /// Draws `state` into a new buffer of `state.size`: pure, no I/O.
 ///
-/// Layout, top to bottom: a tab bar (1 row), the current view in a titled panel (the rest), its
+/// Layout, top to bottom: a tab bar (1 row; ``tabLabels(_:width:)``), the current view in a titled panel (the rest), its
 /// one-line caption, the loss panel (4 rows) and the status bar (1 row). Below
 /// `AppState.minimumSize` only a centred message with the needed size is drawn. `?` overlays the
 /// key help.
@@ -86,16 +86,31 @@ private func drawTooSmall(_ state: AppState, into buffer: inout CellBuffer) {
     }
 }
 
+/// The tab bar's parts for `width` columns: the program's name (or nothing) and one label per
+/// view. Where every name does not fit beside "? help", the program's name goes first, then the
+/// names of the views not on screen (their numbers stay), so every view keeps its key.
+func tabLabels(_ state: AppState, width: Int) -> (brand: String, labels: [String]) {
+    func full(_ kind: ViewKind) -> String { " \(kind.rawValue + 1) \(kind.name) " }
+    let room = width - tabHelp.count
+    func fits(_ brand: String, _ labels: [String]) -> Bool { brand.count + labels.map { $0.count + 1 }.reduce(0, +) <= room }
+    let names = ViewKind.allCases.map(full)
+    if fits(tabBrand, names) { return (tabBrand, names) }
+    if fits("", names) { return ("", names) }
+    return ("", ViewKind.allCases.map { $0 == state.view ? full($0) : " \($0.rawValue + 1) " })
+}
+
+private let tabBrand = " flow-explorer "
+private let tabHelp = "? help "
+
 private func drawTabs(_ state: AppState, into buffer: inout CellBuffer, in rect: Rect) {
+    let (brand, labels) = tabLabels(state, width: rect.width)
     var x = rect.x
-    x = buffer.write(" flow-explorer ", at: Point(x: x, y: rect.y), style: state.palette.title)
-    for kind in ViewKind.allCases {
-        let label = " \(kind.rawValue + 1) \(kind.name) "
+    x = buffer.write(brand, at: Point(x: x, y: rect.y), style: state.palette.title)
+    for (kind, label) in zip(ViewKind.allCases, labels) {
         let style = kind == state.view ? Style(bold: true, reverse: true) : Style.plain
         x = buffer.write(label, at: Point(x: x + 1, y: rect.y), style: style, clip: rect)
     }
-    let help = "? help "
-    buffer.write(help, in: rect, alignment: .right, style: state.palette.frame)
+    buffer.write(tabHelp, in: rect, alignment: .right, style: state.palette.frame)
 }
 
 /// The status bar's parts in reading order, each with a priority (higher stays longer): method,
@@ -216,7 +231,7 @@ public let keyHelp: [(keys: String, action: String)] = [
     ("?", "this help"),
     ("Esc", "close this help"),
     ("space", "pause / resume training"),
-    ("tab  1..6", "switch view (5 race, 6 truth)"),
+    ("tab  1..7", "view: 5 race, 6 truth, 7 flow map"),
     ("+  -", "double / halve K (1..128)"),
     ("[  ]", "scrub t (samples view shows x_t)"),
     ("d", "next dataset"),
@@ -224,7 +239,7 @@ public let keyHelp: [(keys: String, action: String)] = [
     ("c", "independent / OT coupling (restarts)"),
     ("g", "racers: all / the flow-map family"),
     ("f", "reflow fm: train on its own pairs"),
-    ("arrows  hjkl", "move the probe (truth view)"),
+    ("arrows  hjkl", "move the probe / the flow-map cell"),
     ("r", "reset with the same seed"),
     ("s", "save a checkpoint"),
     ("e", "export this view as SVG"),
@@ -236,12 +251,12 @@ public let helpLines: [String] = {
     return keyHelp.map { $0.keys.padding(toLength: width, withPad: " ", startingAt: 0) + $0.action }
 }()
 
-/// Every key name the help overlay lists, one each (`1..6` becomes 1, 2, ..., 6; `hjkl` h, j, k,
+/// Every key name the help overlay lists, one each (`1..7` becomes 1, 2, ..., 7; `hjkl` h, j, k,
 /// l), for docs and tests.
 public let helpKeys: [String] = keyHelp.flatMap { entry in
     entry.keys.split(separator: " ").flatMap { word -> [String] in
         switch word {
-        case "1..6": (1...6).map(String.init)
+        case "1..7": (1...7).map(String.init)
         case "hjkl": ["h", "j", "k", "l"]
         default: [String(word)]
         }

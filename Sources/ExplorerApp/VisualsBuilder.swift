@@ -27,6 +27,9 @@ public struct VisualsBuilder: Sendable {
     public static let consistencyPaths = 6
     /// Number of exact paths drawn over the truth view's heat map.
     public static let truthPaths = 12
+    /// Exact paths of the flow-map view's cells: all of the ground truth's, so the view shows the
+    /// numbers `eval --truth` prints (36 cells of 512 rows cost about as much as the straightness).
+    public static let flowMapPaths = GroundTruth.paths
     /// Paths of the model's own ODE whose straightness the status bar shows.
     public static let straightnessPaths = 128
     /// The SW2 under the compare and race panels: `eval`'s definition (its directions too).
@@ -51,8 +54,9 @@ public struct VisualsBuilder: Sendable {
     }
 
     /// Runs every sampler the views need at `steps` = K on `model` (its EMA weights). The
-    /// consistency and truth views' pictures need `truth` (nil: not ready yet) and are made only
-    /// for the `views` that show them (the heat map runs K steps from 1,600 grid points).
+    /// consistency, truth and flow-map views' pictures need `truth` (nil: not ready yet) and are made
+    /// only for the `views` that show them (the heat map runs K steps from 1,600 grid points; the
+    /// flow map one network pass per cell over 512 exact paths).
     public func build(
         model: Model, method: Method, steps: Int, iteration: Int, truth: TruthField? = nil, views: Set<ViewKind> = []
     ) -> Visuals {
@@ -113,11 +117,17 @@ public struct VisualsBuilder: Sendable {
         if let truth, views.contains(.truth) {
             truthVisual = self.truthVisual(truth, model: model, sampler: sampler, steps: steps)
         }
+        // The flow map: the model against the exact map on every (s, t) cell of eighths, on the
+        // ground truth's paths (the cells eval --truth prints).
+        var flowMap: FlowMapError?
+        if let truth, views.contains(.flowMap) {
+            flowMap = truth.truth.flowMapError(model, paths: Self.flowMapPaths)
+        }
 
         return Visuals(
             iteration: iteration, steps: steps, bounds: bounds, noiseFloor: noiseFloor, data: data, dataNoise: dataNoise,
             sampler: sampler, frames: frames, paths: paths, pathsSource: pathsSource, jumps: jumps,
-            compare: compare, consistency: consistency, straightness: straightness, truth: truthVisual)
+            compare: compare, consistency: consistency, straightness: straightness, truth: truthVisual, flowMap: flowMap)
     }
 
     /// The heat map of `sampler`'s jump error at K = `steps` over the truth's grid, on a scale from

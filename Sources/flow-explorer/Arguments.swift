@@ -74,6 +74,21 @@ func parseProbe(_ text: String) throws -> SIMD2<Float> {
     return SIMD2(values[0], values[1])
 }
 
+/// `--cell s,t` of `render --view flow-map`: the highlighted cell as grid indices on eighths
+/// (`FlowMapError.divisions`), 0 <= s < t <= 1, e.g. "0.125,1" -> (1, 8).
+func parseCell(_ text: String) throws -> (start: Int, end: Int) {
+    let n = Double(FlowMapError.divisions)
+    let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    let steps = parts.compactMap { Double($0) }.filter(\.isFinite).map { $0 * n }
+    guard parts.count == 2, steps.count == 2, steps.allSatisfy({ abs($0 - $0.rounded()) < 1e-9 }),
+        0 <= steps[0], steps[0] < steps[1], steps[1] <= n
+    else {
+        throw ValidationError(
+            "--cell takes s,t on eighths with 0 <= s < t <= 1, e.g. 0.125,1 or 0,0.5; not '\(SafeText.escaped(text))'")
+    }
+    return (Int(steps[0].rounded()), Int(steps[1].rounded()))
+}
+
 /// The first option of `arguments` (a subcommand's words, before any `--`) given twice, or nil:
 /// swift-argument-parser keeps the last silently, so `--dataset a --dataset b` would train on b
 /// alone. Every word that starts with `--` counts as an option name (such a value would fail to

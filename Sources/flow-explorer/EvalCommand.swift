@@ -46,7 +46,9 @@ struct EvalCommand: ParsableCommand {
         help: """
             Also measure against the exact flow of 4096 data points: each row's jump error \
             mean |X(x0) - X*(x0, 0, 1)|, the velocity error, the straightness S of the model's and \
-            the exact paths, and the self-consistency error along 512 exact paths.
+            the exact paths, the self-consistency error along 512 exact paths, and on the same paths \
+            the flow-map error E|X(x_s, s, t) - X*(x_s, s, t)| for s < t on eighths (36 cells; a \
+            velocity's map is one Euler step, a consistency model has t = 1 only).
             """)
     var truth = false
     @Flag(help: "Print one JSON object.") var json = false
@@ -98,8 +100,9 @@ struct EvalCommand: ParsableCommand {
         }
     }
 
-    /// The `truth` object: the jump error per row (with its sampler, K and NFE), the velocity error, both straightnesses and the
-    /// self-consistency error (null where the model has no velocity).
+    /// The `truth` object: the jump error per row (with its sampler, K and NFE), the velocity error, both straightnesses, the
+    /// self-consistency error (null where the model has no velocity) and the flow-map error, `"flow_map": {"divisions": 8,
+    /// "paths": 512, "cells": [{"s": 0, "t": 0.125, "error": ...}, ...]}` (by s, then t).
     static func json(_ truth: TruthEvaluation) -> JSON {
         let rows = truth.rows.map { row in
             JSON.object([
@@ -112,7 +115,49 @@ struct EvalCommand: ParsableCommand {
             ("reference_points", .integer(ExactFlow.defaultReferenceCount)), ("rows", .array(rows)),
             ("velocity_error", optional(truth.velocityError)), ("straightness", optional(truth.straightness)),
             ("exact_straightness", .number(truth.exactStraightness)), ("self_consistency", .number(truth.selfConsistency)),
+            ("flow_map", flowMapJSON(truth.flowMap)),
         ])
+    }
+
+    /// The flow-map cells: s, t and the error of each.
+    static func flowMapJSON(_ map: FlowMapError) -> JSON {
+        .object([
+            ("divisions", .integer(map.divisions)), ("paths", .integer(map.paths)),
+            (
+                "cells",
+                .array(
+                    map.cells.map { cell in
+                        .object([("s", .number(map.s(cell))), ("t", .number(map.t(cell))), ("error", .number(cell.error))])
+                    })
+            ),
+        ])
+    }
+
+    /// The flow-map error as a triangle: a row per s, a column per t (eighths), blank where s >= t,
+    /// `-` where the model has no map (a consistency model before t = 1).
+    static func flowMapText(_ map: FlowMapError) -> [String] {
+        let n = map.divisions
+        func time(_ i: Int) -> String { String(format: "%.3f", Double(i) / Double(n)) }
+        var lines = [
+            "flow-map error E|X(x_s, s, t) - X*(x_s, s, t)| on \(map.paths) exact paths (rows s, columns t):",
+            "  s \\ t" + (1...n).map { " " + time($0).leftPadded(to: 7) }.joined(),
+        ]
+        for i in 0..<n {
+            var line = "  " + time(i)
+            for j in 1...n {
+                let text: String
+                if j <= i {
+                    text = ""
+                } else if let cell = map.cell(from: i, to: j) {
+                    text = String(format: "%.4f", cell.error)
+                } else {
+                    text = "-"
+                }
+                line += " " + text.leftPadded(to: 7)
+            }
+            lines.append(String(line.reversed().drop { $0 == " " }.reversed()))
+        }
+        return lines
     }
 
     /// The truth table under the quality table.
@@ -133,6 +178,7 @@ struct EvalCommand: ParsableCommand {
             "straightness S, exact flow: " + value(truth.exactStraightness),
             "self-consistency error (mean |jump(x_t, t) - x_1| on 512 exact paths): " + value(truth.selfConsistency),
         ]
+        lines += [""] + flowMapText(truth.flowMap)
         return lines.joined(separator: "\n")
     }
 }
@@ -144,7 +190,7 @@ extension Evaluation {
         guard rows.allSatisfy({ $0.sw2.isFinite && $0.energy.isFinite }) else { return false }
         guard let truth else { return true }
         let optional = [truth.velocityError, truth.straightness].compactMap { $0 }
-        return truth.rows.allSatisfy { $0.jumpError.isFinite }
+        return truth.rows.allSatisfy { $0.jumpError.isFinite } && truth.flowMap.isFinite
             && (optional + [truth.exactStraightness, truth.selfConsistency]).allSatisfy(\.isFinite)
     }
 }
@@ -165,5 +211,12 @@ enum EvalTable {
         }
         lines.append("noise floor" + String(format: "               %8.4f %8.4f", result.floorSW2, result.floorEnergy))
         return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    /// The string with spaces before it up to `width` characters (unchanged when longer).
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }

@@ -6,11 +6,11 @@ import TerminalCanvas
 
 extension ViewKind: ExpressibleByArgument {
     public init?(argument: String) {
-        guard let kind = ViewKind.allCases.first(where: { $0.name.lowercased() == argument.lowercased() }) else { return nil }
+        guard let kind = ViewKind.allCases.first(where: { $0.slug == argument.lowercased() }) else { return nil }
         self = kind
     }
     /// The views `render` draws: every one but the race, which trains live.
-    public static var allValueStrings: [String] { allCases.filter { $0 != .race }.map { $0.name.lowercased() } }
+    public static var allValueStrings: [String] { allCases.filter { $0 != .race }.map(\.slug) }
 }
 
 /// Output formats of `render`.
@@ -35,6 +35,8 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Seed of the noise.") var seed: UInt64 = 0
     @Option(parsing: .unconditional, help: "The truth view's probe point x0 as x,y (e.g. 0.5,-1 or -0.5,1).")
     var probe: String?
+    @Option(parsing: .unconditional, help: "The flow-map view's highlighted cell as s,t on eighths, s < t (default 0,1).")
+    var cell: String?
     @Flag(help: "ASCII characters only.") var ascii = false
     @Option(help: "How plots draw their points: braille, half-block, density or ascii (as in the UI).")
     var plot: PlotMode = .braille
@@ -52,6 +54,7 @@ struct RenderCommand: ParsableCommand {
         }
         guard (64...100_000).contains(count) else { throw ValidationError("--count must be between 64 and 100000") }
         let probePoint = try probe.map(parseProbe)
+        let highlighted = try cell.map(parseCell)
         if let out { try AtomicFile.checkTarget(out, inputs: [file, dataset].compactMap { $0 }) }
         let method: Method
         let datasetName: String
@@ -102,6 +105,16 @@ struct RenderCommand: ParsableCommand {
         if let probePoint, let truthVisual = snapshot.visuals?.truth {
             state.probe = probePoint
             state.probeReading = ProbeReading(truth: truthVisual, start: probePoint)
+        }
+        if let highlighted {
+            // A consistency model has the cells with t = 1 only.
+            if let map = snapshot.visuals?.flowMap, map.cell(from: highlighted.start, to: highlighted.end) == nil {
+                throw ValidationError(
+                    "--cell: this \(method.rawValue) model has no map to t = \(highlighted.end)/8 (a consistency model maps to t = 1 only)"
+                )
+            }
+            state.flowMapStart = highlighted.start
+            state.flowMapEnd = highlighted.end
         }
         let output: String
         switch format {

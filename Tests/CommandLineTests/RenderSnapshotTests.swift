@@ -54,11 +54,20 @@ import Testing
         #expect(shortcut > 5 * euler, "euler \(euler) cells, shortcut \(shortcut) cells")
     }
 
+    /// The triangle of (s, t) cells: shaded cells below the diagonal, none above it.
+    @Test("the flow-map view of the shortcut checkpoint is the kept frame, its triangle shaded below the diagonal only")
+    func flowMapSnapshot() throws {
+        let frame = try render([Self.checkpoint, "--view", "flow-map", "--width", "100", "--height", "30"])
+        try expectSnapshot(frame, named: "flow-map-shortcut")
+        #expect(frame.contains("cell s=0.000, t=1.000: error "))
+    }
+
     @Test func asciiFramesUseOnlyASCII() throws {
         let titles = [
             "samples": "Samples: data vs model", "trajectories": "Trajectories: noise to data",
             "consistency": "Consistency: x_t -> f(x_t, t)", "compare": "Compare: euler K=2 (2 NFE) vs shortcut K=2 (2 NFE)",
             "truth": "Truth: the jump error against the exact flow, K=2",
+            "flow-map": "Flow map: X(x_s, s, t) against the exact map, s < t",
         ]
         for (view, title) in titles {
             let frame = try render([

@@ -21,7 +21,7 @@ let sampleVisuals: Visuals = {
     let model = Model(method: .shortcut, shape: trainer.config.shape, parameters: trainer.ema)
     let builder = VisualsBuilder(dataset: dataset, count: 256, seed: 0)
     return builder.build(
-        model: model, method: .shortcut, steps: 4, iteration: 0, truth: sampleTruth, views: [.consistency, .truth])
+        model: model, method: .shortcut, steps: 4, iteration: 0, truth: sampleTruth, views: [.consistency, .truth, .flowMap])
 }()
 
 /// The exact flow of 8gaussians (seed 0) over the sample pictures' rectangle, computed once.
@@ -94,8 +94,9 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
         #expect(seen == ViewKind.allCases)
         #expect(state.view == .samples)
         _ = update(&state, .key(.backTab))
-        #expect(state.view == .truth)
-        for (c, kind) in zip("123456", ViewKind.allCases) {
+        #expect(state.view == ViewKind.allCases.last)
+        #expect(ViewKind.allCases.count == 7)
+        for (c, kind) in zip("1234567", ViewKind.allCases) {
             _ = press(&state, c)
             #expect(state.view == kind)
         }

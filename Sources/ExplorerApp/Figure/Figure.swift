@@ -41,6 +41,10 @@ public struct Figure: Sendable {
         public var bounds: PlotBounds
         /// What to draw, bottom layer first.
         public var layers: [Layer]
+        /// Whether a world unit has the same length across and down: true for plots of points; a
+        /// chart of times (the flow-map triangle) fills the terminal's plot area instead (an SVG
+        /// plot area is square either way).
+        public var squared = true
     }
 
     /// One kind of mark, each with the id of its SVG group.

@@ -20,6 +20,7 @@ struct FigureBuilder {
                 .joined(separator: " vs ")
         case .race: "Race: \(state.raceLineup.title) from the same noise, K=\(k)"
         case .truth: "Truth: the jump error against the exact flow, K=\(k)"
+        case .flowMap: "Flow map: X(x_s, s, t) against the exact map, s < t"
         }
     }
 
@@ -49,6 +50,7 @@ struct FigureBuilder {
         case .consistency: return consistency(visuals, title)
         case .compare: return compare(visuals, title, stale)
         case .truth: return truth(visuals, title, stale)
+        case .flowMap: return flowMap(visuals, title)
         case .race: return waiting(title)
         }
     }
@@ -61,7 +63,7 @@ struct FigureBuilder {
     }
 
     /// Until the exact flow of the data is ready (``TruthCache``).
-    private func computingExactFlow(_ title: String) -> Figure {
+    func computingExactFlow(_ title: String) -> Figure {
         .waiting(
             title: title, caption: "the exact flow is computed once per data set",
             lines: [
@@ -213,7 +215,7 @@ struct FigureBuilder {
             caption: "where the method's \(name) lands against the exact flow, from every starting noise x0" + stale)
     }
 
-    private func point(_ p: SIMD2<Float>) -> String {
+    func point(_ p: SIMD2<Float>) -> String {
         "(\(format(Double(p.x), 2)), \(format(Double(p.y), 2)))"
     }
 }

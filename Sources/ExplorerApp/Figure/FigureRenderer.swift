@@ -80,9 +80,13 @@ struct FigureRenderer {
         }
     }
 
-    /// Axes over the panel's bounds, its heat cells, then its marks.
+    /// Axes over the panel's bounds (squared unless the panel says otherwise), its heat cells, then
+    /// its marks.
     private func plot(_ panel: Figure.Panel, _ buffer: inout CellBuffer, _ rect: Rect) {
-        let axes = Axes.squared(fitting: panel.bounds, in: rect, ascii: state.ascii, style: state.palette.frame)
+        let axes =
+            panel.squared
+            ? Axes.squared(fitting: panel.bounds, in: rect, ascii: state.ascii, style: state.palette.frame)
+            : Axes(bounds: panel.bounds, ascii: state.ascii, style: state.palette.frame)
         let area = axes.render(into: &buffer, in: rect)
         guard !area.isEmpty else { return }
         var canvas = PlotCanvas(size: area.size, mode: mode, bounds: axes.bounds)

@@ -13,16 +13,21 @@ public struct HeatMap: Sendable {
     public var values: [Float]
     /// The value of the lightest shade; larger values are drawn as it.
     public var scale: Float
+    /// The darkest shade a finite value gets: 0 draws values near 0 like the empty background
+    /// (a blank in ASCII); 1 keeps every cell visible, so the shape of the cells shows (the
+    /// flow-map triangle).
+    public var minimumLevel = 0
 
-    /// The shade level 0..<levels of the value at world point (x, y), or nil outside the grid
-    /// or where the value is not finite.
+    /// The shade level 0..<levels of the value at world point (x, y), from `minimumLevel` at 0 to
+    /// the last at `scale`, or nil outside the grid or where the value is not finite.
     public func level(x: Double, y: Double, levels: Int) -> Int? {
         let column = Int(((x - bounds.xMin) / bounds.width * Double(columns)).rounded(.down))
         let row = Int(((y - bounds.yMin) / bounds.height * Double(rows)).rounded(.down))
         guard (0..<columns).contains(column), (0..<rows).contains(row) else { return nil }
         let value = values[row * columns + column]
         guard value.isFinite, scale > 0 else { return nil }
-        return min(levels - 1, max(0, Int(Float(levels) * value / scale)))
+        let floor = min(max(0, minimumLevel), levels - 1)
+        return min(levels - 1, max(floor, floor + Int(Float(levels - floor) * value / scale)))
     }
 
     /// The centre of cell (column, row) in world coordinates.

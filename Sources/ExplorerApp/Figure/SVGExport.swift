@@ -89,7 +89,7 @@ public enum SVGExport {
     /// (the race has no method part), so the slides of one class do not overwrite each other.
     public static func fileName(_ state: AppState) -> String {
         let method = state.view == .race ? "" : "-\(state.method.rawValue)"
-        return "flow-explorer-\(state.view.name.lowercased())\(method)-\(state.fileSafeDatasetName)"
+        return "flow-explorer-\(state.view.slug)\(method)-\(state.fileSafeDatasetName)"
             + "-K\(FigureBuilder.shownSteps(state))-it\(iteration(state)).svg"
     }
 

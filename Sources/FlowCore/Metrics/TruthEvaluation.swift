@@ -8,7 +8,11 @@
 ///   finite sample only points at its nearest sample point);
 /// - the straightness S of the model's own ODE paths (128 Euler steps of its velocity) and of the
 ///   exact flow's, from the same noise (``Straightness``);
-/// - the self-consistency error along the exact paths (``GroundTruth/selfConsistency(_:)``).
+/// - the self-consistency error along the exact paths (``GroundTruth/selfConsistency(_:)``);
+/// - the flow-map error on the triangle of (s, t) cells of eighths, s < t, along the same 512 exact
+///   paths (``GroundTruth/flowMapError(_:paths:)``): its (0, 1) cell is the K = 1 jump error of
+///   the main sampler on the paths' noise, so it is close to the K = 1 row's jump error on the
+///   evaluation noise.
 ///
 /// The velocity error and the model's S need a velocity: they are nil for a consistency model.
 public struct TruthEvaluation: Sendable {
@@ -32,6 +36,8 @@ public struct TruthEvaluation: Sendable {
     public var exactStraightness: Double
     /// The self-consistency error along the exact paths.
     public var selfConsistency: Double
+    /// The flow-map error per (s, t) cell along the exact paths (a consistency model: t = 1 only).
+    public var flowMap: FlowMapError
 
     /// Euler steps of the model's own paths for its straightness.
     public static let straightnessSteps = 128
@@ -62,7 +68,7 @@ public struct TruthEvaluation: Sendable {
                 ? velocityError(model, truth.flow, dataset: dataset, samples: noise.count / 2, seed: seed) : nil,
             straightness: straightness,
             exactStraightness: Straightness.of(exact, times: ExactFlow.times(from: 0, to: 1, steps: exact.count - 1)),
-            selfConsistency: truth.selfConsistency(model).error)
+            selfConsistency: truth.selfConsistency(model).error, flowMap: truth.flowMapError(model))
     }
 
     /// E |v_theta(x_t, t) - v*(x_t, t)|^2 over `samples` rows (data of stream 26, noise of stream

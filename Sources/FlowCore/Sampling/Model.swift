@@ -97,3 +97,32 @@ public final class Model: VelocityField {
         }
     }
 }
+
+extension Model: FlowMapping {
+    /// Whether the network maps from s to t (s < t): a consistency model only to t = 1, where its
+    /// X(x, s, 1) is f(x, s); every other network between any two times.
+    public func hasFlowMap(from s: Float, to t: Float) -> Bool {
+        s < t && (method.definition.jumpToEnd != .consistencyFunction || t == 1)
+    }
+
+    /// The model's flow map X(x, s, t), out[rows, 2], by its method's ``MethodDefinition/jumpToEnd``:
+    /// - `.interval` (shortcut, MeanFlow and the other interval networks): x + (t - s) F(x, s, t - s);
+    /// - `.eulerStep` (a velocity): one Euler step x + (t - s) v(x, s);
+    /// - `.consistencyFunction`: f(x, s) = x + (1 - s) F(x, s), only for t = 1.
+    ///
+    /// At t = 1 this is ``Model/jumpToEnd(_:t:rows:into:)`` from s.
+    public func flowMap(_ x: UnsafePointer<Float>, from s: Float, to t: Float, rows: Int, into out: UnsafeMutablePointer<Float>) {
+        precondition(hasFlowMap(from: s, to: t), "no flow map from \(s) to \(t) for \(method.rawValue)")
+        switch method.definition.jumpToEnd {
+        case .consistencyFunction:
+            consistency(x, t: s, rows: rows, into: out)
+            return
+        case .interval:
+            velocity(x, t: s, d: t - s, rows: rows, into: out)
+        case .eulerStep:
+            velocity(x, t: s, d: nil, rows: rows, into: out)
+        }
+        let h = t - s
+        for i in 0..<(2 * rows) { out[i] = x[i] + h * out[i] }
+    }
+}

@@ -102,3 +102,14 @@ public final class ExactFlow: VelocityField, Sendable {
         flow(noise, steps: steps)[0]
     }
 }
+
+extension ExactFlow: FlowMapping {
+    /// The exact map is defined between any two times.
+    public func hasFlowMap(from s: Float, to t: Float) -> Bool { s < t }
+
+    /// X*(x, s, t) by ``flow(_:from:to:steps:trajectory:)`` with its default steps.
+    public func flowMap(_ x: UnsafePointer<Float>, from s: Float, to t: Float, rows: Int, into out: UnsafeMutablePointer<Float>) {
+        let end = flow(Array(UnsafeBufferPointer(start: x, count: 2 * rows)), from: s, to: t)[0]
+        out.update(from: end, count: 2 * rows)
+    }
+}

@@ -10,6 +10,9 @@ public final class GroundTruth: Sendable {
     /// The states of `paths` exact paths at t = i / `points`, i = 0...points ([paths, 2] each),
     /// from noise of stream 13 of the seed.
     public let consistencyFrames: [[Float]]
+    /// The same paths' states at t = i / ``FlowMapError/divisions-type.property``, i = 0...divisions (every
+    /// other of `consistencyFrames` for eighths): the starts and exact ends of the flow-map error.
+    public let flowMapFrames: [[Float]]
 
     /// Exact paths on which the self-consistency error is measured.
     public static let paths = 512
@@ -23,7 +26,10 @@ public final class GroundTruth: Sendable {
         flow = ExactFlow(dataset: dataset, count: referenceCount, seed: seed)
         var rng = SplitMix64.stream(seed: seed, 13)
         let noise = (0..<(2 * Self.paths)).map { _ in rng.gaussian() }
-        consistencyFrames = Self.states(of: flow, from: noise, points: Self.points)
+        let frames = Self.states(of: flow, from: noise, points: Self.points)
+        consistencyFrames = frames
+        let stride = Self.points / FlowMapError.divisions
+        flowMapFrames = (0...FlowMapError.divisions).map { frames[$0 * stride] }
     }
 
     /// The states of the exact paths from `noise` [N, 2] at t = i / `points`, i = 0...points.
@@ -41,5 +47,12 @@ public final class GroundTruth: Sendable {
     /// mean |jump(x_t, t) - x_1| over 512 paths and t = 0, 1/16, ..., 15/16.
     public func selfConsistency(_ model: some VelocityField) -> SelfConsistency.Result {
         SelfConsistency.evaluate(model: model, frames: consistencyFrames, points: Self.points)
+    }
+
+    /// The flow-map error of `map` (``FlowMapError``) on the first `paths` exact paths (at most
+    /// ``paths``): 36 cells for a model with a map between any two times of the eighths.
+    public func flowMapError(_ map: some FlowMapping, paths: Int = GroundTruth.paths) -> FlowMapError {
+        let rows = min(max(1, paths), Self.paths)
+        return FlowMapError.evaluate(map, frames: flowMapFrames.map { Array($0.prefix(2 * rows)) })
     }
 }
