@@ -46,9 +46,10 @@ struct EvalCommand: ParsableCommand {
         help: """
             Also measure against the exact flow of 4096 data points: each row's jump error \
             mean |X(x0) - X*(x0, 0, 1)|, the velocity error, the straightness S of the model's and \
-            the exact paths, the self-consistency error along 512 exact paths, and on the same paths \
-            the flow-map error E|X(x_s, s, t) - X*(x_s, s, t)| for s < t on eighths (36 cells; a \
-            velocity's map is one Euler step, a consistency model has t = 1 only).
+            the exact paths, the self-consistency error along 512 exact paths, and on the exact paths \
+            of the evaluation noise the flow-map error E|X(x_s, s, t) - X*(x_s, s, t)| for s < t on \
+            eighths (36 cells, the (0, 1) cell the K=1 jump error; a velocity's map is one Euler \
+            step, a consistency model has t = 1 only).
             """)
     var truth = false
     @Flag(help: "Print one JSON object.") var json = false
@@ -102,7 +103,7 @@ struct EvalCommand: ParsableCommand {
 
     /// The `truth` object: the jump error per row (with its sampler, K and NFE), the velocity error, both straightnesses, the
     /// self-consistency error (null where the model has no velocity) and the flow-map error, `"flow_map": {"divisions": 8,
-    /// "paths": 512, "cells": [{"s": 0, "t": 0.125, "error": ...}, ...]}` (by s, then t).
+    /// "paths": SAMPLES, "cells": [{"s": 0, "t": 0.125, "error": ...}, ...]}` (by s, then t).
     static func json(_ truth: TruthEvaluation) -> JSON {
         let rows = truth.rows.map { row in
             JSON.object([

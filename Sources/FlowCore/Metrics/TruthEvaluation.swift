@@ -9,10 +9,11 @@
 /// - the straightness S of the model's own ODE paths (128 Euler steps of its velocity) and of the
 ///   exact flow's, from the same noise (``Straightness``);
 /// - the self-consistency error along the exact paths (``GroundTruth/selfConsistency(_:)``);
-/// - the flow-map error on the triangle of (s, t) cells of eighths, s < t, along the same 512 exact
-///   paths (``GroundTruth/flowMapError(_:paths:)``): its (0, 1) cell is the K = 1 jump error of
-///   the main sampler on the paths' noise, so it is close to the K = 1 row's jump error on the
-///   evaluation noise.
+/// - the flow-map error on the triangle of (s, t) cells of eighths, s < t (``FlowMapError``),
+///   along the exact paths of the evaluation noise, integrated an eighth at a time: its (0, 1)
+///   cell is the K = 1 row's jump error of the main sampler up to that integration grid (the
+///   UI's flow-map view measures the same cells on the ground truth's 512 paths,
+///   ``GroundTruth/flowMapError(_:paths:)``).
 ///
 /// The velocity error and the model's S need a velocity: they are nil for a consistency model.
 public struct TruthEvaluation: Sendable {
@@ -68,7 +69,9 @@ public struct TruthEvaluation: Sendable {
                 ? velocityError(model, truth.flow, dataset: dataset, samples: noise.count / 2, seed: seed) : nil,
             straightness: straightness,
             exactStraightness: Straightness.of(exact, times: ExactFlow.times(from: 0, to: 1, steps: exact.count - 1)),
-            selfConsistency: truth.selfConsistency(model).error, flowMap: truth.flowMapError(model))
+            selfConsistency: truth.selfConsistency(model).error,
+            flowMap: FlowMapError.evaluate(
+                model, frames: GroundTruth.states(of: truth.flow, from: noise, points: FlowMapError.divisions)))
     }
 
     /// E |v_theta(x_t, t) - v*(x_t, t)|^2 over `samples` rows (data of stream 26, noise of stream
