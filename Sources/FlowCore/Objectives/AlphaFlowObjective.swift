@@ -65,20 +65,13 @@ public final class AlphaFlowObjective: FlowMapObjective {
         for i in 0..<(2 * offDiagonalRows) { vC.p[i] = conditionalVelocity(b, i) }
     }
 
-    /// Computes the shard's off-diagonal targets, runs the online network and sums the weighted
-    /// squared errors.
+    /// The shared shard work, then the off-diagonal rows' errors and gradients weighted by 1 / alpha.
     public override func evaluate(_ c: ObjectiveContext, shard: BatchShard) -> LossSums {
-        let b = c.batch
+        var sums = super.evaluate(c, shard: shard)
         let off = offDiagonal(shard.rows)
-        if !off.isEmpty { targets(c, rows: off, workspace: shard.workspace) }
-        let lo = shard.rows.lowerBound
-        let y = c.network.forward(
-            parameters: c.parameters, x: b.xt.p + 2 * lo, t: b.t.p + lo, d: b.d.p + lo, rows: shard.rows.count,
-            workspace: shard.workspace)
-        var sums = squaredErrors(y, rows: shard.rows, batch: b)
         let weight = alpha > 0 ? 1 / alpha : 1
         if weight != 1 {
-            for i in (2 * off.lowerBound)..<(2 * off.upperBound) { b.outputGradient.p[i] *= weight }
+            for i in (2 * off.lowerBound)..<(2 * off.upperBound) { c.batch.outputGradient.p[i] *= weight }
         }
         sums.loss = weight * sums.bootstrap + sums.flowMatching
         return sums
@@ -95,7 +88,7 @@ public final class AlphaFlowObjective: FlowMapObjective {
     public override func cost(ofRow row: Int) -> Float { row < offDiagonalRows ? 5 / 3 : 1 }
 
     /// Fills the targets of the off-diagonal rows `rows` at the step's alpha.
-    func targets(_ c: ObjectiveContext, rows: Range<Int>, workspace: Workspace) {
+    override func targets(_ c: ObjectiveContext, rows: Range<Int>, workspace: Workspace) {
         let b = c.batch
         let lo = rows.lowerBound
         if alpha == 0 {

@@ -43,10 +43,21 @@ public class FlowMapObjective: Objective {
     /// The subclass's own random draws for the off-diagonal rows, after the shared ones (none by default).
     func prepareOffDiagonal(_ c: ObjectiveContext, rng: inout SplitMix64) {}
 
-    /// The subclass's work: the off-diagonal targets of the shard's rows, then the online pass.
+    /// Computes the off-diagonal targets of the shard's rows (``targets(_:rows:workspace:)``),
+    /// runs the online network on all its rows and sums their squared errors.
     public func evaluate(_ c: ObjectiveContext, shard: BatchShard) -> LossSums {
-        fatalError("a flow-map objective defines evaluate")
+        let b = c.batch
+        let off = offDiagonal(shard.rows)
+        if !off.isEmpty { targets(c, rows: off, workspace: shard.workspace) }
+        let lo = shard.rows.lowerBound
+        let y = c.network.forward(
+            parameters: c.parameters, x: b.xt.p + 2 * lo, t: b.t.p + lo, d: b.d.p + lo, rows: shard.rows.count,
+            workspace: shard.workspace)
+        return squaredErrors(y, rows: shard.rows, batch: b)
     }
+
+    /// The subclass's targets of the off-diagonal rows `rows`, into `batch.target`.
+    func targets(_ c: ObjectiveContext, rows: Range<Int>, workspace: Workspace) {}
 
     /// Every row costs the same unless a subclass says otherwise (declared here so that a
     /// subclass's override is the one the trainer calls).

@@ -73,7 +73,7 @@ public final class LSDObjective: FlowMapObjective {
     public override func cost(ofRow row: Int) -> Float { row < offDiagonalRows ? 8 / 3 : 1 }
 
     /// The targets u(X(z_s, s, t), t, 0) of the off-diagonal rows `rows`, from the target weights.
-    func targets(_ c: ObjectiveContext, rows: Range<Int>, workspace: Workspace) {
+    override func targets(_ c: ObjectiveContext, rows: Range<Int>, workspace: Workspace) {
         let b = c.batch
         let lo = rows.lowerBound
         let u = c.network.forward(

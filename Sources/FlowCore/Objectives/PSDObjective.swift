@@ -34,24 +34,11 @@ public final class PSDObjective: FlowMapObjective {
         for r in 0..<offDiagonalRows { split.p[r] = rng.uniform() }
     }
 
-    /// Computes the shard's off-diagonal targets, runs the online network on all its rows and
-    /// sums their squared errors.
-    public override func evaluate(_ c: ObjectiveContext, shard: BatchShard) -> LossSums {
-        let b = c.batch
-        let off = offDiagonal(shard.rows)
-        if !off.isEmpty { targets(c, rows: off, workspace: shard.workspace) }
-        let lo = shard.rows.lowerBound
-        let y = c.network.forward(
-            parameters: c.parameters, x: b.xt.p + 2 * lo, t: b.t.p + lo, d: b.d.p + lo, rows: shard.rows.count,
-            workspace: shard.workspace)
-        return squaredErrors(y, rows: shard.rows, batch: b)
-    }
-
     /// An off-diagonal row runs two more forward passes than a diagonal one.
     public override func cost(ofRow row: Int) -> Float { row < offDiagonalRows ? 5 / 3 : 1 }
 
     /// Fills the targets of the off-diagonal rows `rows` (``PSDObjective``'s formula).
-    func targets(_ c: ObjectiveContext, rows: Range<Int>, workspace: Workspace) {
+    override func targets(_ c: ObjectiveContext, rows: Range<Int>, workspace: Workspace) {
         let b = c.batch
         let lo = rows.lowerBound
         for r in rows {
