@@ -10,6 +10,9 @@ public struct PSDMethod: FlowMapFamily {
     public var sampler: Sampler { Sampler(name: "psd", rule: .jump) }
     /// Online self-targets: 17% lower one-jump SW2 than EMA ones over three datasets (docs/recipes.md).
     public var defaultTargetWeights: TrainingConfig.TargetWeights { .online }
+    /// 45% diagonal rows: at 50% one jump on cos is 1.5 times the shortcut model's by the
+    /// 16,384-point check; more off-diagonal rows cost more (docs/recipes.md).
+    public var diagonalShare: Float { 0.45 }
 
     public func objective(_ config: TrainingConfig, teacher: Model?) -> (objective: any Objective, warnings: [String]) {
         (PSDObjective(batchSize: config.batchSize, diagonalShare: config.flowShare), [])
