@@ -1,8 +1,8 @@
 import ArgumentParser
+import ExplorerApp
 import FlowCore
 import Foundation
 import TerminalCanvas
-import ExplorerApp
 
 extension Method: ExpressibleByArgument {}
 extension TrainingConfig.TargetWeights: ExpressibleByArgument {}

@@ -59,7 +59,8 @@ enum MethodDefaults {
         "--coupling": [.fm, .shortcut, .meanflow], "--target": [.shortcut, .cd, .ct, .meanflow, .psd, .lsd, .alphaflow],
         "--bootstrap-fraction": [.shortcut], "--finest-steps": [.shortcut], "--teacher-step": [.cd], "--levels": [.cd],
         "--curriculum-start": [.ct], "--curriculum-end": [.ct], "--curriculum-iterations": [.ct], "--huber-c": [.cd, .ct],
-        "--flow-share": [.meanflow, .psd, .lsd, .alphaflow], "--time-mean": [.meanflow], "--time-std": [.meanflow], "--weight-power": [.meanflow],
+        "--flow-share": [.meanflow, .psd, .lsd, .alphaflow], "--time-mean": [.meanflow], "--time-std": [.meanflow],
+        "--weight-power": [.meanflow],
         "--weight-epsilon": [.meanflow], "--alpha-iterations": [.alphaflow], "--alpha-gamma": [.alphaflow],
     ]
 

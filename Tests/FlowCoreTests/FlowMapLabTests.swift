@@ -66,12 +66,16 @@ import Testing
     }
 
     /// Each layer of `gradients` within `relative` of the largest fixture value of that layer.
-    func expectLayers(_ gradients: [Float], _ layers: [[Double]], relative: Double, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectLayers(
+        _ gradients: [Float], _ layers: [[Double]], relative: Double, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         var start = 0
         for (l, layer) in layers.enumerated() {
             let scale = layer.map(abs).max()!
             let worst = zip(gradients[start..<(start + layer.count)], layer).map { abs(Double($0) - $1) }.max()!
-            #expect(worst <= relative * scale, "layer \(l): worst error \(worst) against the scale \(scale)", sourceLocation: sourceLocation)
+            #expect(
+                worst <= relative * scale, "layer \(l): worst error \(worst) against the scale \(scale)",
+                sourceLocation: sourceLocation)
             start += layer.count
         }
         #expect(start == gradients.count, sourceLocation: sourceLocation)
@@ -231,7 +235,10 @@ import Testing
             let (y, ydot) = network.forwardWithTangent(
                 parameters: parameters, x: x, t: t, d: t, dx: zeros, dt: zeros, dd: ones, rows: rows,
                 tangentRows: tangentRows, workspace: ws)
-            return (Array(UnsafeBufferPointer(start: y, count: 2 * rows)), Array(UnsafeBufferPointer(start: ydot, count: 2 * tangentRows)))
+            return (
+                Array(UnsafeBufferPointer(start: y, count: 2 * rows)),
+                Array(UnsafeBufferPointer(start: ydot, count: 2 * tangentRows))
+            )
         }
         let full = pass(rows)
         let part = pass(2)
