@@ -20,7 +20,7 @@ public class FlowMapObjective: Objective {
 
     /// Draws x0 and x1, the times of every row (s in `batch.t`, h in `batch.d`), forms z_s in
     /// `batch.xt` and the diagonal rows' targets v_c, then the subclass's own draws
-    /// (``prepareOffDiagonal(_:rng:)``).
+    /// (`prepareOffDiagonal`).
     public func prepare(_ c: ObjectiveContext, rng: inout SplitMix64) {
         let b = c.batch
         b.drawEndpoints(c.dataset, rng: &rng)
@@ -43,7 +43,7 @@ public class FlowMapObjective: Objective {
     /// The subclass's own random draws for the off-diagonal rows, after the shared ones (none by default).
     func prepareOffDiagonal(_ c: ObjectiveContext, rng: inout SplitMix64) {}
 
-    /// Computes the off-diagonal targets of the shard's rows (``targets(_:rows:workspace:)``),
+    /// Computes the off-diagonal targets of the shard's rows (the subclass's `targets`),
     /// runs the online network on all its rows and sums their squared errors.
     public func evaluate(_ c: ObjectiveContext, shard: BatchShard) -> LossSums {
         let b = c.batch
