@@ -27,9 +27,6 @@ public struct VisualsBuilder: Sendable {
     public static let consistencyPaths = 6
     /// Number of exact paths drawn over the truth view's heat map.
     public static let truthPaths = 12
-    /// Exact paths of the flow-map view's cells: all of the ground truth's, so the view shows the
-    /// numbers `eval --truth` prints (36 cells of 512 rows cost about as much as the straightness).
-    public static let flowMapPaths = GroundTruth.paths
     /// Paths of the model's own ODE whose straightness the status bar shows.
     public static let straightnessPaths = 128
     /// The SW2 under the compare and race panels: `eval`'s definition (its directions too).
@@ -118,10 +115,11 @@ public struct VisualsBuilder: Sendable {
             truthVisual = self.truthVisual(truth, model: model, sampler: sampler, steps: steps)
         }
         // The flow map: the model against the exact map on every (s, t) cell of eighths, on the
-        // ground truth's paths (the cells eval --truth prints).
+        // ground truth's 512 paths (36 cells cost about as much as the straightness; `eval --truth`
+        // takes the paths of its own noise).
         var flowMap: FlowMapError?
         if let truth, views.contains(.flowMap) {
-            flowMap = truth.truth.flowMapError(model, paths: Self.flowMapPaths)
+            flowMap = truth.truth.flowMapError(model)
         }
 
         return Visuals(

@@ -42,7 +42,7 @@ extension FlowMapFamily {
     /// The forward and backward pass of the batch and `extraPasses` forward passes per
     /// off-diagonal row (``FlowMapObjective``).
     func flops(_ config: TrainingConfig, extraPasses: Int) -> Int {
-        let off = FlowMapObjective(batchSize: config.batchSize, diagonalShare: config.flowShare).offDiagonalRows
+        let off = FlowMapObjective.offDiagonalRows(batchSize: config.batchSize, diagonalShare: config.flowShare)
         return trainingFlops(config) + extraPasses * off * config.shape.forwardFlopsPerRow
     }
 

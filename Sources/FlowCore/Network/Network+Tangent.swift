@@ -87,40 +87,12 @@ extension Network {
         tangentGradient dyDot: UnsafePointer<Float>, rows: Int, tangentRows: Int, workspace ws: Workspace,
         gradients g: UnsafeMutablePointer<Float>
     ) {
-        let w = widths
-        let last = shape.depth
-        let stacked = rows + tangentRows
         // The stacked output gradient [g_y; g_y_dot] in the output buffer, which the pass no longer needs.
         let gy = ws.output
         gy.update(from: dy, count: 2 * rows)
         (gy + 2 * rows).update(from: dyDot, count: 2 * tangentRows)
-        let hLast = UnsafePointer(last > 0 ? ws.act[last - 1] : ws.input)
-        let gw = g + offsets[last]
-        Matmul.gemmNarrowWeightGradient(hLast, gy, gw, m: stacked, k: w[last])
-        columnSums(gy, rows: rows, columns: 2, into: gw + w[last] * 2)
-        Matmul.transpose(p + offsets[last], ws.scratch, rows: w[last], columns: 2)
-        Matmul.gemm(gy, ws.scratch, ws.gradA, m: stacked, k: 2, n: w[last], accumulate: false)
-        var da = ws.gradA
-        var other = ws.gradB
-        for l in stride(from: last - 1, through: 0, by: -1) {
-            let fanIn = w[l]
-            let fanOut = w[l + 1]
-            let offset = rows * fanOut
-            VectorMath.siluSecondOrderBackward(
-                da, da + offset, ws.z[l], ws.sig[l], ws.z[l] + offset, da, count: tangentRows * fanOut)
-            VectorMath.siluBackward(
-                da + tangentRows * fanOut, ws.z[l] + tangentRows * fanOut, ws.sig[l] + tangentRows * fanOut,
-                da + tangentRows * fanOut, count: (rows - tangentRows) * fanOut)
-            VectorMath.siluBackward(da + offset, ws.z[l], ws.sig[l], da + offset, count: tangentRows * fanOut)
-            let h = UnsafePointer(l > 0 ? ws.act[l - 1] : ws.input)
-            let gl = g + offsets[l]
-            Matmul.gemmTransposedA(h, da, gl, m: fanIn, k: stacked, n: fanOut, accumulate: false)
-            columnSums(da, rows: rows, columns: fanOut, into: gl + fanIn * fanOut)
-            if l > 0 {
-                Matmul.transpose(p + offsets[l], ws.scratch, rows: fanIn, columns: fanOut)
-                Matmul.gemm(da, ws.scratch, other, m: stacked, k: fanOut, n: fanIn, accumulate: false)
-                swap(&da, &other)
-            }
-        }
+        backwardStacked(
+            parameters: p, outputGradient: gy, rows: rows, tangentRows: tangentRows, workspace: ws, gradients: g,
+            inputGradient: nil)
     }
 }

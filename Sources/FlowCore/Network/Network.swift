@@ -93,31 +93,56 @@ public struct Network: Sendable {
         workspace ws: Workspace, gradients g: UnsafeMutablePointer<Float>,
         inputGradient: UnsafeMutablePointer<Float>? = nil
     ) {
+        backwardStacked(
+            parameters: p, outputGradient: dy, rows: rows, tangentRows: 0, workspace: ws, gradients: g,
+            inputGradient: inputGradient)
+    }
+
+    /// The backward pass of a pass over `rows` primal rows stacked on `tangentRows` tangent rows
+    /// (0 for an ordinary forward pass; see ``backwardWithTangent(parameters:outputGradient:tangentGradient:rows:tangentRows:workspace:gradients:)``),
+    /// from the stacked dL/dy `gy` [rows + tangentRows, 2]. Per layer: the output layer
+    /// dW_L = h^T gy, db_L = sum of the primal rows of gy, dh = gy W_L^T; each hidden layer from
+    /// the top dz through SiLU (with its second derivative on the primal rows that carry a
+    /// tangent), dW = h^T dz over the stacked rows, db = sum of the primal rows of dz, dh = dz W^T.
+    /// `inputGradient` (dL/dinput [rows, inputWidth]) only without tangent rows.
+    func backwardStacked(
+        parameters p: UnsafePointer<Float>, outputGradient gy: UnsafePointer<Float>, rows: Int, tangentRows: Int,
+        workspace ws: Workspace, gradients g: UnsafeMutablePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?
+    ) {
+        precondition(inputGradient == nil || tangentRows == 0, "no input gradient through a tangent pass")
         let w = widths
         let last = shape.depth
-        // Output layer: dW_L = h^T dy, db_L = sum dy, dh = dy W_L^T.
+        let stacked = rows + tangentRows
         let hLast = UnsafePointer(last > 0 ? ws.act[last - 1] : ws.input)
         let gw = g + offsets[last]
-        Matmul.gemmNarrowWeightGradient(hLast, dy, gw, m: rows, k: w[last])
-        columnSums(dy, rows: rows, columns: 2, into: gw + w[last] * 2)
-        let wLast = p + offsets[last]
-        Matmul.transpose(wLast, ws.scratch, rows: w[last], columns: 2)
-        Matmul.gemm(dy, ws.scratch, ws.gradA, m: rows, k: 2, n: w[last], accumulate: false)
-        // Hidden layers, from the top: dz = silu'(z) * da; dW = h^T dz; db = sum dz; dh = dz W^T.
+        Matmul.gemmNarrowWeightGradient(hLast, gy, gw, m: stacked, k: w[last])
+        columnSums(gy, rows: rows, columns: 2, into: gw + w[last] * 2)
+        Matmul.transpose(p + offsets[last], ws.scratch, rows: w[last], columns: 2)
+        Matmul.gemm(gy, ws.scratch, ws.gradA, m: stacked, k: 2, n: w[last], accumulate: false)
         var da = ws.gradA
         var other = ws.gradB
         for l in stride(from: last - 1, through: 0, by: -1) {
             let fanIn = w[l]
             let fanOut = w[l + 1]
-            VectorMath.siluBackward(da, ws.z[l], ws.sig[l], da, count: rows * fanOut)
+            let tangentPart = tangentRows * fanOut
+            let offset = rows * fanOut
+            // Primal rows with a tangent: g_z = silu'(z) g_a + silu''(z) z_dot g_a_dot (before g_a_dot
+            // turns into g_z_dot below); the other primal rows: g_z = silu'(z) g_a.
+            VectorMath.siluSecondOrderBackward(
+                da, da + offset, ws.z[l], ws.sig[l], ws.z[l] + offset, da, count: tangentPart)
+            VectorMath.siluBackward(
+                da + tangentPart, ws.z[l] + tangentPart, ws.sig[l] + tangentPart, da + tangentPart,
+                count: offset - tangentPart)
+            // Tangent rows: g_z_dot = silu'(z) g_a_dot.
+            VectorMath.siluBackward(da + offset, ws.z[l], ws.sig[l], da + offset, count: tangentPart)
             let h = UnsafePointer(l > 0 ? ws.act[l - 1] : ws.input)
             let gl = g + offsets[l]
-            Matmul.gemmTransposedA(h, da, gl, m: fanIn, k: rows, n: fanOut, accumulate: false)
+            Matmul.gemmTransposedA(h, da, gl, m: fanIn, k: stacked, n: fanOut, accumulate: false)
             columnSums(da, rows: rows, columns: fanOut, into: gl + fanIn * fanOut)
             if l > 0 || inputGradient != nil {
                 let target = l > 0 ? other : inputGradient!
                 Matmul.transpose(p + offsets[l], ws.scratch, rows: fanIn, columns: fanOut)
-                Matmul.gemm(da, ws.scratch, target, m: rows, k: fanOut, n: fanIn, accumulate: false)
+                Matmul.gemm(da, ws.scratch, target, m: stacked, k: fanOut, n: fanIn, accumulate: false)
                 if l > 0 { swap(&da, &other) }
             }
         }

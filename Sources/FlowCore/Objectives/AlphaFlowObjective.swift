@@ -77,13 +77,6 @@ public final class AlphaFlowObjective: FlowMapObjective {
         return sums
     }
 
-    /// The weighted loss, with the plain mean squared errors of both parts.
-    public override func report(_ sums: LossSums, context c: ObjectiveContext) -> StepReport {
-        var report = super.report(sums, context: c)
-        report.loss = Batch.mean(sums.loss, rows: c.batch.size)
-        return report
-    }
-
     /// An off-diagonal row runs up to a forward-mode pass (two forward passes) more than a diagonal one.
     public override func cost(ofRow row: Int) -> Float { row < offDiagonalRows ? 5 / 3 : 1 }
 

@@ -15,7 +15,12 @@ public class FlowMapObjective: Objective {
 
     /// `diagonalShare` of the `batchSize` rows are diagonal (rounded up to whole rows).
     public init(batchSize: Int, diagonalShare: Float) {
-        offDiagonalRows = min(batchSize, max(0, Int(((1 - diagonalShare) * Float(batchSize)).rounded(.down))))
+        offDiagonalRows = Self.offDiagonalRows(batchSize: batchSize, diagonalShare: diagonalShare)
+    }
+
+    /// The off-diagonal rows of a batch of `batchSize` rows with `diagonalShare` diagonal ones.
+    public static func offDiagonalRows(batchSize: Int, diagonalShare: Float) -> Int {
+        min(batchSize, max(0, Int(((1 - diagonalShare) * Float(batchSize)).rounded(.down))))
     }
 
     /// Draws x0 and x1, the times of every row (s in `batch.t`, h in `batch.d`), forms z_s in

@@ -76,9 +76,7 @@ public final class Model: VelocityField {
     /// that jumps over intervals and the velocity step otherwise. For a consistency model this is
     /// f(x, t); for flow matching one Euler step to the end.
     public func jumpToEnd(_ x: UnsafePointer<Float>, t: Float, rows: Int, into out: UnsafeMutablePointer<Float>) {
-        guard method.definition.jumpToEnd == .interval else { return consistency(x, t: t, rows: rows, into: out) }
-        velocity(x, t: t, d: 1 - t, rows: rows, into: out)
-        for i in 0..<(2 * rows) { out[i] = x[i] + (1 - t) * out[i] }
+        map(x, from: t, to: 1, rows: rows, into: out)
     }
 
     /// The network over `rows` rows, `chunk` at a time; `times(start)` points at the times of the
@@ -113,6 +111,11 @@ extension Model: FlowMapping {
     /// At t = 1 this is ``Model/jumpToEnd(_:t:rows:into:)`` from s.
     public func flowMap(_ x: UnsafePointer<Float>, from s: Float, to t: Float, rows: Int, into out: UnsafeMutablePointer<Float>) {
         precondition(hasFlowMap(from: s, to: t), "no flow map from \(s) to \(t) for \(method.rawValue)")
+        map(x, from: s, to: t, rows: rows, into: out)
+    }
+
+    /// The flow map without its check (``jumpToEnd(_:t:rows:into:)`` takes it to t = 1 from any t).
+    private func map(_ x: UnsafePointer<Float>, from s: Float, to t: Float, rows: Int, into out: UnsafeMutablePointer<Float>) {
         switch method.definition.jumpToEnd {
         case .consistencyFunction:
             consistency(x, t: s, rows: rows, into: out)
