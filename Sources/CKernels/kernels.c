@@ -23,8 +23,25 @@ INLINE f16 load16(const float *p) {
 
 INLINE void store16(f16 v, float *p) { memcpy(p, &v, sizeof v); }
 
-/* c + a * b, rounded once. */
-INLINE f16 fma16(f16 a, f16 b, f16 c) { return __builtin_elementwise_fma(a, b, c); }
+/* c + a * b: rounded once when `fused` (an FMA instruction), else a multiply and an add. Every
+ * body takes `fused` as a constant of its code path, so the branch compiles away. */
+INLINE f16 madd16(f16 a, f16 b, f16 c, int fused) {
+    return fused ? __builtin_elementwise_fma(a, b, c) : a * b + c;
+}
+
+INLINE float madd(float a, float b, float c, int fused) {
+    return fused ? __builtin_fmaf(a, b, c) : a * b + c;
+}
+
+/* The portable path fuses where the baseline instruction set has an FMA (aarch64's NEON). The
+ * x86-64 baseline (SSE2) has none, and a software fmaf is about 75 times slower than the
+ * instruction, so there the portable path multiplies and adds: on x86 CPUs without AVX2 and FMA
+ * the last bits differ from the other paths (and from aarch64), which all give the same bits. */
+#if defined(__aarch64__) || defined(__FMA__)
+#define PORTABLE_FUSES 1
+#else
+#define PORTABLE_FUSES 0
+#endif
 
 /* The lanes added in order from -0, as Swift's SIMD sum() does. */
 INLINE float sum16(f16 v) {
@@ -37,7 +54,7 @@ INLINE float sum16(f16 v) {
 
 /* C[6, 16] (+)= A[6, K] B[K, 16]: twelve AVX registers of accumulators while p runs over K. */
 INLINE void block6x16(const float *a, long rs, long cs, const float *b, float *cp, long k, long n,
-                      int accumulate) {
+                      int accumulate, int fused) {
     f16 c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0;
     if (accumulate) {
         c0 = load16(cp);
@@ -50,12 +67,12 @@ INLINE void block6x16(const float *a, long rs, long cs, const float *b, float *c
     const float *ap = a, *bp = b;
     for (long p = 0; p < k; p++) {
         f16 bv = load16(bp);
-        c0 = fma16((f16)ap[0], bv, c0);
-        c1 = fma16((f16)ap[rs], bv, c1);
-        c2 = fma16((f16)ap[2 * rs], bv, c2);
-        c3 = fma16((f16)ap[3 * rs], bv, c3);
-        c4 = fma16((f16)ap[4 * rs], bv, c4);
-        c5 = fma16((f16)ap[5 * rs], bv, c5);
+        c0 = madd16((f16)ap[0], bv, c0, fused);
+        c1 = madd16((f16)ap[rs], bv, c1, fused);
+        c2 = madd16((f16)ap[2 * rs], bv, c2, fused);
+        c3 = madd16((f16)ap[3 * rs], bv, c3, fused);
+        c4 = madd16((f16)ap[4 * rs], bv, c4, fused);
+        c5 = madd16((f16)ap[5 * rs], bv, c5, fused);
         bp += n;
         ap += cs;
     }
@@ -73,13 +90,13 @@ INLINE void block6x16(const float *a, long rs, long cs, const float *b, float *c
  * before: the rows computed twice get the same values both times. Leftover rows go one at a time,
  * leftover columns (widths that are not a multiple of 16) one element at a time. */
 INLINE void region_body(const float *a, long rs, long cs, const float *b, float *c, long r0,
-                        long r1, long j0, long j1, long k, long n, int accumulate) {
+                        long r1, long j0, long j1, long k, long n, int accumulate, int fused) {
     long end16 = j0 + ((j1 - j0) & ~15L);
     long i = r0;
     while (i + 6 <= r1 || (!accumulate && i < r1 && r1 - r0 >= 6)) {
         if (i > r1 - 6) i = r1 - 6;
         for (long j = j0; j < end16; j += 16)
-            block6x16(a + i * rs, rs, cs, b + j, c + i * n + j, k, n, accumulate);
+            block6x16(a + i * rs, rs, cs, b + j, c + i * n + j, k, n, accumulate, fused);
         i += 6;
     }
     for (; i < r1; i++) {
@@ -88,7 +105,7 @@ INLINE void region_body(const float *a, long rs, long cs, const float *b, float 
             f16 c0 = accumulate ? load16(cp) : (f16)0;
             const float *ap = a + i * rs, *bp = b + j;
             for (long p = 0; p < k; p++) {
-                c0 = fma16((f16)ap[0], load16(bp), c0);
+                c0 = madd16((f16)ap[0], load16(bp), c0, fused);
                 bp += n;
                 ap += cs;
             }
@@ -98,13 +115,13 @@ INLINE void region_body(const float *a, long rs, long cs, const float *b, float 
     for (i = r0; i < r1; i++) {
         for (long j = end16; j < j1; j++) {
             float s = accumulate ? c[i * n + j] : 0;
-            for (long p = 0; p < k; p++) s = __builtin_fmaf(a[i * rs + p * cs], b[p * n + j], s);
+            for (long p = 0; p < k; p++) s = madd(a[i * rs + p * cs], b[p * n + j], s, fused);
             c[i * n + j] = s;
         }
     }
 }
 
-INLINE void narrow_output_body(const float *a, const float *bT, float *c, long m, long k) {
+INLINE void narrow_output_body(const float *a, const float *bT, float *c, long m, long k, int fused) {
     long k16 = k & ~15L;
     for (long i = 0; i < m; i++) {
         const float *row = a + i * k;
@@ -112,8 +129,8 @@ INLINE void narrow_output_body(const float *a, const float *bT, float *c, long m
         long p = 0;
         for (; p < k16; p += 16) {
             f16 av = load16(row + p);
-            s0 = fma16(av, load16(bT + p), s0);
-            s1 = fma16(av, load16(bT + k + p), s1);
+            s0 = madd16(av, load16(bT + p), s0, fused);
+            s1 = madd16(av, load16(bT + k + p), s1, fused);
         }
         float r0 = sum16(s0), r1 = sum16(s1);
         for (; p < k; p++) {
@@ -125,14 +142,15 @@ INLINE void narrow_output_body(const float *a, const float *bT, float *c, long m
     }
 }
 
-INLINE void narrow_weight_gradient_body(const float *a, const float *d, float *g, long m, long k) {
+INLINE void narrow_weight_gradient_body(const float *a, const float *d, float *g, long m, long k,
+                                        int fused) {
     long p = 0;
     for (; p + 16 <= k; p += 16) {
         f16 g0 = 0, g1 = 0;
         for (long i = 0; i < m; i++) {
             f16 av = load16(a + i * k + p);
-            g0 = fma16(av, (f16)d[2 * i], g0);
-            g1 = fma16(av, (f16)d[2 * i + 1], g1);
+            g0 = madd16(av, (f16)d[2 * i], g0, fused);
+            g1 = madd16(av, (f16)d[2 * i + 1], g1, fused);
         }
         for (int l = 0; l < 16; l++) {
             g[2 * (p + l)] = g0[l];
@@ -153,29 +171,29 @@ INLINE void narrow_weight_gradient_body(const float *a, const float *d, float *g
 /* e^x, 16 lanes (Cephes-style): x = n ln2 + r with |r| <= ln2/2, a degree-6 polynomial in r,
  * scaled by 2^n through the exponent bits; inputs clamped to [-87.3, 88.3]. n is rounded with the
  * 1.5 * 2^23 trick, which leaves it in the low mantissa bits. About 2 ulp. */
-INLINE f16 exp16(f16 x) {
+INLINE f16 exp16(f16 x, int fused) {
     const f16 magic = 12582912.0f; /* 1.5 * 2^23 */
     f16 xc = __builtin_elementwise_min(__builtin_elementwise_max(x, (f16)-87.3f), (f16)88.3f);
-    f16 shifted = fma16(xc, (f16)1.44269504f, magic);
+    f16 shifted = madd16(xc, (f16)1.44269504f, magic, fused);
     f16 n = shifted - magic;
     /* r = x - n ln2, with ln2 in two parts for accuracy. */
-    f16 r = fma16(n, (f16)2.1219444e-4f, fma16(n, (f16)-0.693359375f, xc));
-    f16 p = fma16((f16)1.98756915e-4f, r, (f16)1.39819995e-3f);
-    p = fma16(p, r, (f16)8.3334519e-3f);
-    p = fma16(p, r, (f16)4.16657959e-2f);
-    p = fma16(p, r, (f16)1.66666655e-1f);
-    p = fma16(p, r, (f16)5.0000001e-1f);
-    p = fma16(p, r * r, r + 1);
+    f16 r = madd16(n, (f16)2.1219444e-4f, madd16(n, (f16)-0.693359375f, xc, fused), fused);
+    f16 p = madd16((f16)1.98756915e-4f, r, (f16)1.39819995e-3f, fused);
+    p = madd16(p, r, (f16)8.3334519e-3f, fused);
+    p = madd16(p, r, (f16)4.16657959e-2f, fused);
+    p = madd16(p, r, (f16)1.66666655e-1f, fused);
+    p = madd16(p, r, (f16)5.0000001e-1f, fused);
+    p = madd16(p, r * r, r + 1, fused);
     u16 integer = (u16)shifted - 0x4B400000u;
     u16 scale = (integer + 127u) << 23;
     return p * (f16)scale;
 }
 
-INLINE void silu_forward_body(const float *z, float *a, float *s, long count) {
+INLINE void silu_forward_body(const float *z, float *a, float *s, long count, int fused) {
     long i = 0;
     for (; i + 16 <= count; i += 16) {
         f16 zv = load16(z + i);
-        f16 sv = 1 / (1 + exp16(-zv));
+        f16 sv = 1 / (1 + exp16(-zv, fused));
         store16(sv, s + i);
         store16(zv * sv, a + i);
     }
@@ -229,7 +247,7 @@ INLINE void ema_body(float *e, const float *p, long count, float decay) {
  * The data points are given as columns yx[m], yy[m]; 16 of them per vector, the rest one by one.
  * A first pass finds the smallest squared distance so that every exponent is <= 0. */
 INLINE void exact_velocity_body(const float *x, long rows, float t, float s, const float *yx,
-                                const float *yy, long m, float *out) {
+                                const float *yy, long m, float *out, int fused) {
     long m16 = m & ~15L;
     float inverse = 1 / (2 * s * s);
     for (long r = 0; r < rows; r++) {
@@ -249,7 +267,7 @@ INLINE void exact_velocity_body(const float *x, long rows, float t, float s, con
         for (long j = 0; j < m16; j += 16) {
             f16 ax = load16(yx + j), ay = load16(yy + j);
             f16 dx = (f16)px - (f16)t * ax, dy = (f16)py - (f16)t * ay;
-            f16 w = exp16(((f16)best - (dx * dx + dy * dy)) * (f16)inverse);
+            f16 w = exp16(((f16)best - (dx * dx + dy * dy)) * (f16)inverse, fused);
             w16 += w;
             mx16 += w * ax;
             my16 += w * ay;
@@ -275,7 +293,7 @@ INLINE void best_two(float a, float b, const float *X, const float *Y, const flo
     const f16 lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
     f16 b1 = -INFINITY, b2 = -INFINITY, index = 0;
     for (long j = 0; j < n; j += 16) {
-        f16 v = fma16((f16)a, load16(X + j), fma16((f16)b, load16(Y + j), -load16(Q + j)));
+        f16 v = (f16)a * load16(X + j) + ((f16)b * load16(Y + j) - load16(Q + j));
         u16 above = (u16)(v > b1);
         b2 = above ? b1 : __builtin_elementwise_max(b2, v);
         b1 = above ? v : b1;
@@ -333,22 +351,22 @@ INLINE void auction_body(const float *x0, long n, const float *X, const float *Y
 
 /* ---- One function per code path for each body. ---- */
 
-#define PATH(NAME, ATTRIBUTE)                                                                    \
+#define PATH(NAME, ATTRIBUTE, FUSED)                                                                  \
     ATTRIBUTE static void region_##NAME(const float *a, long rs, long cs, const float *b,        \
                                         float *c, long r0, long r1, long j0, long j1, long k,    \
                                         long n, int accumulate) {                                \
-        region_body(a, rs, cs, b, c, r0, r1, j0, j1, k, n, accumulate);                          \
+        region_body(a, rs, cs, b, c, r0, r1, j0, j1, k, n, accumulate, FUSED);                      \
     }                                                                                            \
     ATTRIBUTE static void narrow_output_##NAME(const float *a, const float *bT, float *c, long m, \
                                                long k) {                                         \
-        narrow_output_body(a, bT, c, m, k);                                                      \
+        narrow_output_body(a, bT, c, m, k, FUSED);                                                \
     }                                                                                            \
     ATTRIBUTE static void narrow_weight_gradient_##NAME(const float *a, const float *d,          \
                                                         float *g, long m, long k) {              \
-        narrow_weight_gradient_body(a, d, g, m, k);                                              \
+        narrow_weight_gradient_body(a, d, g, m, k, FUSED);                                        \
     }                                                                                            \
     ATTRIBUTE static void silu_forward_##NAME(const float *z, float *a, float *s, long count) {   \
-        silu_forward_body(z, a, s, count);                                                       \
+        silu_forward_body(z, a, s, count, FUSED);                                                 \
     }                                                                                            \
     ATTRIBUTE static void silu_backward_##NAME(const float *da, const float *z, const float *s,  \
                                                float *dz, long count) {                          \
@@ -364,7 +382,7 @@ INLINE void auction_body(const float *x0, long n, const float *X, const float *Y
     ATTRIBUTE static void exact_velocity_##NAME(const float *x, long rows, float t, float s,      \
                                                 const float *yx, const float *yy, long m,        \
                                                 float *out) {                                    \
-        exact_velocity_body(x, rows, t, s, yx, yy, m, out);                                      \
+        exact_velocity_body(x, rows, t, s, yx, yy, m, out, FUSED);                                \
     }                                                                                            \
     ATTRIBUTE static void auction_##NAME(const float *x0, long n, const float *X, const float *Y, \
                                          float *Q, long n_padded, float eps_start,               \
@@ -374,12 +392,14 @@ INLINE void auction_body(const float *x0, long n, const float *X, const float *Y
                      best_two);                                                                  \
     }
 
-PATH(portable, )
+PATH(portable, , PORTABLE_FUSES)
+
+int fe_portable_fuses(void) { return PORTABLE_FUSES; }
 
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-PATH(avx2, __attribute__((target("avx2,fma"))))
+PATH(avx2, __attribute__((target("avx2,fma"))), 1)
 
 int fe_cpu_level(void) {
     __builtin_cpu_init();

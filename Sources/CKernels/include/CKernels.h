@@ -7,10 +7,15 @@
  * `level` selects the code path: 0 portable C (any CPU), 1 AVX2 + FMA, 2 AVX-512F (x86_64 only).
  * Pass at most fe_cpu_level(). Every path adds the K terms of each matrix element in order with
  * one fused multiply-add per term and evaluates the elementwise functions with the same operations
- * lane by lane, so all paths give the same bits. */
+ * lane by lane, so all paths give the same bits; except the portable path where the baseline
+ * instruction set has no FMA (x86_64 without AVX2 and FMA), which multiplies and adds instead
+ * (fe_portable_fuses() is 0) and differs in the last bits. */
 
 /// The best code path this CPU and OS run: 2 AVX-512F, 1 AVX2 and FMA, 0 portable.
 int fe_cpu_level(void);
+
+/// 1 when the portable path fuses its multiply-adds (aarch64), 0 when it multiplies and adds (x86_64).
+int fe_portable_fuses(void);
 
 /// C[m, n] (+)= A B. Element (i, p) of A is a[i * row_stride + p * column_stride]; B is [k, n]
 /// row-major and C is [m, n] row-major. `accumulate` 0 overwrites C, 1 adds to it.

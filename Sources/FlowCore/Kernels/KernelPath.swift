@@ -7,7 +7,8 @@ import CKernels
 #endif
 
 /// The code path the C kernels take: each is compiled for its own CPU features (function target
-/// attributes) and chosen at run time, and all give the same bits.
+/// attributes) and chosen at run time, and all that fuse their multiply-adds give the same bits
+/// (``fuses``).
 public enum KernelPath: Int32, Comparable, CaseIterable, Sendable {
     /// Plain C (16-float vectors on the baseline vector unit, SSE2 or NEON): any CPU.
     case portable = 0
@@ -27,6 +28,11 @@ public enum KernelPath: Int32, Comparable, CaseIterable, Sendable {
         if getenv("FLOW_EXPLORER_NO_AVX512") != nil { return min(available, .avx2) }
         return available
     }()
+
+    /// Whether the path rounds each multiply-add once (an FMA instruction). All such paths give
+    /// the same bits; the portable path on x86_64, whose baseline has no FMA, multiplies and adds
+    /// (a software FMA is about 75 times slower) and differs from them in the last bits.
+    public var fuses: Bool { self != .portable || fe_portable_fuses() != 0 }
 
     public static func < (lhs: KernelPath, rhs: KernelPath) -> Bool { lhs.rawValue < rhs.rawValue }
 }
