@@ -7,9 +7,15 @@ consistency step (cd and ct) is within 3 times the SW2 of 128 flow-matching Eule
 MeanFlow step is at least 5 times better than the same network's Euler step at h = 0, and 2 and
 4 MeanFlow steps are no worse than 1 (within 10%). 8gaussians, moons and checkerboard also have
 the issues' upper bounds.
+
+With `--write FILE` (scripts/reproduce passes it when it runs every dataset) it also writes the
+main sampler's SW2 of each method and dataset, as printed, into FILE: the Swift table
+(`ReferenceQuality`) from which `bench --time-to-quality` takes its targets.
 """
 import json
+import os
 import sys
+import tempfile
 
 BOUNDS = {  # issue 2 (fm euler K=128), issue 3 (shortcut K=1, K=4, cd K=1, ct K=1), issue 9 (meanflow K=1)
     "8gaussians": {"fm128": 0.09, "sc1": 0.16, "sc4": 0.11, "cd1": 0.10, "ct1": 0.12, "mf1": 0.20},
@@ -24,11 +30,34 @@ def sw2(folder, method, dataset, sampler, steps):
     return next(r["sw2"] for r in rows if r["sampler"] == sampler and r["steps"] == steps)
 
 
-def main(folder, datasets):
+MAIN = [("fm", "fm128"), ("shortcut", "sc1"), ("cd", "cd1"), ("ct", "ct1"), ("meanflow", "mf1")]
+
+
+def swift_table(values):
+    """The Swift source of `ReferenceQuality`: SW2 of the main sampler per dataset and method."""
+    rows = "\n".join(
+        f'        "{d}": [' + ", ".join(f".{m}: {round(v[key], 3):.3f}" for m, key in MAIN) + "],"
+        for d, v in values.items()
+    )
+    return f"""// Written by scripts/reproduce (scripts/pattern.py --write); do not edit by hand.
+
+/// The README's 20,000-iteration results (`scripts/reproduce`: seed 0, one thread, 4,096 samples):
+/// the SW2 of each method's main sampler (fm Euler K=128, the others one step), per dataset, to
+/// three decimals as the README prints them. `TimeToQuality.target` is 1.25 times these.
+public enum ReferenceQuality {{
+    public static let sw2: [String: [Method: Double]] = [
+{rows}
+    ]
+}}
+"""
+
+
+def main(folder, datasets, write=None):
     print("| dataset | floor | fm euler K=1 | fm euler K=128 | shortcut K=1 | shortcut K=4 | shortcut as euler K=1 "
           "| cd K=1 | ct K=1 | meanflow K=1 | meanflow K=4 | meanflow as euler K=1 | pattern |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     failures = []
+    values = {}
     for d in datasets:
         with open(f"{folder}/fm-{d}.json") as f:
             floor = json.load(f)["floor"]["sw2"]
@@ -40,6 +69,7 @@ def main(folder, datasets):
             "mf1": sw2(folder, "meanflow", d, "meanflow", 1), "mf2": sw2(folder, "meanflow", d, "meanflow", 2),
             "mf4": sw2(folder, "meanflow", d, "meanflow", 4), "mfe1": sw2(folder, "meanflow", d, "euler", 1),
         }
+        values[d] = v
         checks = {
             "fm K=1 >= 10x fm K=128": v["fm1"] >= 10 * v["fm128"],
             "shortcut K=1 >= 5x better than its euler K=1": 5 * v["sc1"] <= v["sce1"],
@@ -57,8 +87,18 @@ def main(folder, datasets):
         print(f"| {d} | {floor:.3f} | {cells} | {'ok' if not bad else 'FAIL'} |")
     print()
     print("\n".join(f"FAIL: {f}" for f in failures) if failures else f"pattern holds on {len(datasets)} datasets")
+    if write:
+        # A temporary file created exclusively beside the target, then renamed over it.
+        with tempfile.NamedTemporaryFile("w", dir=os.path.dirname(write) or ".", delete=False) as f:
+            f.write(swift_table(values))
+        os.replace(f.name, write)
+        print(f"wrote the reference table to {write}")
     return 1 if failures else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2:]))
+    args = sys.argv[1:]
+    write = None
+    if args[:1] == ["--write"]:
+        write, args = args[1], args[2:]
+    sys.exit(main(args[0], args[1:], write))

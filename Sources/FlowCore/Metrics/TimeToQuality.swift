@@ -99,14 +99,10 @@ public struct TimeToQuality: Sendable {
         return result
     }
 
-    /// The targets of issue 8: 1.25 times the SW2 of the README's 20,000-iteration results (main
-    /// sampler: fm Euler K=128, the others K=1), for the datasets that have them.
+    /// The target of `method` on `dataset`: 1.25 times the SW2 of its main sampler (fm Euler
+    /// K=128, the others one step) in the README's 20,000-iteration results (``ReferenceQuality``,
+    /// which `scripts/reproduce` writes), or nil for a method or dataset that has none.
     public static func target(method: Method, dataset: String) -> Double? {
-        let table: [String: [Method: Double]] = [
-            "8gaussians": [.fm: 0.089, .shortcut: 0.126, .cd: 0.091, .ct: 0.096, .meanflow: 0.128],
-            "moons": [.fm: 0.060, .shortcut: 0.111, .cd: 0.088, .ct: 0.095, .meanflow: 0.100],
-            "checkerboard": [.fm: 0.105, .shortcut: 0.158, .cd: 0.123, .ct: 0.123, .meanflow: 0.143],
-        ]
-        return table[dataset]?[method]
+        ReferenceQuality.sw2[dataset]?[method].map { 1.25 * $0 }
     }
 }
