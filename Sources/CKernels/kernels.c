@@ -287,7 +287,8 @@ INLINE void exact_velocity_body(const float *x, long rows, float t, float s, con
 
 /* The best and second best value a X[j] + b Y[j] - Q[j] over j < n (n a multiple of 16; the
  * auction passes (a, b) = 2 x0), and the best j: each of 16 lanes keeps its own best two and the
- * best's index, then the lanes are merged. */
+ * best's index, then the lanes are merged. The value is multiplied and added, never fused, on
+ * every path (the portable one on x86 cannot fuse), so that every path pairs the same way. */
 INLINE void best_two(float a, float b, const float *X, const float *Y, const float *Q, long n,
                      float *first, float *second, long *best) {
     const f16 lane = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
@@ -349,9 +350,62 @@ INLINE void auction_body(const float *x0, long n, const float *X, const float *Y
     }
 }
 
+/* The sinusoidal features (SinusoidalEmbedding.swift): for each row r and k < half, with
+ * x = values[r] * freq[k] in double, sin x into out[r * stride + k] and cos x into
+ * out[r * stride + half + k]. x is reduced in double to r in [-pi/4, pi/4] and a quadrant q
+ * (x = q pi/2 + r; q rounded to nearest even by adding and subtracting 1.5 * 2^52, exact for
+ * |x| < 2^50), then short Taylor polynomials in float give sin r and cos r (3e-7 absolute), which
+ * the quadrant swaps and negates; eight features at a time, lane by lane the same operations
+ * on every path. */
+typedef double d8 __attribute__((ext_vector_type(8)));
+typedef float f8 __attribute__((ext_vector_type(8)));
+typedef int i8 __attribute__((ext_vector_type(8)));
+typedef long long ll8 __attribute__((ext_vector_type(8)));
+
+#define PI_DOUBLE 3.14159265358979323846
+#define ROUNDING 6755399441055744.0 /* 1.5 * 2^52 */
+
+INLINE void embedding_body(const float *values, long rows, const double *freq, long half,
+                           float *out, long stride) {
+    const double two_over_pi = 2 / PI_DOUBLE, half_pi = PI_DOUBLE / 2;
+    for (long row = 0; row < rows; row++) {
+        double v = values[row];
+        float *sines = out + row * stride, *cosines = sines + half;
+        for (long k = 0; k < half; k += 8) {
+            long n = half - k < 8 ? half - k : 8; /* the last block may be short */
+            d8 f = 0;
+            if (n == 8) memcpy(&f, freq + k, sizeof f);
+            else for (long l = 0; l < n; l++) f[l] = freq[k + l];
+            d8 x = (d8)v * f;
+            d8 q = (x * two_over_pi + ROUNDING) - ROUNDING;
+            f8 r = __builtin_convertvector(x - q * half_pi, f8);
+            f8 r2 = r * r;
+            f8 sn = r * (1 + r2 * (-1.0f / 6 + r2 * (1.0f / 120 + r2 * (-1.0f / 5040))));
+            f8 cs = 1 + r2 * (-0.5f + r2 * (1.0f / 24 + r2 * (-1.0f / 720 + r2 * (1.0f / 40320))));
+            i8 quadrant = __builtin_convertvector(__builtin_convertvector(q, ll8) & 3, i8);
+            i8 swap = (quadrant & 1) != 0;
+            f8 sinx = swap ? cs : sn, cosx = swap ? sn : cs;
+            sinx = (quadrant & 2) != 0 ? -sinx : sinx;
+            cosx = ((quadrant + 1) & 2) != 0 ? -cosx : cosx;
+            if (n == 8) {
+                memcpy(sines + k, &sinx, sizeof sinx);
+                memcpy(cosines + k, &cosx, sizeof cosx);
+            } else {
+                for (long l = 0; l < n; l++) {
+                    sines[k + l] = sinx[l];
+                    cosines[k + l] = cosx[l];
+                }
+            }
+        }
+    }
+}
+
 /* ---- One function per code path for each body. ---- */
 
-#define PATH(NAME, ATTRIBUTE, FUSED)                                                                  \
+/* The matrix kernels (the products and the auction) and the elementwise ones, each compiled per
+ * path; the elementwise ones also for AVX-512, whose one register holds the 16 lanes that AVX2
+ * needs two for (the products have their own AVX-512 kernel below). */
+#define MATRIX_PATH(NAME, ATTRIBUTE, FUSED)                                                  \
     ATTRIBUTE static void region_##NAME(const float *a, long rs, long cs, const float *b,        \
                                         float *c, long r0, long r1, long j0, long j1, long k,    \
                                         long n, int accumulate) {                                \
@@ -365,6 +419,15 @@ INLINE void auction_body(const float *x0, long n, const float *X, const float *Y
                                                         float *g, long m, long k) {              \
         narrow_weight_gradient_body(a, d, g, m, k, FUSED);                                        \
     }                                                                                            \
+    ATTRIBUTE static void auction_##NAME(const float *x0, long n, const float *X, const float *Y, \
+                                         float *Q, long n_padded, float eps_start,               \
+                                         float eps_final, int *owner_of, int *column_of,         \
+                                         int *queue) {                                           \
+        auction_body(x0, n, X, Y, Q, n_padded, eps_start, eps_final, owner_of, column_of, queue,   \
+                     best_two);                                                                  \
+    }
+
+#define ELEMENTWISE_PATH(NAME, ATTRIBUTE, FUSED)                                             \
     ATTRIBUTE static void silu_forward_##NAME(const float *z, float *a, float *s, long count) {   \
         silu_forward_body(z, a, s, count, FUSED);                                                 \
     }                                                                                            \
@@ -379,18 +442,19 @@ INLINE void auction_body(const float *x0, long n, const float *X, const float *Y
     ATTRIBUTE static void ema_##NAME(float *e, const float *p, long count, float decay) {        \
         ema_body(e, p, count, decay);                                                            \
     }                                                                                            \
+    ATTRIBUTE static void embedding_##NAME(const float *values, long rows, const double *freq,   \
+                                           long half, float *out, long stride) {                 \
+        embedding_body(values, rows, freq, half, out, stride);                                   \
+    }                                                                                            \
     ATTRIBUTE static void exact_velocity_##NAME(const float *x, long rows, float t, float s,      \
                                                 const float *yx, const float *yy, long m,        \
                                                 float *out) {                                    \
         exact_velocity_body(x, rows, t, s, yx, yy, m, out, FUSED);                                \
-    }                                                                                            \
-    ATTRIBUTE static void auction_##NAME(const float *x0, long n, const float *X, const float *Y, \
-                                         float *Q, long n_padded, float eps_start,               \
-                                         float eps_final, int *owner_of, int *column_of,         \
-                                         int *queue) {                                           \
-        auction_body(x0, n, X, Y, Q, n_padded, eps_start, eps_final, owner_of, column_of, queue,   \
-                     best_two);                                                                  \
     }
+
+#define PATH(NAME, ATTRIBUTE, FUSED)                                                             \
+    MATRIX_PATH(NAME, ATTRIBUTE, FUSED)                                                          \
+    ELEMENTWISE_PATH(NAME, ATTRIBUTE, FUSED)
 
 PATH(portable, , PORTABLE_FUSES)
 
@@ -400,6 +464,7 @@ int fe_portable_fuses(void) { return PORTABLE_FUSES; }
 #include <immintrin.h>
 
 PATH(avx2, __attribute__((target("avx2,fma"))), 1)
+ELEMENTWISE_PATH(avx512, __attribute__((target("avx512f"))), 1)
 
 int fe_cpu_level(void) {
     __builtin_cpu_init();
@@ -447,9 +512,17 @@ __attribute__((target("avx512f"))) static void gemm_avx512(const float *a, long 
         else NAME##_portable(__VA_ARGS__);                   \
     } while (0)
 
+/* The elementwise kernels, which have an AVX-512 path too. */
+#define DISPATCH_ELEMENTWISE(NAME, ...)                      \
+    do {                                                     \
+        if (level >= 2) NAME##_avx512(__VA_ARGS__);          \
+        else if (level >= 1) NAME##_avx2(__VA_ARGS__);       \
+        else NAME##_portable(__VA_ARGS__);                   \
+    } while (0)
+
 /* best_two in one zmm register of 16 lanes, with mask registers: the same values and the same
- * answer as the generic body (every value is one fused multiply-add of the same operands, and the
- * reductions are exact), in about half the instructions of two AVX2 registers. */
+ * answer as the generic body (every value is the same multiplies and adds of the same operands,
+ * and the reductions are exact), in about half the instructions of two AVX2 registers. */
 __attribute__((target("avx512f"))) static inline __attribute__((always_inline)) void
 best_two_avx512(float a, float b, const float *X, const float *Y, const float *Q, long n,
                 float *first, float *second, long *best) {
@@ -458,8 +531,8 @@ best_two_avx512(float a, float b, const float *X, const float *Y, const float *Q
     __m512 b1 = _mm512_set1_ps(-INFINITY), b2 = b1;
     __m512i index = _mm512_setzero_si512();
     for (long j = 0; j < n; j += 16) {
-        __m512 v = _mm512_fmadd_ps(va, _mm512_loadu_ps(X + j),
-                                   _mm512_fmsub_ps(vb, _mm512_loadu_ps(Y + j), _mm512_loadu_ps(Q + j)));
+        __m512 v = _mm512_add_ps(_mm512_mul_ps(va, _mm512_loadu_ps(X + j)),
+                                 _mm512_sub_ps(_mm512_mul_ps(vb, _mm512_loadu_ps(Y + j)), _mm512_loadu_ps(Q + j)));
         __mmask16 above = _mm512_cmp_ps_mask(v, b1, _CMP_GT_OQ);
         b2 = _mm512_mask_blend_ps(above, _mm512_max_ps(b2, v), b1);
         b1 = _mm512_mask_blend_ps(above, b1, v);
@@ -499,6 +572,7 @@ static void gemm_avx512(const float *a, long rs, long cs, const float *b, float 
         (void)level;                                         \
         NAME##_portable(__VA_ARGS__);                        \
     } while (0)
+#define DISPATCH_ELEMENTWISE DISPATCH
 
 static void auction_avx512(const float *x0, long n, const float *X, const float *Y, float *Q,
                            long n_padded, float eps_start, float eps_final, int *owner_of,
@@ -543,26 +617,30 @@ void fe_gemm_narrow_weight_gradient(int level, const float *a, const float *d, f
 }
 
 void fe_silu_forward(int level, const float *z, float *a, float *s, long count) {
-    DISPATCH(silu_forward, z, a, s, count);
+    DISPATCH_ELEMENTWISE(silu_forward, z, a, s, count);
 }
 
 void fe_silu_backward(int level, const float *da, const float *z, const float *s, float *dz,
                       long count) {
-    DISPATCH(silu_backward, da, z, s, dz, count);
+    DISPATCH_ELEMENTWISE(silu_backward, da, z, s, dz, count);
 }
 
 void fe_adam(int level, float *p, const float *g, float *m, float *v, long count, float b1,
              float b2, float eps, float lr, float inv_c2) {
-    DISPATCH(adam, p, g, m, v, count, b1, b2, eps, lr, inv_c2);
+    DISPATCH_ELEMENTWISE(adam, p, g, m, v, count, b1, b2, eps, lr, inv_c2);
 }
 
 void fe_ema(int level, float *e, const float *p, long count, float decay) {
-    DISPATCH(ema, e, p, count, decay);
+    DISPATCH_ELEMENTWISE(ema, e, p, count, decay);
+}
+void fe_embedding(int level, const float *values, long rows, const double *freq, long half,
+                  float *out, long stride) {
+    DISPATCH_ELEMENTWISE(embedding, values, rows, freq, half, out, stride);
 }
 
 void fe_exact_velocity(int level, const float *x, long rows, float t, float s, const float *yx,
                        const float *yy, long m, float *out) {
-    DISPATCH(exact_velocity, x, rows, t, s, yx, yy, m, out);
+    DISPATCH_ELEMENTWISE(exact_velocity, x, rows, t, s, yx, yy, m, out);
 }
 
 void fe_assign_auction(int level, const float *x0, long n, const float *X, const float *Y,

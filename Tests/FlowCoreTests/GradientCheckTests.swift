@@ -144,6 +144,48 @@ import Testing
         }
     }
 
+    /// The features' C kernel gives, on every path and for sizes whose halves are not a multiple of
+    /// its 8 lanes, the bits of the scalar formula it vectorises (written here in Swift): x = s w_k
+    /// in Double, q = x 2/pi rounded to nearest even, r = Float(x - q pi/2), Taylor polynomials
+    /// in Float, the quadrant q mod 4.
+    @Test(arguments: [2, 16, 32, 34, 64])
+    func theFeatureKernelGivesTheBitsOfTheScalarFormulaOnEveryPath(size: Int) {
+        func sinCos(_ x: Double) -> (sin: Float, cos: Float) {
+            let q = (x * (2 / Double.pi)).rounded(.toNearestOrEven)
+            let r = Float(x - q * (Double.pi / 2))
+            let r2 = r * r
+            let s = r * (1 + r2 * (-1.0 / 6 + r2 * (1.0 / 120 + r2 * (-1.0 / 5040))))
+            let c = 1 + r2 * (-0.5 + r2 * (1.0 / 24 + r2 * (-1.0 / 720 + r2 * (1.0 / 40320))))
+            switch Int64(q) & 3 {
+            case 0: return (s, c)
+            case 1: return (c, -s)
+            case 2: return (-s, -c)
+            default: return (-c, s)
+            }
+        }
+        var rng = SplitMix64(seed: 5)
+        let values: [Float] = [0, 1, -1, 0.5, 1e-7, 0.999_999] + (0..<200).map { _ in rng.uniform() * 2 - 0.5 }
+        for scale: Float in [1, 1000] {
+            let embedding = SinusoidalEmbedding(size: size, scale: scale)
+            let half = size / 2
+            var expected = [UInt32]()
+            for v in values {
+                let pairs = embedding.scaledFrequencies.map { sinCos(Double(v) * $0) }
+                expected += (pairs.map(\.sin) + pairs.map(\.cos)).map(\.bitPattern)
+            }
+            for path in KernelPath.allCases where path <= KernelPath.available {
+                let out = FloatBuffer(values.count * size)
+                values.withUnsafeBufferPointer {
+                    embedding.fill($0.baseAddress!, rows: values.count, into: out.p, stride: size, column: 0, path: path)
+                }
+                let differing = zip(out.array.map(\.bitPattern), expected).filter { $0 != $1 }.count
+                #expect(
+                    differing == 0,
+                    "size \(size), scale \(scale), path \(path): \(differing) of \(values.count * 2 * half) differ")
+            }
+        }
+    }
+
     /// The pseudo-Huber loss and the consistency parametrisation f = x + (1 - t) F, as the
     /// consistency objective composes them: dL/dF from the objective against finite differences.
     @Test func pseudoHuberThroughTheConsistencyParametrisationMatchesFiniteDifferences() {

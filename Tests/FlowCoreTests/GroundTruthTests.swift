@@ -194,14 +194,15 @@ private func hungarianCost(_ noise: [Float], _ data: [Float]) -> Double {
 }
 
 @Suite struct KernelPathPairingTests {
-    @Test func everyKernelPathPairsTheBatchTheSameWay() {
-        var rng = SplitMix64(seed: 12)
-        let data = Dataset.toy(.moons).sample(count: 250, rng: &rng)
-        let noise = (0..<500).map { _ in rng.gaussian() }
+    @Test(arguments: [(12, 250), (13, 256), (14, 64), (15, 500)])
+    func everyKernelPathPairsTheBatchTheSameWay(seed: UInt64, rows: Int) {
+        var rng = SplitMix64(seed: seed)
+        let data = Dataset.toy(.moons).sample(count: rows, rng: &rng)
+        let noise = (0..<(2 * rows)).map { _ in rng.gaussian() }
         let paths = KernelPath.allCases.filter { $0 <= KernelPath.available }
-        let portable = OptimalPairing(capacity: 250, path: .portable).assignment(x0: noise, x1: data, rows: 250)
+        let portable = OptimalPairing(capacity: rows, path: .portable).assignment(x0: noise, x1: data, rows: rows)
         for path in paths.dropFirst() {
-            #expect(OptimalPairing(capacity: 250, path: path).assignment(x0: noise, x1: data, rows: 250) == portable, "\(path)")
+            #expect(OptimalPairing(capacity: rows, path: path).assignment(x0: noise, x1: data, rows: rows) == portable, "\(path)")
         }
     }
 }

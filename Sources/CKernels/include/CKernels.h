@@ -45,6 +45,11 @@ void fe_adam(int level, float *p, const float *g, float *m, float *v, long count
 /// The exponential moving average of the weights: e <- decay e + (1 - decay) p.
 void fe_ema(int level, float *e, const float *p, long count, float decay);
 
+/// The sinusoidal features of `rows` values: with x = values[r] * freq[k] (in double), sin x into
+/// out[r * stride + k] and cos x into out[r * stride + half + k], k < half (SinusoidalEmbedding.swift).
+void fe_embedding(int level, const float *values, long rows, const double *freq, long half,
+                  float *out, long stride);
+
 /// The exact velocity of the data points (yx[j], yy[j]), j < m, at `rows` points x[rows, 2] and
 /// time t, with 1 - t replaced by s (the caller clamps it): out[rows, 2] (ExactFlow.swift).
 void fe_exact_velocity(int level, const float *x, long rows, float t, float s, const float *yx,

@@ -2,8 +2,8 @@ import CKernels
 import Foundation
 
 /// Elementwise functions for the hot paths: the SiLU activation (in C, per ``KernelPath``; its
-/// exp and sigmoid are accurate to about 2 ulp) and the sinusoidal features (sin and cos to about
-/// 3e-7 absolute).
+/// exp and sigmoid are accurate to about 2 ulp). The sinusoidal features are
+/// ``SinusoidalEmbedding``'s.
 public enum VectorMath {
     /// SiLU forward: a = z * sigma(z); also stores sigma(z) in `s` for the backward pass.
     public static func siluForward(
@@ -34,23 +34,6 @@ public enum VectorMath {
             let first = si * (1 + zi * (1 - si))
             let second = si * (1 - si) * (2 + zi * (1 - 2 * si))
             dz[i] = first * da[i] + second * zDot[i] * daDot[i]
-        }
-    }
-
-    /// (sin x, cos x) in Float for any finite Double x: the argument is reduced in Double to
-    /// r in [-pi/4, pi/4] and a quadrant, then short Taylor polynomials are evaluated in Float.
-    @inline(__always)
-    public static func sinCos(_ x: Double) -> (sin: Float, cos: Float) {
-        let q = (x * (2 / Double.pi)).rounded(.toNearestOrEven)
-        let r = Float(x - q * (Double.pi / 2))
-        let r2 = r * r
-        let s = r * (1 + r2 * (-1.0 / 6 + r2 * (1.0 / 120 + r2 * (-1.0 / 5040))))
-        let c = 1 + r2 * (-0.5 + r2 * (1.0 / 24 + r2 * (-1.0 / 720 + r2 * (1.0 / 40320))))
-        switch Int(truncatingIfNeeded: Int64(q)) & 3 {
-        case 0: return (s, c)
-        case 1: return (c, -s)
-        case 2: return (-s, -c)
-        default: return (-c, s)
         }
     }
 }

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// The sinusoidal features of a scalar s in [0, 1], the network's time (and step) inputs:
@@ -18,22 +19,15 @@ public struct SinusoidalEmbedding: Sendable, Equatable {
         scaledFrequencies = (0..<half).map { Double(scale) * Foundation.pow(10000, -Double($0) / Double(half)) }
     }
 
-    /// Writes emb(values[r]) into row r of `out` at column `column` (row stride `stride`).
+    /// Writes emb(values[r]) into row r of `out` at column `column` (row stride `stride`), with
+    /// the C kernel of `path` (`fe_embedding`: the argument c s f_k in Double, reduced to
+    /// [-pi/4, pi/4] and a quadrant, then short polynomials in Float; 3e-7 absolute).
     public func fill(
         _ values: UnsafePointer<Float>, rows: Int, into out: UnsafeMutablePointer<Float>,
-        stride: Int, column: Int
+        stride: Int, column: Int, path: KernelPath = .active
     ) {
-        let half = size / 2
         scaledFrequencies.withUnsafeBufferPointer { freq in
-            for r in 0..<rows {
-                let s = Double(values[r])
-                let row = out + r * stride + column
-                for k in 0..<half {
-                    let (sn, cs) = VectorMath.sinCos(s * freq[k])
-                    row[k] = sn
-                    row[half + k] = cs
-                }
-            }
+            fe_embedding(path.rawValue, values, rows, freq.baseAddress, size / 2, out + column, stride)
         }
     }
 
