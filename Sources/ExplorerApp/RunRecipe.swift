@@ -95,6 +95,9 @@ public struct RunRecipe: Sendable, Equatable {
         if open.warmupIterations != planned.warmupIterations { options += " --warmup \(open.warmupIterations)" }
         if open.emaWarmup != planned.emaWarmup { options += " --ema-warmup \(open.emaWarmup)" }
         if open.learningRateDecay != planned.learningRateDecay { options += " --lr-decay \(open.learningRateDecay)" }
+        if let falloff = open.learningRateFalloff, falloff != planned.learningRateFalloff {
+            options += " --lr-falloff \(falloff)"
+        }
         if let length = open.curriculumIterations, length != planned.curriculumIterations {
             options += " --curriculum-iterations \(length)"
         }

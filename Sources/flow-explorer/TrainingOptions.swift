@@ -18,6 +18,12 @@ struct TrainingOptions: ParsableArguments {
     @Option(
         help: "Decay the learning rate along a half cosine to 0 at the end: true or false \(MethodDefaults.note("--lr-decay")).")
     var lrDecay: Bool?
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Scale the learning rate after the warm-up by sqrt(N / (N + n)), n the iterations since: a decay without a planned end (0: none) \(MethodDefaults.note("--lr-falloff", openEnded: true))."
+    )
+    var lrFalloff: Int?
     @Option(parsing: .unconditional, help: "EMA decay of the sampling weights \(MethodDefaults.note("--ema-decay")).")
     var emaDecay: Float?
     @Option(
@@ -97,6 +103,7 @@ struct TrainingOptions: ParsableArguments {
         let given: [(String, Bool)] = [
             ("--iterations", iterations != nil), ("--seed", seed != nil), ("--batch-size", batchSize != nil),
             ("--lr", lr != nil), ("--warmup", warmup != nil), ("--lr-decay", lrDecay != nil),
+            ("--lr-falloff", lrFalloff != nil),
             ("--ema-decay", emaDecay != nil), ("--ema-warmup", emaWarmup != nil), ("--width", width != nil),
             ("--depth", depth != nil), ("--embedding-size", embeddingSize != nil), ("--time-scale", timeScale != nil),
             ("--coupling", coupling != nil), ("--bootstrap-fraction", bootstrapFraction != nil),
@@ -125,6 +132,7 @@ struct TrainingOptions: ParsableArguments {
         set(lr, \.learningRate)
         set(warmup, \.warmupIterations)
         set(lrDecay, \.learningRateDecay)
+        if let lrFalloff { config.learningRateFalloff = lrFalloff }
         set(emaDecay, \.emaDecay)
         set(emaWarmup, \.emaWarmup)
         set(width, \.width)

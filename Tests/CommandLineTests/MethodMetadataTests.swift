@@ -41,12 +41,13 @@ import Testing
         var openEnded = TrainingConfig(method: method)
         openEnded.makeOpenEnded()
         let curriculum = openEnded.curriculumIterations.map { ["--curriculum-iterations", String($0)] } ?? []
+        let falloff = openEnded.learningRateFalloff.map { ["--lr-falloff", String($0)] } ?? []
         let r = try cli.run(
             [
                 "train", "--method", method.rawValue, "--dataset", "moons", "--seed", "5", "--iterations", "20",
-                "--lr-decay", String(openEnded.learningRateDecay), "--ema-warmup", String(openEnded.emaWarmup),
-                "--out", fromTrain,
-            ] + curriculum)
+                "--lr", String(openEnded.learningRate), "--lr-decay", String(openEnded.learningRateDecay),
+                "--ema-warmup", String(openEnded.emaWarmup), "--out", fromTrain,
+            ] + curriculum + falloff)
         #expect(r.status == 0, "\(r.stderr)")
         let ui = try Checkpoint.read(path: fromUI)
         let train = try Checkpoint.read(path: fromTrain)

@@ -154,8 +154,8 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
         #expect(text.contains("flow-explorer train --method shortcut --dataset 8gaussians --seed 0 --iterations 1234"))
         #expect(
             RunRecipe(state).train == [
-                "flow-explorer train --method shortcut --dataset 8gaussians --seed 0 --iterations 1234 --lr-decay false "
-                    + "--out flow-explorer-shortcut-8gaussians.safetensors"
+                "flow-explorer train --method shortcut --dataset 8gaussians --seed 0 --iterations 1234 --lr 0.005 --lr-decay false "
+                    + "--lr-falloff 2000 --out flow-explorer-shortcut-8gaussians.safetensors"
             ])
         #expect(
             text.contains(

@@ -9,6 +9,32 @@ import Testing
         return trainer
     }
 
+    /// The falloff of an open-ended run: the warm-up, then sqrt(N / (N + n)) with n the
+    /// iterations after it; the shortcut model's open-ended defaults turn it on, a planned run
+    /// and the user's 0 leave the rate alone, and the setting survives a checkpoint.
+    @Test func theLearningRateFallsOffAsTheInverseSquareRootAfterTheWarmUp() throws {
+        var config = TrainingConfig(method: .shortcut)
+        #expect(config.learningRateFalloff == nil)
+        config.makeOpenEnded()
+        #expect(config.learningRate == 5e-3 && config.learningRateFalloff == 2000 && !config.learningRateDecay)
+        #expect(config.learningRateScale(atStep: 99) == 0.5)
+        #expect(config.learningRateScale(atStep: 199) == 1)
+        #expect(abs(config.learningRateScale(atStep: 200 + 6000) - 0.5) < 1e-6)
+        var fm = TrainingConfig(method: .fm)
+        fm.makeOpenEnded()
+        #expect(fm.learningRateFalloff == nil && fm.learningRateScale(atStep: 10_000) == 1)
+        var off = TrainingConfig(method: .shortcut)
+        off.learningRateFalloff = 0
+        off.makeOpenEnded()
+        #expect(off.learningRateFalloff == 0 && off.learningRateScale(atStep: 10_000) == 1)
+        let trainer = try Trainer(config: config, dataset: .toy(.moons))
+        let read = try TrainingConfig(checkpoint: trainer.checkpoint())
+        #expect(read.learningRateFalloff == 2000 && read.learningRate == 5e-3)
+        #expect(
+            try TrainingConfig(checkpoint: Trainer(config: TrainingConfig(method: .shortcut), dataset: .toy(.moons)).checkpoint())
+                .learningRateFalloff == nil)
+    }
+
     /// Seeded: 3,000 iterations of flow matching on 8gaussians (about 4 s) give Euler samples at
     /// K = 32 within SW2 0.16 of the data (the noise floor at 2,048 samples is about 0.10), while one
     /// Euler step collapses towards the mean, at least 5 times worse.

@@ -32,6 +32,10 @@ public struct TrainingConfig: Sendable {
     /// Whether the learning rate decays after the warm-up along a half cosine to 0 at the planned
     /// end (`iterations`); a run of unknown length (the UI) keeps it constant.
     public var learningRateDecay = false
+    /// The falloff of a run of unknown length, N: after the warm-up the learning rate is scaled by
+    /// sqrt(N / (N + n)), n the iterations since, so it needs no planned end (nil or 0: none; nil
+    /// lets a method's open-ended defaults choose, ``MethodDefinition/applyOpenEndedDefaults(to:)``).
+    public var learningRateFalloff: Int?
     /// Decay of the EMA weights used for sampling.
     public var emaDecay: Float = 0.999
     /// Whether the EMA decay warms up as `min(emaDecay, (1 + n) / (10 + n))` at step n, so the
@@ -159,6 +163,7 @@ public struct TrainingConfig: Sendable {
         if !(emaDecay >= 0 && emaDecay < 1) { return "EMA decay must be in [0, 1)" }
         if iterations < 0 { return "iterations must not be negative" }
         if warmupIterations < 0 { return "warm-up iterations must not be negative" }
+        if let n = learningRateFalloff, n < 0 { return "the learning-rate falloff must not be negative" }
         if !(1...Self.maximumThreads).contains(threads) { return "threads must be between 1 and \(Self.maximumThreads)" }
         if let p = Self.couplingProblem(coupling, for: method) { return p }
         if let p = reflowProblem { return p }
@@ -220,9 +225,13 @@ public struct TrainingConfig: Sendable {
             + "lower --width, --depth, --batch-size or --threads"
     }
 
-    /// The learning-rate factor at step n (0-based): the linear warm-up, then the cosine decay.
+    /// The learning-rate factor at step n (0-based): the linear warm-up, then the falloff
+    /// sqrt(N / (N + n - warm-up)) when ``learningRateFalloff`` N is set, and the cosine decay.
     public func learningRateScale(atStep n: Int) -> Float {
-        let warm = warmupIterations > 0 ? min(1, Float(n + 1) / Float(warmupIterations)) : 1
+        var warm = warmupIterations > 0 ? min(1, Float(n + 1) / Float(warmupIterations)) : 1
+        if let falloff = learningRateFalloff, falloff > 0, n >= warmupIterations {
+            warm *= (Float(falloff) / Float(falloff + n - warmupIterations)).squareRoot()
+        }
         guard learningRateDecay, iterations > warmupIterations, n >= warmupIterations else { return warm }
         let progress = min(1, Double(n - warmupIterations) / Double(iterations - warmupIterations))
         return warm * Float(0.5 * (1 + Foundation.cos(Double.pi * progress)))
@@ -255,6 +264,7 @@ public struct TrainingConfig: Sendable {
             "planned_iterations": String(iterations), "target_weights": effectiveTargetWeights.rawValue,
             "threads": String(threads), "coupling": coupling.rawValue,
         ]
+        if let falloff = learningRateFalloff { settings["learning_rate_falloff"] = String(falloff) }
         if reflowRound > 0 {
             settings["reflow_round"] = String(reflowRound)
             settings["reflow_pairs"] = String(reflowPairs)
@@ -276,6 +286,7 @@ public struct TrainingConfig: Sendable {
         try readSetting(m, "learning_rate", &learningRate) { Float($0) }
         try readSetting(m, "warmup_iterations", &warmupIterations) { Int($0) }
         try readSetting(m, "learning_rate_decay", &learningRateDecay) { Bool($0) }
+        try readSetting(m, "learning_rate_falloff", &learningRateFalloff) { Int($0).map { .some($0) } }
         try readSetting(m, "ema_decay", &emaDecay) { Float($0) }
         try readSetting(m, "ema_warmup", &emaWarmup) { Bool($0) }
         try readSetting(m, "planned_iterations", &iterations) { Int($0) }
