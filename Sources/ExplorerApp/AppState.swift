@@ -47,6 +47,8 @@ public struct AppState: Sendable {
     public var tIndex: Int = AppState.tDivisions
     /// The help overlay is open.
     public var showHelp = false
+    /// The `i` panel (what is being trained) is open.
+    public var showInfo = false
     /// Training is paused (the app's wish; the worker follows).
     public var paused = false
     /// The method the app asked for.

@@ -63,6 +63,7 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
         state.quit = true
     case .escape:
         state.showHelp = false
+        state.showInfo = false
     case .tab:
         return select(ViewKind(rawValue: (state.view.rawValue + 1) % ViewKind.allCases.count)!, &state)
     case .backTab:
@@ -74,6 +75,10 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
             state.quit = true
         case "?", "h":
             state.showHelp.toggle()
+            state.showInfo = false
+        case "i":
+            state.showInfo.toggle()
+            state.showHelp = false
         case " ":
             state.paused.toggle()
             return [.worker(.setPaused(state.paused))]

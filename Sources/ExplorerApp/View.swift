@@ -38,6 +38,7 @@ public func render(_ state: AppState, into buffer: inout CellBuffer) {
     drawLosses(state, into: &buffer, in: bands[3])
     drawStatus(state, into: &buffer, in: bands[4])
     if state.showHelp { drawHelp(state, into: &buffer, in: screen) }
+    if state.showInfo { InfoPanel.draw(state, into: &buffer, in: screen) }
 }
 
 /// `text` broken into lines of at most `width` characters at spaces (a word longer than a line
@@ -243,6 +244,7 @@ public let keyHelp: [(keys: String, action: String)] = [
     ("r", "reset with the same seed"),
     ("s", "save a checkpoint"),
     ("e", "export this view as SVG"),
+    ("i", "the loss and sampler; SW2 and S"),
 ]
 
 /// Every key, as the help overlay shows it.

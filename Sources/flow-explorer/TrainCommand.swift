@@ -6,10 +6,16 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a model and write a checkpoint (safetensors).",
-        discussion: Method.allCases.map { "\($0.rawValue): \($0.definition.summary)." }.joined(separator: " ")
-            + " final_loss is the mean loss of the last 100 iterations. An option left out keeps the"
+        discussion: Method.allCases.map(Self.explanation).joined(separator: "\n\n")
+            + "\n\nfinal_loss is the mean loss of the last 100 iterations. An option left out keeps the"
             + " method's default (docs/recipes.md says how they were chosen). \(memoryNote)"
             + "\n\nThe defaults that differ per method:\n" + MethodDefaults.list(openEnded: false))
+
+    /// What `method` is, the loss it minimises and its sampler (the UI's `i` panel shows the same).
+    static func explanation(_ method: Method) -> String {
+        let d = method.definition
+        return "\(method.rawValue): \(d.summary). Loss: \(d.lossFormula.joined(separator: "; ")). Sampler: \(d.samplerFormula)."
+    }
 
     /// The memory cap, as the help of every command that trains states it.
     static let memoryNote =

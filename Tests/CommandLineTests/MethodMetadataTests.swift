@@ -8,6 +8,17 @@ import Testing
 @Suite struct MethodMetadataTests {
     let cli = CommandLineTests()
 
+    /// `train --help` prints every method's loss and sampler, the text of the UI's `i` panel.
+    @Test func trainHelpGivesEveryMethodsLossAndSampler() throws {
+        let help = try cli.run(["train", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for method in Method.allCases {
+            let d = method.definition
+            for line in d.lossFormula + [d.samplerFormula] {
+                #expect(help.contains(line.split(whereSeparator: \.isWhitespace).joined(separator: " ")), "\(method): \(line)")
+            }
+        }
+    }
+
     @Test("a shortcut model trained with --finest-steps 64 is queried as a velocity at d = 1/64")
     func finestStepsComeBackFromTheCheckpoint() throws {
         let file = cli.path("shortcut-m64.safetensors")

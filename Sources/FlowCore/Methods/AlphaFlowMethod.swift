@@ -7,6 +7,12 @@ public struct AlphaFlowMethod: FlowMapFamily {
         "AlphaFlow: a curriculum from flow matching on intervals to MeanFlow (Zhang et al. 2026)"
     }
     public var sampler: Sampler { Sampler(name: "alphaflow", rule: .jump) }
+    public var lossFormula: [String] {
+        [
+            "off-diagonal: |u(z_s, s, h) - [a v + (1 - a) sg u(z_s + a h v, s + a h, (1 - a) h)]|^2 / a, v = x1 - x0",
+            "a falls from 1 (flow matching on intervals) to 0 (MeanFlow); diagonal (h = 0): flow matching",
+        ]
+    }
     /// Online self-targets: the 1 / alpha weight assumes that the target network is the online
     /// one (then the residual shrinks like alpha); with EMA targets 14 of the study's 15 runs
     /// diverged once alpha was small (docs/recipes.md).

@@ -15,6 +15,18 @@ public struct ConsistencyMethod: MethodDefinition {
             ? "consistency distillation from a flow-matching --teacher (Song et al. 2023)"
             : "consistency training with the iCT choices, no teacher (Song and Dhariwal 2023)"
     }
+    public var lossFormula: [String] {
+        distilled
+            ? [
+                "d(f(x_t', t'), sg f(x_t, t)): x_t one Heun step of the fm teacher back from x_t', neighbouring",
+                "levels t < t' of N; f(x, t) = x + (1 - t) F(x, t), d the pseudo-Huber distance",
+            ]
+            : [
+                "d(f(x_t', t'), sg f(x_t, t)): x_t and x_t' on the same (x0, x1) line at neighbouring levels",
+                "t < t'; N grows along the curriculum; f(x, t) = x + (1 - t) F(x, t), d pseudo-Huber",
+            ]
+    }
+    public var samplerFormula: String { "x1 = f(x0, 0); K > 1: back to the noise at level k/K, then f again" }
     public var isStepConditioned: Bool { false }
     public var samplers: [Sampler] { [.consistency] }
     public func comparePair(steps: Int) -> [(sampler: Sampler, steps: Int)] { [(.consistency, 1), (.consistency, steps)] }

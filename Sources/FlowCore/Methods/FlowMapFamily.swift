@@ -12,6 +12,7 @@ public protocol FlowMapFamily: MethodDefinition {
 }
 
 extension FlowMapFamily {
+    public var samplerFormula: String { "jumps of the flow map: x <- x + (1/K) u(x, k/K, 1/K), k = 0..K-1" }
     public var diagonalShare: Float { 0.5 }
     public var isStepConditioned: Bool { true }
     public var samplers: [Sampler] { [sampler, .euler] }

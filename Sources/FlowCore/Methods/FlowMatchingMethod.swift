@@ -4,6 +4,10 @@ public struct FlowMatchingMethod: MethodDefinition {
     public init() {}
     public var title: String { "flow matching" }
     public var summary: String { "flow matching: regress the velocity x1 - x0 at x_t (Lipman et al. 2023)" }
+    public var lossFormula: [String] {
+        ["E |v(x_t, t) - (x1 - x0)|^2 with x_t = (1 - t) x0 + t x1, t ~ U(0, 1), x0 noise, x1 data"]
+    }
+    public var samplerFormula: String { "Euler: x <- x + (1/K) v(x, k/K), k = 0..K-1" }
     public var isStepConditioned: Bool { false }
     public var samplers: [Sampler] { [.euler, .heun, .rk4] }
     public func comparePair(steps: Int) -> [(sampler: Sampler, steps: Int)] { [(.euler, steps), (.heun, steps)] }

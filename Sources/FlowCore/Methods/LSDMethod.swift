@@ -8,6 +8,12 @@ public struct LSDMethod: FlowMapFamily {
         "Lagrangian self-distillation: the flow map moves with the velocity at its end (Boffi et al. 2025)"
     }
     public var sampler: Sampler { Sampler(name: "lsd", rule: .jump) }
+    public var lossFormula: [String] {
+        [
+            "off-diagonal (s < t): |u + h du/dh - sg u(X(z_s, s, t), t, 0)|^2, X = z_s + h u(z_s, s, h)",
+            "diagonal (h = 0): |u(z_s, s, 0) - (x1 - x0)|^2, flow matching",
+        ]
+    }
     /// EMA self-targets: with online ones, or with a diagonal share of 0.25, a run can diverge
     /// within the warm-up (docs/recipes.md).
     public var defaultTargetWeights: TrainingConfig.TargetWeights { .ema }

@@ -7,6 +7,13 @@ public struct MeanFlowMethod: MethodDefinition {
 
     public init() {}
     public var title: String { "MeanFlow" }
+    public var lossFormula: [String] {
+        [
+            "h > 0 (mean flow): |u(z_s, s, h) - sg[v + h du/ds]|^2, v = x1 - x0, du/ds the JVP of u along (v, 1, -1)",
+            "h = 0 (flow matching): |u(z_s, s, 0) - v|^2",
+        ]
+    }
+    public var samplerFormula: String { "jumps: x <- x + (1/K) u(x, k/K, 1/K), k = 0..K-1" }
     public var summary: String { "MeanFlow: the average velocity over an interval from a derivative identity (Geng et al. 2025)" }
     public var isStepConditioned: Bool { true }
     public var samplers: [Sampler] { [Self.sampler, .euler] }

@@ -6,6 +6,11 @@ public protocol MethodDefinition: Sendable {
     var title: String { get }
     /// One line for help texts: what it is and where it comes from.
     var summary: String { get }
+    /// The loss it minimises in one or two lines of plain-text mathematics, naming the loss
+    /// panel's parts (``lossParts``) where it has two; `train --help` and the UI's `i` panel show it.
+    var lossFormula: [String] { get }
+    /// The main sampler's update in one line of plain-text mathematics.
+    var samplerFormula: String { get }
     /// Whether the network takes a second time-like input (the step size d, or an interval h).
     var isStepConditioned: Bool { get }
     /// The samplers that make sense for its network; the first is the main one (the samples view,

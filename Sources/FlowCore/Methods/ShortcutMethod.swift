@@ -10,6 +10,13 @@ public struct ShortcutMethod: MethodDefinition {
     public var summary: String {
         "shortcut model: one network for every step size, trained from two half steps (Frans et al. 2024)"
     }
+    public var lossFormula: [String] {
+        [
+            "flow matching rows: |s(x_t, t, 1/M) - (x1 - x0)|^2 at the finest step d = 1/M",
+            "bootstrap rows: |s(x_t, t, 2d) - sg[(s1 + s2) / 2]|^2, two half steps of size d of the EMA network",
+        ]
+    }
+    public var samplerFormula: String { "jumps: x <- x + (1/K) s(x, k/K, 1/K), k = 0..K-1" }
     public var isStepConditioned: Bool { true }
     public var samplers: [Sampler] { [Self.sampler, .euler] }
     public func comparePair(steps: Int) -> [(sampler: Sampler, steps: Int)] { [(.euler, steps), (Self.sampler, steps)] }
