@@ -5,6 +5,16 @@ import Testing
 
 @testable import ExplorerApp
 
+/// A started worker training fm on moons at one thread with 256-point pictures (the caller stops it).
+func startedFlowMatchingWorker(seed: UInt64) -> TrainingWorker {
+    var settings = WorkerSettings(method: .fm, dataset: "moons", seed: seed)
+    settings.pictureCount = 256
+    settings.threads = 1
+    let worker = TrainingWorker(settings: settings)
+    worker.start()
+    return worker
+}
+
 /// The `f` key: reflow (Liu, Gong, Liu 2022) of the UI's flow-matching model.
 @Suite struct ReflowKeyTests {
     @Test func fAsksTheWorkerToReflowAFlowMatchingModel() {
@@ -34,11 +44,7 @@ import Testing
     }
 
     @Test func theWorkerReflowsTheCurrentModelAndTrainsOnFromItsIteration() throws {
-        var settings = WorkerSettings(method: .fm, dataset: "moons", seed: 3)
-        settings.pictureCount = 256
-        settings.threads = 1
-        let worker = TrainingWorker(settings: settings)
-        worker.start()
+        let worker = startedFlowMatchingWorker(seed: 3)
         defer { worker.stop() }
         let before = try #require(firstSnapshot(from: worker, within: 30) { $0.iteration > 300 })
         #expect(before.reflowRound == 0)
@@ -68,11 +74,7 @@ import Testing
     }
 
     @Test func theRecipesRoundsRebuildTheWeightsTheWorkerSavesAfterAReflow() throws {
-        var settings = WorkerSettings(method: .fm, dataset: "moons", seed: 4)
-        settings.pictureCount = 256
-        settings.threads = 1
-        let worker = TrainingWorker(settings: settings)
-        worker.start()
+        let worker = startedFlowMatchingWorker(seed: 4)
         defer { worker.stop() }
         _ = try #require(firstSnapshot(from: worker, within: 30) { $0.iteration > 200 })
         worker.send(.reflow)

@@ -180,8 +180,7 @@ public final class Trainer {
         for shard in shards.dropFirst() { sums = sums + shard.sums }
         let report = objective.report(sums, context: context)
 
-        let warmup = config.learningRateScale(atStep: iteration)
-        let adamStep = adam.nextStep(scale: warmup)
+        let adamStep = adam.nextStep(scale: config.learningRateScale(atStep: iteration))
         let emaDecay = config.emaDecay(atStep: iteration)
         let targetDecay = targetEMADecay
         pool.run(parameterSlices.count) { index in

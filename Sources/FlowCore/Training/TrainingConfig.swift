@@ -228,13 +228,13 @@ public struct TrainingConfig: Sendable {
     /// The learning-rate factor at step n (0-based): the linear warm-up, then the falloff
     /// sqrt(N / (N + n - warm-up)) when ``learningRateFalloff`` N is set, and the cosine decay.
     public func learningRateScale(atStep n: Int) -> Float {
-        var warm = warmupIterations > 0 ? min(1, Float(n + 1) / Float(warmupIterations)) : 1
+        var scale = warmupIterations > 0 ? min(1, Float(n + 1) / Float(warmupIterations)) : 1
         if let falloff = learningRateFalloff, falloff > 0, n >= warmupIterations {
-            warm *= (Float(falloff) / Float(falloff + n - warmupIterations)).squareRoot()
+            scale *= (Float(falloff) / Float(falloff + n - warmupIterations)).squareRoot()
         }
-        guard learningRateDecay, iterations > warmupIterations, n >= warmupIterations else { return warm }
+        guard learningRateDecay, iterations > warmupIterations, n >= warmupIterations else { return scale }
         let progress = min(1, Double(n - warmupIterations) / Double(iterations - warmupIterations))
-        return warm * Float(0.5 * (1 + Foundation.cos(Double.pi * progress)))
+        return scale * Float(0.5 * (1 + Foundation.cos(Double.pi * progress)))
     }
 
     /// The EMA decay at step n (0-based): `emaDecay`, or its warm-up (see `emaWarmup`).
