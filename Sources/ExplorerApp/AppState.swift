@@ -34,15 +34,28 @@ public struct AppState: Sendable {
     public static let minimumSize = Size(width: 60, height: 20)
     /// The t scrubber moves in steps of 1/`tDivisions`.
     public static let tDivisions = 16
-    /// The largest K.
-    public static let maxSteps = 128
 
     /// Terminal size in cells.
     public var size: Size
-    /// The view on screen; the race trains every method, the others `method` alone.
+    /// The view on screen.
     public var view: ViewKind = .samples
-    /// Number of sampling steps K (1...128, a power of two).
+    /// The run is a race of `raceLineup`: always in the race view, and in the views of one racer
+    /// (`method`) that `1`..`4`, `6` and `7` open from it without stopping the race; else `method`
+    /// trains alone.
+    public var racing: Bool {
+        get { view == .race || raceGoesOn }
+        set { raceGoesOn = newValue }
+    }
+    /// The race trains on while another view studies one racer.
+    var raceGoesOn = false
+    /// Number of sampling steps K (a power of two in ``Sampler/stepRange``).
     public var steps: Int = 1
+    /// How many times `r` asked for a fresh start (part of the ``RunKey``).
+    public var resets = 0
+    /// How many single steps `.` asked for (``WorkerRequest/singleSteps``).
+    public var singleSteps = 0
+    /// Slow motion (`<`, `>`) or full speed.
+    public var speed: TrainingSpeed = .full
     /// t = tIndex / tDivisions (0...1); 1 shows the finished samples.
     public var tIndex: Int = AppState.tDivisions
     /// The help overlay is open.
@@ -118,6 +131,9 @@ public struct AppState: Sendable {
         self.ascii = ascii
         self.palette = palette
     }
+
+    /// In a race, the racer whose views are open (nil in the race view and outside a race).
+    public var focus: Method? { racing && view != .race ? method : nil }
 
     /// t as a number in [0, 1].
     public var t: Double { Double(tIndex) / Double(Self.tDivisions) }

@@ -60,7 +60,7 @@ private func untrainedShortcutModel() -> Model {
 public func benchmarkSnapshotMilliseconds(repeats: Int = 5) -> (snapshot: Double, sw2: Double) {
     let dataset = Dataset.toy(.moons)
     let model = untrainedShortcutModel()
-    let count = WorkerSettings(method: .shortcut, dataset: "moons", seed: 0).pictureCount
+    let count = WorkerSettings().pictureCount
     let builder = VisualsBuilder(dataset: dataset, count: count, seed: 0)
     func milliseconds(_ work: () -> Void) -> Double {
         let times = (0..<repeats).map { _ in

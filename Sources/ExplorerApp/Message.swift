@@ -11,35 +11,25 @@ public enum Message: Sendable {
     case snapshot(Snapshot)
     /// The clock: seconds since the UI started (the run loop sends it every turn).
     case tick(seconds: Double)
+    /// The run loop performed an effect and says how it went ("wrote NAME", "export failed: ...").
+    case notice(String)
 }
 
-/// Something `update` asks the run loop to do.
+/// Something `update` asks the run loop to do. What the worker trains and draws is not an
+/// effect: it follows from the state (``WorkerRequest``).
 public enum Effect: Equatable, Sendable {
     /// Send this command to the training worker.
     case worker(WorkerCommand)
+    /// Write the current view as an SVG picture (``SVGExport``) to this path, through the one safe
+    /// write path.
+    case exportView(path: String)
 }
 
-/// Commands the UI sends to the training worker.
+/// What only the training worker can do, because it needs the live weights.
 public enum WorkerCommand: Equatable, Sendable {
-    /// Pause (true) or resume (false) training.
-    case setPaused(Bool)
-    /// Restart training from scratch with the same seed.
-    case reset
-    /// Start a new run with this method and dataset (same seed).
-    case configure(method: Method, dataset: String)
-    /// Start a race of the lineup's methods on this dataset (same seed).
-    case race(dataset: String, lineup: RaceLineup)
-    /// The view on screen (the worker computes the pictures it needs).
-    case setView(ViewKind)
-    /// Pair noise and data this way from now on, restarting the run.
-    case setCoupling(Coupling)
-    /// Use K sampling steps for the pictures.
-    case setSteps(Int)
     /// Reflow (Liu et al. 2022): make pairs (x0, X(x0, 0, 1)) from the current flow-matching model's
     /// EMA weights and go on training on them, the next round.
     case reflow
-    /// Write a checkpoint of the current weights to this path.
+    /// Write a checkpoint of the current weights (a focused racer's in a race) to this path.
     case save(path: String)
-    /// Write `contents` (an SVG picture of the current view) to this path, atomically.
-    case export(path: String, contents: String)
 }

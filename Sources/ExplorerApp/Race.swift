@@ -14,6 +14,8 @@ final class Race {
         let trainer: Trainer
         /// Why it stopped, if its training diverged.
         var divergence: String?
+        /// Its loss curves, for the loss panel of its own views.
+        var losses = LossRecord()
 
         init(method: Method, trainer: Trainer) {
             self.method = method
@@ -61,6 +63,7 @@ final class Race {
             let report = racer.trainer.step()
             steps += 1
             racer.divergence = racer.trainer.divergence(report)
+            if racer.divergence == nil { _ = racer.losses.add(report) }
         }
         for method in lineup.methods where !racers.contains(where: { $0.method == method }) {
             guard let teacherMethod = method.definition.teacher,
@@ -85,21 +88,28 @@ final class Race {
     /// The iterations of the first racer (flow matching), for the status bar.
     var leadIteration: Int { racers.first?.trainer.iteration ?? 0 }
 
+    /// The racer of `method`, nil while it waits for its teacher (or when it does not race).
+    func racer(_ method: Method) -> Racer? { racers.first { $0.method == method } }
+
+    /// What a method that has not joined yet waits for: "cd: joins after 2000 fm steps".
+    func waitingLabel(_ method: Method) -> String {
+        guard lineup.methods.contains(method) else { return "\(method.rawValue) is not in this race" }
+        let teacher = method.definition.teacher?.rawValue ?? "its teacher"
+        return "\(method.rawValue): joins after \(joinAfter ?? method.definition.teacherIterations) \(teacher) steps"
+    }
+
     /// One panel per method of the lineup, in `Method.allCases` order: the main sampler's samples at K = `steps`
     /// from `builder`'s noise (the same for every method) and their SW2 to `builder`'s data; a
-    /// method still waiting for its teacher gets an empty panel that says so.
-    func panels(builder: VisualsBuilder, steps: Int) -> [RaceVisuals.Panel] {
+    /// method still waiting for its teacher gets an empty panel that says so. `useEMA` false draws the live weights.
+    func panels(builder: VisualsBuilder, steps: Int, useEMA: Bool = true) -> [RaceVisuals.Panel] {
         return lineup.methods.map { method in
             let sampler = method.definition.mainSampler
-            guard let racer = racers.first(where: { $0.method == method }) else {
-                let teacher = method.definition.teacher?.rawValue ?? "its teacher"
-                return .init(
-                    method: method,
-                    label: "\(method.rawValue): joins after \(joinAfter ?? method.definition.teacherIterations) \(teacher) steps",
-                    points: [], sw2: .nan, iteration: 0)
+            guard let racer = racer(method) else {
+                return .init(method: method, label: waitingLabel(method), points: [], sw2: .nan, iteration: 0)
             }
             var renoise = SplitMix64.stream(seed: seed, 24)
-            let points = sampler.sample(model: Model(trainer: racer.trainer), noise: builder.noise, steps: steps, rng: &renoise)
+            let points = sampler.sample(
+                model: Model(trainer: racer.trainer, useEMA: useEMA), noise: builder.noise, steps: steps, rng: &renoise)
             let state = racer.divergence.map { _ in " (diverged)" } ?? ""
             return .init(
                 method: method, label: "\(Self.label(method, sampler: sampler, steps: steps))\(state)", points: points,

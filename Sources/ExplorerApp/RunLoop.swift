@@ -1,7 +1,9 @@
+import FlowCore
 import Foundation
 import TerminalCanvas
 
-/// The UI loop: keys and snapshots in, `update`, frames out at most `frameInterval` apart.
+/// The UI loop: keys and snapshots in, `update`, frames out at most `frameInterval` apart, and
+/// after every `update` the state's ``WorkerRequest`` posted to the worker when it changed.
 ///
 /// Each turn takes the newest snapshot (never waiting for the worker), draws a frame when
 /// something changed and the frame slot is due, then waits for a key for at most the time left
@@ -14,10 +16,13 @@ public struct RunLoop {
     /// How long to wait for a key when nothing needs drawing (snapshots are polled this often).
     public var idleWait: Duration = .milliseconds(50)
     public var log: EventLog?
+    /// The files the run reads (`--load`, a CSV dataset): an export never writes over them.
+    public var inputs: [String]
 
-    public init(frameInterval: Duration = RunLoop.defaultFrameInterval, log: EventLog? = nil) {
+    public init(frameInterval: Duration = RunLoop.defaultFrameInterval, log: EventLog? = nil, inputs: [String] = []) {
         self.frameInterval = frameInterval
         self.log = log
+        self.inputs = inputs
     }
 
     /// Runs until `state.quit`; returns the final state.
@@ -30,12 +35,26 @@ public struct RunLoop {
         var lastFrame = clock.now - frameInterval
         var buffer = CellBuffer(size: state.size)
         let started = clock.now
+        var posted: WorkerRequest?
+        /// Applies `message`, performs its effects, and posts the request when it changed.
+        func step(_ message: Message) {
+            var effects = update(&state, message)
+            while !effects.isEmpty {
+                let effect = effects.removeFirst()
+                if let notice = perform(effect, state: state, link: link) { effects += update(&state, .notice(notice)) }
+            }
+            let request = WorkerRequest(state)
+            if request != posted {
+                link?.post(request)
+                posted = request
+            }
+        }
         while !state.quit {
             let hadNotice = state.notice != nil
-            apply(update(&state, .tick(seconds: milliseconds(clock.now - started) / 1000)), link)
+            step(.tick(seconds: milliseconds(clock.now - started) / 1000))
             if hadNotice && state.notice == nil { dirty = true }  // the notice expired
             if let snapshot = link?.takeSnapshot() {
-                apply(update(&state, .snapshot(snapshot)), link)
+                step(.snapshot(snapshot))
                 dirty = true
                 log?.write("snapshot iteration=\(snapshot.iteration) it_per_s=\(Int(snapshot.iterationsPerSecond.rounded()))")
             }
@@ -57,10 +76,10 @@ public struct RunLoop {
             case .none:
                 continue
             case .resize:
-                apply(update(&state, .resize(device.size)), link)
+                step(.resize(device.size))
                 log?.write("resize \(state.size.width)x\(state.size.height)")
             default:
-                apply(update(&state, .key(key)), link)
+                step(.key(key))
                 log?.write("key \(describe(key))")
             }
             dirty = true
@@ -68,10 +87,19 @@ public struct RunLoop {
         return state
     }
 
-    private func apply(_ effects: [Effect], _ link: TrainingLink?) {
-        for effect in effects {
-            switch effect {
-            case .worker(let command): link?.send(command)
+    /// Performs `effect`; returns the notice that says how a file write went.
+    func perform(_ effect: Effect, state: AppState, link: TrainingLink?) -> String? {
+        switch effect {
+        case .worker(let command):
+            link?.send(command)
+            return nil
+        case .exportView(let path):
+            guard let svg = SVGExport.document(state) else { return SVGExport.nothingYet }
+            do {
+                try AtomicFile.write(Data(svg.utf8), to: path, inputs: inputs)
+                return "wrote \(path)"
+            } catch {
+                return TrainingSession.failure("export", path, error)
             }
         }
     }

@@ -32,12 +32,15 @@ public struct RunRecipe: Sendable, Equatable {
         let threads = state.threads.map { " --threads \($0)" } ?? ""
         let dataset = "--dataset \(Self.shellQuoted(SafeText.escaped(state.dataset, limit: 240)))"
         let method = state.method.rawValue
-        let coupling = state.coupling == .ot && state.method.definition.supportsCoupling ? " --coupling ot" : ""
+        let coupling = !state.racing && state.coupling == .ot && state.method.definition.supportsCoupling ? " --coupling ot" : ""
         tui = "flow-explorer tui --method \(method) \(dataset) \(seed)\(lr)\(threads)\(coupling)"
-        if state.view == .race {
-            // The race is what `tui` opens without --method; it trains no single checkpoint.
+        if state.racing {
+            // The race is what `tui` opens without --method; its view trains no single checkpoint,
+            // and a racer trains as the method alone would (the lines below).
             let racers = state.raceLineup == .all ? "" : " --racers \(state.raceLineup.rawValue)"
             tui = "flow-explorer tui \(dataset) \(seed)\(lr)\(threads)\(racers)"
+        }
+        if state.view == .race {
             train = []
             render = ""
             return

@@ -7,11 +7,15 @@ import TerminalCanvas
 /// so drawing a frame only maps points to cells.
 public struct Snapshot: Sendable {
     /// The run this snapshot belongs to.
+    public var run: RunKey
+    /// In a race, the racer whose model `visuals` and the losses show (nil: the race's panels).
+    public var focus: Method?
+    /// The method whose model `visuals` and the losses show: the run's, or the focused racer's.
     public var method: Method
     /// The dataset name (a toy name or a CSV path).
-    public var dataset: String
+    public var dataset: String { run.dataset }
     /// The training seed.
-    public var seed: UInt64
+    public var seed: UInt64 { run.seed }
     /// Training iterations done.
     public var iteration: Int
     /// Measured training iterations per second (0 when paused).
@@ -41,16 +45,27 @@ public struct Snapshot: Sendable {
     public var reflowStarts: [Int] = []
     /// The reflow round of the model (0: trained on independent or OT pairs).
     public var reflowRound: Int { reflowStarts.count }
-    /// True for a race of every method (`race` then holds the pictures, not `visuals`).
-    public var isRace = false
+    /// True for a race (`race` then holds the panels' pictures, and `visuals` the focused racer's).
+    public var isRace: Bool { run.isRace }
     /// The race view's panels; nil until ready or when not racing.
     public var race: RaceVisuals?
+    /// The pictures show the live weights rather than the EMA weights (after a single step `.`, and
+    /// in slow motion; ``TrainingSession``).
+    public var liveWeights = false
 
-    /// Creates a snapshot with no history and no visuals.
+    /// Creates a snapshot of the run of `method` alone with no history and no visuals.
     public init(method: Method, dataset: String, seed: UInt64) {
-        self.method = method
-        self.dataset = dataset
-        self.seed = seed
+        self.init(run: RunKey(subject: .method(method), dataset: dataset, seed: seed), focus: nil)
+    }
+
+    /// Creates a snapshot of `run` with no history and no visuals.
+    public init(run: RunKey, focus: Method?) {
+        self.run = run
+        self.focus = focus
+        switch run.subject {
+        case .method(let method): self.method = method
+        case .race(let lineup): self.method = focus ?? lineup.methods[0]
+        }
         iteration = 0
         iterationsPerSecond = 0
         running = true

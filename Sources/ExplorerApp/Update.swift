@@ -2,14 +2,20 @@ import FlowCore
 import TerminalCanvas
 
 /// The pure state transition: applies `message` to `state` and returns what the run loop must do.
+/// What the worker trains and draws is not returned: it follows from the state alone
+/// (``WorkerRequest``), which the run loop posts after every call.
 ///
-/// Keys: `q` / Ctrl-C quit, `?` help, `Esc` close help, space pause / resume, tab / shift-tab or
-/// `1`..`7` view, `+` / `-` double / halve K (1...128), `[` / `]` t down / up by 1/16, `d` next
-/// dataset, `m` next method, `c` switch the coupling (independent / OT) and restart, `r` reset
-/// with the same seed, `g` the race's racers (every method or the flow-map family), `f` reflow the
-/// flow-matching model (the next round), `s` save a checkpoint, `e` export the view as SVG (`SVGExport`; the worker
-/// writes the file). In the truth view the arrow keys and h/j/k/l move the probe; in the flow-map
-/// view they move the highlighted (s, t) cell (left / right: t, down / up: s).
+/// Keys: `q` / Ctrl-C quit, `?` help, `i` what is being trained, `Esc` close either, space pause /
+/// resume, `.` one training step (pauses first), `<` / `>` slow motion (1, 10, 100 it/s, full
+/// speed), tab / shift-tab or `1`..`7` view (in a race, `1`..`4`, `6` and `7` study one racer while
+/// the race goes on, and `5` returns to it), `+` / `-` double / halve K (``Sampler/stepRange``),
+/// `[` / `]` t down / up by 1/16, `d` next dataset, `m` next method (in a racer's views: the
+/// next racer; in the race view: leave the race for the method alone), `c` switch the coupling
+/// (independent / OT) and restart, `r` reset with the same seed, `g` the race's racers (every
+/// method or the flow-map family), `f` reflow the flow-matching model (the next round), `s` save
+/// a checkpoint, `e` export the view as SVG. In the truth view the arrow keys and h/j/k/l move
+/// the probe; in the flow-map view they move the highlighted (s, t) cell (left / right: t, down
+/// / up: s).
 ///
 /// A snapshot whose training diverged (`Snapshot.divergence`) pauses the app: the worker has
 /// stopped, and only `r` starts it again.
@@ -19,10 +25,7 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         state.size = size
         return []
     case .snapshot(let snapshot):
-        let racing = state.view == .race
-        guard snapshot.isRace == racing, racing || snapshot.method == state.method, snapshot.dataset == state.dataset else {
-            return []
-        }
+        guard snapshot.run == RunKey(state), snapshot.focus == state.focus else { return [] }
         if snapshot.messageSerial != state.seenMessageSerial {
             state.seenMessageSerial = snapshot.messageSerial
             if let text = snapshot.message { state.notice = text }
@@ -45,6 +48,9 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         state.now = seconds
         if state.notice != nil, seconds - state.noticeSince >= AppState.noticeLifetime { state.notice = nil }
         return []
+    case .notice(let text):
+        state.notice = text
+        return []
     }
 }
 
@@ -65,10 +71,10 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
         state.showHelp = false
         state.showInfo = false
     case .tab:
-        return select(ViewKind(rawValue: (state.view.rawValue + 1) % ViewKind.allCases.count)!, &state)
+        select(ViewKind(rawValue: (state.view.rawValue + 1) % ViewKind.allCases.count)!, &state)
     case .backTab:
         let count = ViewKind.allCases.count
-        return select(ViewKind(rawValue: (state.view.rawValue + count - 1) % count)!, &state)
+        select(ViewKind(rawValue: (state.view.rawValue + count - 1) % count)!, &state)
     case .character(let c):
         switch c {
         case "q", "Q":
@@ -80,18 +86,24 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
             state.showInfo.toggle()
             state.showHelp = false
         case " ":
-            state.paused.toggle()
-            return [.worker(.setPaused(state.paused))]
+            if let divergence = state.snapshot?.divergence {
+                state.notice = divergence  // the worker has stopped: only r trains again
+            } else {
+                state.paused.toggle()
+            }
+        case ".":
+            state.paused = true
+            state.singleSteps += 1
+        case "<":
+            state.speed = state.speed.slower
+        case ">":
+            state.speed = state.speed.faster
         case "1", "2", "3", "4", "5", "6", "7":
-            return select(ViewKind(rawValue: Int(String(c))! - 1)!, &state)
+            select(ViewKind(rawValue: Int(String(c))! - 1)!, &state)
         case "+", "=":
-            guard state.steps < AppState.maxSteps else { return [] }
-            state.steps *= 2
-            return [.worker(.setSteps(state.steps))]
+            state.steps = min(state.steps * 2, Sampler.stepRange.upperBound)
         case "-", "_":
-            guard state.steps > 1 else { return [] }
-            state.steps /= 2
-            return [.worker(.setSteps(state.steps))]
+            state.steps = max(state.steps / 2, Sampler.stepRange.lowerBound)
         case "[":
             state.tIndex = max(0, state.tIndex - 1)
         case "]":
@@ -100,15 +112,22 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
             let names = ToyDataset.allCases.map(\.rawValue)
             let next = names.firstIndex(of: state.dataset).map { (names.index(after: $0)) % names.count } ?? 0
             state.dataset = names[next]
-            return restart(&state)
+            restart(&state)
         case "m":
-            if state.view == .race { return select(.samples, &state) }  // leave the race for its first method
-            let all = Method.allCases
+            if state.view == .race {  // leave the race for its method alone
+                select(.samples, racing: false, &state)
+                return []
+            }
+            let all = state.racing ? state.raceLineup.methods : Method.allCases
             let index = all.firstIndex(of: state.method) ?? 0
             state.method = all[(index + 1) % all.count]
-            return restart(&state)
+            if state.racing {
+                state.snapshot?.visuals = nil  // the next racer's pictures come in a moment
+            } else {
+                restart(&state)
+            }
         case "c":
-            guard state.method.definition.supportsCoupling, state.view != .race else {
+            guard state.method.definition.supportsCoupling, !state.racing else {
                 let methods = Method.allCases.filter { $0.definition.supportsCoupling }.map(\.rawValue)
                 state.notice = "OT coupling applies to \(methods.joined(separator: ", ")): press m for one"
                 return []
@@ -117,9 +136,8 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
             state.snapshot = nil
             state.probeReading = nil
             state.notice = state.coupling == .ot ? "OT coupling on, restarted" : "OT coupling off, restarted"
-            return [.worker(.setCoupling(state.coupling))]
         case "f":
-            guard state.method.definition.supportsReflow, state.view != .race else {
+            guard state.method.definition.supportsReflow, !state.racing else {
                 let methods = Method.allCases.filter { $0.definition.supportsReflow }.map(\.rawValue)
                 state.notice =
                     "reflow needs a velocity model trained by \(methods.joined(separator: ", ")): press m for one"
@@ -128,25 +146,27 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
             state.notice = "reflow: making pairs from the current model"
             return [.worker(.reflow)]
         case "r":
-            if state.snapshot?.divergence != nil { state.paused = false }  // the worker resumes too
+            if state.snapshot?.divergence != nil { state.paused = false }  // the new run trains
+            state.resets += 1
             state.snapshot = nil
+            state.probeReading = nil
             state.notice = "reset with seed \(state.seed)"
-            return [.worker(.reset)]
         case "g":
             state.raceLineup = state.raceLineup.next
-            guard state.view == .race else {
+            guard state.racing else {
                 state.notice = "the race (5) will train \(state.raceLineup.title)"
                 return []
             }
-            return restart(&state)
+            if !state.raceLineup.methods.contains(state.method) { state.method = state.raceLineup.methods[0] }
+            restart(&state)
         case "s":
             return [.worker(.save(path: state.checkpointFileName))]
         case "e":
-            guard let svg = SVGExport.document(state) else {
-                state.notice = "nothing to export yet: the first pictures come in a moment"
+            guard FigureBuilder(state: state).build().placeholder == nil else {
+                state.notice = SVGExport.nothingYet
                 return []
             }
-            return [.worker(.export(path: SVGExport.fileName(state), contents: svg))]
+            return [.exportView(path: SVGExport.fileName(state))]
         default:
             break
         }
@@ -156,14 +176,20 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
     return []
 }
 
-/// Shows `view` and tells the worker; entering or leaving the race restarts the worker in the
-/// other mode.
-private func select(_ view: ViewKind, _ state: inout AppState) -> [Effect] {
-    let wasRacing = state.view == .race
+/// Shows `view`. The race view starts a race unless one runs; in a race the other views study
+/// one racer (the current method if it races, else the lineup's first) while the race goes on,
+/// unless `racing` is false (the method alone).
+private func select(_ view: ViewKind, racing: Bool? = nil, _ state: inout AppState) {
+    let before = (run: RunKey(state), focus: state.focus, racing: state.racing)
     state.view = view
+    state.racing = racing ?? before.racing
+    if state.racing, !state.raceLineup.methods.contains(state.method) { state.method = state.raceLineup.methods[0] }
+    if RunKey(state) != before.run {
+        restart(&state)
+    } else if state.focus != before.focus {
+        state.snapshot?.visuals = nil  // the racer's own pictures come in a moment
+    }
     readProbe(&state)
-    let show: [Effect] = [.worker(.setView(view))]
-    return wasRacing == (view == .race) ? show : show + restart(&state)
 }
 
 /// The direction an arrow key or h/j/k/l moves the probe, or nil for other keys.
@@ -217,12 +243,10 @@ private func readProbe(_ state: inout AppState) {
     state.probeReading = ProbeReading(truth: truth, start: state.probe)
 }
 
-/// Drops the old run's pictures and asks the worker for the new run: a race of every method in
-/// the race view, else the method alone.
-private func restart(_ state: inout AppState) -> [Effect] {
+/// Drops the old run's pictures: the state now names a new run (``RunKey``), which the worker
+/// starts when it sees the request.
+private func restart(_ state: inout AppState) {
     state.snapshot = nil
     state.notice = nil
     state.probeReading = nil
-    if state.view == .race { return [.worker(.race(dataset: state.dataset, lineup: state.raceLineup))] }
-    return [.worker(.configure(method: state.method, dataset: state.dataset))]
 }

@@ -120,9 +120,10 @@ private func drawTabs(_ state: AppState, into buffer: inout CellBuffer, in rect:
 /// so instead of a rate and running.
 func statusParts(_ state: AppState) -> [(text: String, priority: Int)] {
     let snap = state.snapshot
-    let racing = state.view == .race
+    let racing = state.racing
+    let name = state.view == .race ? "race" : racing ? "race: \(state.method.rawValue)" : state.method.rawValue
     var parts: [(text: String, priority: Int)] = [
-        (racing ? "race" : state.method.rawValue, 9), (state.displayDataset, 8), ("it \(snap?.iteration ?? 0)", 9),
+        (name, 9), (state.displayDataset, 8), ("it \(snap?.iteration ?? 0)", 9),
     ]
     if state.rendered {
         parts.append(("rendered from a checkpoint", 3))
@@ -134,6 +135,8 @@ func statusParts(_ state: AppState) -> [(text: String, priority: Int)] {
     if !state.rendered {
         // The worker says whether anything trains (not after a failed start).
         parts.append((state.paused ? "paused" : snap?.running == false ? "not training" : "running", 7))
+        if let slow = state.speed.label { parts.append((slow, 8)) }
+        if snap?.liveWeights == true { parts.append(("live weights", 7)) }
     }
     if let notice = state.notice { parts.append((notice, 8)) }
     if let phase = snap?.phase { parts.append((phase, 7)) }
@@ -143,7 +146,7 @@ func statusParts(_ state: AppState) -> [(text: String, priority: Int)] {
     } else if !racing, state.method.definition.supportsCoupling {
         parts.append((state.coupling == .ot ? "OT pairs" : "independent pairs", 6))
     }
-    if !racing, let visuals = snap?.visuals {
+    if state.view != .race, let visuals = snap?.visuals {
         let text: String
         if let straightness = visuals.straightness {
             text =
@@ -196,7 +199,8 @@ private func drawLosses(_ state: AppState, into buffer: inout CellBuffer, in rec
             "the race trains every method in turn; the SW2 under each panel is its quality (lower is better)",
             at: inner.origin, clip: inner)
         buffer.write(
-            "press 1-4 or m to study one method: its views and its loss curve", at: Point(x: inner.x, y: inner.y + 1),
+            "press 1-4 to study one racer as the race goes on (5 comes back), m to train it alone",
+            at: Point(x: inner.x, y: inner.y + 1),
             clip: inner)
         return
     }
@@ -232,11 +236,13 @@ public let keyHelp: [(keys: String, action: String)] = [
     ("?", "this help"),
     ("Esc", "close this help"),
     ("space", "pause / resume training"),
+    (".", "one training step (pauses)"),
+    ("<  >", "slow motion 1, 10, 100 it/s / full"),
     ("tab  1..7", "view: 5 race, 6 truth, 7 flow map"),
-    ("+  -", "double / halve K (1..128)"),
+    ("+  -", "double / halve K (1..\(Sampler.stepRange.upperBound))"),
     ("[  ]", "scrub t (samples view shows x_t)"),
     ("d", "next dataset"),
-    ("m", "next method (in the race: study one)"),
+    ("m", "next method (in a race: next racer)"),
     ("c", "independent / OT coupling (restarts)"),
     ("g", "racers: all / the flow-map family"),
     ("f", "reflow fm: train on its own pairs"),

@@ -33,12 +33,13 @@ func parseSamplers(_ text: String, for method: Method) throws -> [Sampler] {
     }
 }
 
-/// Parses "1,2,4,128" into step counts, each between 1 and 4096.
+/// Parses "1,2,4,128" into step counts, each in ``Sampler/stepRange``.
 func parseSteps(_ text: String) throws -> [Int] {
     let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     let steps = parts.compactMap { Int($0) }
-    guard !parts.isEmpty, steps.count == parts.count, steps.allSatisfy({ (1...4096).contains($0) }) else {
-        throw ValidationError("--steps takes a comma-separated list of step counts from 1 to 4096, like 1,2,4,128")
+    guard !parts.isEmpty, steps.count == parts.count, steps.allSatisfy({ Sampler.stepRange.contains($0) }) else {
+        throw ValidationError(
+            "--steps takes a comma-separated list of step counts from 1 to \(Sampler.stepRange.upperBound), like 1,2,4,128")
     }
     return steps
 }

@@ -48,7 +48,9 @@ struct RenderCommand: ParsableCommand {
         guard view != .race else {
             throw ValidationError("the race trains every method live: open it with `flow-explorer` (no arguments)")
         }
-        guard (1...AppState.maxSteps).contains(steps) else { throw ValidationError("--steps must be between 1 and 128") }
+        guard Sampler.stepRange.contains(steps) else {
+            throw ValidationError("--steps must be between 1 and \(Sampler.stepRange.upperBound)")
+        }
         guard (10...1000).contains(width), (5...500).contains(height) else {
             throw ValidationError("--width must be 10...1000 and --height 5...500")
         }

@@ -16,7 +16,9 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Seed of the noise.") var seed: UInt64 = 0
 
     func run() throws {
-        guard (1...4096).contains(steps) else { throw ValidationError("--steps must be between 1 and 4096") }
+        guard Sampler.stepRange.contains(steps) else {
+            throw ValidationError("--steps must be between 1 and \(Sampler.stepRange.upperBound)")
+        }
         guard (1...10_000_000).contains(count) else { throw ValidationError("--count must be between 1 and 10000000") }
         guard out.hasSuffix(".csv") || out.hasSuffix(".npy") else { throw ValidationError("--out must end in .csv or .npy") }
         try AtomicFile.checkTarget(out, inputs: [file])

@@ -98,13 +98,8 @@ struct TuiCommand: ParsableCommand {
         case .monochrome: palette = .monochrome
         }
         let useASCII = ascii || plot == .ascii || !localeIsUTF8(environment)
-        var settings = WorkerSettings(method: method, dataset: dataset, seed: seed, initial: initial)
-        settings.learningRate = lr
-        settings.threads = threads
+        var settings = WorkerSettings(initial: initial)
         settings.inputs = inputs
-        settings.race = racing
-        settings.raceLineup = racers
-        settings.coupling = pairs
         let worker = TrainingWorker(settings: settings)
         worker.start()
         var state = AppState(
@@ -112,10 +107,13 @@ struct TuiCommand: ParsableCommand {
         state.learningRate = lr
         state.threads = threads
         state.coupling = pairs
-        if racing { state.view = .race }
+        if racing {
+            state.racing = true
+            state.view = .race
+        }
         state.raceLineup = racers
         state.plotMode = plot
-        RunLoop(log: log).run(state, device: device, link: worker)
+        RunLoop(log: log, inputs: inputs).run(state, device: device, link: worker)
         device.shutdown()
         worker.stop()
         if let failure = log?.failure { Console.error("flow-explorer: \(failure)\n") }

@@ -139,19 +139,22 @@ extension HostileInputTests {
         expectOneLineError(try runWithin(20, ["tui", "--method", "cd", "--load", fm]), "the UI needs a terminal")
     }
 
-    /// Starts a worker on `settings` and returns its snapshot once it has trained `iterations`
-    /// steps, or the last one after 30 s.
-    func trainedSnapshot(_ settings: WorkerSettings, iterations: Int) -> Snapshot? {
-        let worker = TrainingWorker(settings: settings)
-        worker.start()
-        defer { worker.stop() }
-        var last: Snapshot?
-        let deadline = Date().addingTimeInterval(30)
-        while (last?.iteration ?? 0) < iterations && Date() < deadline {
-            if let snapshot = worker.takeSnapshot() { last = snapshot }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        return last
+    /// A training session of `state`'s run with `settings` (128-point pictures), advanced
+    /// `turns` times 10 ms apart on its own clock; returns the session and its newest snapshot.
+    func trainedSession(
+        _ state: AppState, settings: WorkerSettings = WorkerSettings(), turns: Int
+    ) -> (session: TrainingSession, snapshot: Snapshot) {
+        var settings = settings
+        settings.pictureCount = 128
+        let session = TrainingSession(settings: settings)
+        let request = WorkerRequest(state)
+        for turn in 0..<turns { session.advance(request: request, now: Double(turn) / 100) }
+        return (session, session.snapshot)
+    }
+
+    /// The UI's state of a run of `method` on `dataset`, seed 0.
+    func uiState(_ method: Method, _ dataset: String) -> AppState {
+        AppState(size: .init(width: 120, height: 40), method: method, dataset: dataset)
     }
 
     @Test("the UI continues a loaded checkpoint of a non-default width in its own shape")
@@ -159,10 +162,9 @@ extension HostileInputTests {
         let dir = try folder("tui-load-shape")
         let checkpoint = try Checkpoint.read(path: try smallCheckpoint(in: dir))
         #expect(checkpoint.shape.width == 16)
-        var settings = WorkerSettings(method: .fm, dataset: checkpoint.dataset, seed: 0, initial: checkpoint)
-        settings.pictureCount = 128
-        let snapshot = try #require(trainedSnapshot(settings, iterations: checkpoint.iterations + 20))
-        #expect(snapshot.iteration >= checkpoint.iterations + 20, "\(snapshot.message ?? "")")
+        let snapshot = trainedSession(uiState(.fm, checkpoint.dataset), settings: WorkerSettings(initial: checkpoint), turns: 20)
+            .snapshot
+        #expect(snapshot.iteration == checkpoint.iterations + 20, "\(snapshot.message ?? "")")
         #expect(snapshot.message?.contains("error") != true, "\(snapshot.message ?? "")")
     }
 
@@ -170,28 +172,17 @@ extension HostileInputTests {
     func tuiCdTakesTheLoadedTeacher() throws {
         let dir = try folder("tui-cd-teacher")
         let teacher = try Checkpoint.read(path: try smallCheckpoint(in: dir))
-        var settings = WorkerSettings(method: .cd, dataset: teacher.dataset, seed: 0, initial: teacher)
-        settings.pictureCount = 128
-        let snapshot = try #require(trainedSnapshot(settings, iterations: 20))
+        let snapshot = trainedSession(uiState(.cd, teacher.dataset), settings: WorkerSettings(initial: teacher), turns: 20)
+            .snapshot
         // No fm teacher of 4000 steps is trained first: cd itself reaches iteration 20.
-        #expect(snapshot.method == .cd && snapshot.iteration >= 20 && snapshot.phase == nil, "\(snapshot.message ?? "")")
+        #expect(snapshot.method == .cd && snapshot.iteration == 20 && snapshot.phase == nil, "\(snapshot.message ?? "")")
     }
 
     @Test("a failed start in the UI does not read as running")
     func failedStartIsNotRunning() throws {
-        var settings = WorkerSettings(method: .fm, dataset: "moons", seed: 0)
-        settings.threads = 65  // refused by TrainingConfig.problem
-        settings.pictureCount = 128
-        let worker = TrainingWorker(settings: settings)
-        worker.start()
-        defer { worker.stop() }
-        var last: Snapshot?
-        let deadline = Date().addingTimeInterval(10)
-        while last?.message == nil && Date() < deadline {
-            if let snapshot = worker.takeSnapshot() { last = snapshot }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        let snapshot = try #require(last)
+        var state = uiState(.fm, "moons")
+        state.threads = 65  // refused by TrainingConfig.problem
+        let snapshot = trainedSession(state, turns: 3).snapshot
         #expect(snapshot.message?.hasPrefix("error:") == true && !snapshot.running, "\(snapshot.message ?? "")")
     }
 
@@ -214,24 +205,9 @@ extension HostileInputTests {
     @Test("a failed save in the UI gives its reason first")
     func failedSaveSaysWhyFirst() throws {
         let dir = try folder("save-reason")
-        var settings = WorkerSettings(method: .fm, dataset: "moons", seed: 0)
-        settings.pictureCount = 128
-        let worker = TrainingWorker(settings: settings)
-        worker.start()
-        defer { worker.stop() }
-        let deadline = Date().addingTimeInterval(30)
-        var last: Snapshot?
-        while (last?.iteration ?? 0) < 5 && Date() < deadline {
-            if let snapshot = worker.takeSnapshot() { last = snapshot }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
+        let session = trainedSession(uiState(.fm, "moons"), turns: 5).session
         let path = dir + "/missing/" + String(repeating: "n", count: 200) + ".safetensors"
-        worker.send(.save(path: path))
-        while last?.message?.hasPrefix("save failed") != true && Date() < deadline {
-            if let snapshot = worker.takeSnapshot() { last = snapshot }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        let message = try #require(last?.message)
+        let message = try #require(session.perform(.save(path: path), now: 1)?.message)
         #expect(message.hasPrefix("save failed: the folder \(dir)/missing does not exist: "), "\(message)")
         #expect(try snapshot(dir).isEmpty)
     }

@@ -39,15 +39,12 @@ import Testing
     func theUIAndTrainWriteTheSameMetadata(method: Method) throws {
         let fromUI = cli.path("ui-\(method.rawValue).safetensors")
         let fromTrain = cli.path("train-\(method.rawValue).safetensors")
-        var settings = WorkerSettings(method: method, dataset: "moons", seed: 5)
+        var settings = WorkerSettings()
         settings.pictureCount = 128
-        let worker = TrainingWorker(settings: settings)
-        worker.start()
-        defer { worker.stop() }
-        let deadline = Date().addingTimeInterval(30)
-        while (worker.takeSnapshot()?.iteration ?? 0) < 20 && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        worker.send(.save(path: fromUI))
-        while !FileManager.default.fileExists(atPath: fromUI) && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        let session = TrainingSession(settings: settings)
+        let request = WorkerRequest(AppState(size: .init(width: 120, height: 40), method: method, dataset: "moons", seed: 5))
+        for turn in 0..<20 { session.advance(request: request, now: Double(turn) / 100) }
+        #expect(session.perform(.save(path: fromUI), now: 1)?.message == "saved \(fromUI)")
         // The UI's run has no planned end (TrainingConfig.makeOpenEnded); train is told the same.
         var openEnded = TrainingConfig(method: method)
         openEnded.makeOpenEnded()

@@ -126,16 +126,13 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
 }
 
 @Suite struct ClassroomKeyTests {
-    @Test func eAsksTheWorkerToWriteTheViewAsSVG() throws {
+    @Test func eAsksTheRunLoopToWriteTheViewAsSVG() throws {
         var state = stateWithPictures()
         state.view = .trajectories
-        let effects = press(&state, "e")
-        guard case .worker(.export(let path, let contents)) = try #require(effects.first) else {
-            Issue.record("expected an export effect, got \(effects)")
-            return
-        }
-        #expect(path == "flow-explorer-trajectories-shortcut-8gaussians-K4-it\(state.snapshot!.visuals!.iteration).svg")
-        #expect(contents == SVGExport.document(state))
+        #expect(
+            press(&state, "e") == [
+                .exportView(path: "flow-explorer-trajectories-shortcut-8gaussians-K4-it\(state.snapshot!.visuals!.iteration).svg")
+            ])
     }
 
     @Test func eBeforeTheFirstPicturesOnlyShowsANotice() {
@@ -208,8 +205,8 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
         #expect(state.paused)
         #expect(state.notice == snapshot.divergence)
         #expect(view(state).text.contains("training diverged at iteration 7"))
-        #expect(press(&state, "r") == [.worker(.reset)])
-        #expect(!state.paused)
+        #expect(press(&state, "r").isEmpty)
+        #expect(!state.paused && state.resets == 1)
     }
 
     @Test func nonFiniteSW2AndErrorsShowAsDashes() {
@@ -222,45 +219,19 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
         #expect(!text.lowercased().contains("nan") && !text.contains("inf"))
     }
 
-    @Test func aWorkerWhoseLossBecomesNonFiniteStopsAndSaysSo() throws {
-        var settings = WorkerSettings(method: .fm, dataset: "8gaussians", seed: 0)
-        settings.pictureCount = 128
-        settings.learningRate = 1e5  // diverges within a few iterations
-        let worker = TrainingWorker(settings: settings)
-        worker.start()
-        defer { worker.stop() }
-        let diverged = try #require(firstSnapshot(from: worker, within: 30) { $0.divergence != nil })
-        let message = try #require(diverged.divergence)
-        #expect(message.hasPrefix("training diverged at iteration \(diverged.iteration) (loss "))
-        #expect(message.hasSuffix("press r to reset (try a lower --lr)"))
-        #expect(diverged.message == message)
-        #expect(!diverged.running)
-        #expect(diverged.losses.allSatisfy { $0.isFinite })
-        // A resume is refused with the message again.
-        worker.send(.setPaused(false))
-        let stillStopped = try #require(firstSnapshot(from: worker, within: 10) { $0.messageSerial > diverged.messageSerial })
-        #expect(stillStopped.iteration == diverged.iteration && !stillStopped.running)
-        #expect(stillStopped.message == message)
-        // A reset trains again from scratch: the same seed and rate diverge at the same iteration.
-        worker.send(.reset)
-        let again = firstSnapshot(from: worker, within: 30) {
-            $0.divergence != nil && $0.messageSerial > stillStopped.messageSerial
-        }
-        #expect(again?.iteration == diverged.iteration)
-    }
-
-    @Test func theWorkerWritesAnExportedPictureAndReportsIt() throws {
-        var settings = WorkerSettings(method: .fm, dataset: "moons", seed: 0)
-        settings.pictureCount = 128
-        let worker = TrainingWorker(settings: settings)
-        worker.start()
-        defer { worker.stop() }
+    @Test func theRunLoopWritesAnExportedPictureAndReportsIt() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("fe-export-\(getpid()).svg").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        worker.send(.export(path: path, contents: "<svg/>"))
-        let message = firstSnapshot(from: worker, within: 20) { $0.message != nil }?.message
-        #expect(message == "wrote \(path)")
-        #expect((try? String(contentsOfFile: path, encoding: .utf8)) == "<svg/>")
+        var state = stateWithPictures()
+        state.view = .trajectories
+        let link = FakeLink()
+        let notice = RunLoop().perform(.exportView(path: path), state: state, link: link)
+        #expect(notice == "wrote \(path)")
+        #expect((try? String(contentsOfFile: path, encoding: .utf8)) == SVGExport.document(state))
+        #expect(link.sent.isEmpty, "an export is the run loop's, not the worker's")
+        // Over an input of the run it refuses, and says why.
+        let refused = RunLoop(inputs: [path]).perform(.exportView(path: path), state: state, link: link)
+        #expect(refused?.hasPrefix("export failed: ") == true)
     }
 }
 
@@ -361,11 +332,12 @@ private func svgLegendTexts(_ svg: String) -> [String] {
 
     @Test func cSwitchesTheCouplingAndRestartsWhereItApplies() {
         var state = stateWithPictures(method: .fm)
-        #expect(press(&state, "c") == [.worker(.setCoupling(.ot))])
-        #expect(state.coupling == .ot && state.snapshot == nil)
+        #expect(press(&state, "c").isEmpty)
+        #expect(state.coupling == .ot && state.snapshot == nil && RunKey(state).coupling == .ot)
         #expect(RunRecipe(state).tui.hasSuffix("--coupling ot"))
         #expect(RunRecipe(state).train.last?.contains("--coupling ot") == true)
-        #expect(press(&state, "c") == [.worker(.setCoupling(.independent))])
+        _ = press(&state, "c")
+        #expect(RunKey(state).coupling == .independent)
         var ct = stateWithPictures(method: .ct)
         #expect(press(&ct, "c").isEmpty)
         #expect(ct.notice?.contains("fm, shortcut, meanflow") == true)

@@ -4,10 +4,12 @@ import Testing
 
 @testable import ExplorerApp
 
-/// A link that records commands and hands out queued snapshots.
+/// A link that records requests and commands and hands out queued snapshots.
 final class FakeLink: TrainingLink {
+    var posted: [WorkerRequest] = []
     var sent: [WorkerCommand] = []
     var queued: [Snapshot] = []
+    func post(_ request: WorkerRequest) { posted.append(request) }
     func send(_ command: WorkerCommand) { sent.append(command) }
     func takeSnapshot() -> Snapshot? { queued.isEmpty ? nil : queued.removeFirst() }
 }
@@ -66,12 +68,12 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
         #expect(!state.showHelp)
     }
 
-    @Test func spaceTogglesPauseAndTellsTheWorker() {
+    @Test func spaceTogglesPauseAndTheRequestSaysSo() {
         var state = AppState(size: big)
-        #expect(press(&state, " ") == [.worker(.setPaused(true))])
-        #expect(state.paused)
-        #expect(press(&state, " ") == [.worker(.setPaused(false))])
-        #expect(!state.paused)
+        #expect(press(&state, " ").isEmpty)
+        #expect(state.paused && WorkerRequest(state).paused)
+        _ = press(&state, " ")
+        #expect(!state.paused && !WorkerRequest(state).paused)
     }
 
     @Test func tabCyclesThroughEveryViewAndDigitsJump() {
@@ -79,17 +81,14 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
         var seen: [ViewKind] = []
         for _ in ViewKind.allCases {
             seen.append(state.view)
-            let effects = update(&state, .key(.tab))
-            // Every switch tells the worker the view; entering the race starts a race of every
-            // method, leaving it the method alone.
-            if state.view == .race {
-                #expect(effects == [.worker(.setView(.race)), .worker(.race(dataset: state.dataset, lineup: .all))])
-            } else if seen.last == .race {
-                #expect(
-                    effects == [.worker(.setView(state.view)), .worker(.configure(method: state.method, dataset: state.dataset))])
-            } else {
-                #expect(effects == [.worker(.setView(state.view))])
-            }
+            #expect(update(&state, .key(.tab)).isEmpty)
+            // The request names the view; entering the race makes the run a race of every method,
+            // and the views after it study one racer while the race goes on.
+            let request = WorkerRequest(state)
+            #expect(request.view == state.view)
+            let racing = seen.contains(.race) || state.view == .race  // the race goes on after it
+            #expect(request.run.subject == (racing ? .race(.all) : .method(.fm)), "\(state.view)")
+            #expect(request.focus == (racing && state.view != .race ? .fm : nil), "\(state.view)")
         }
         #expect(seen == ViewKind.allCases)
         #expect(state.view == .samples)
@@ -104,15 +103,14 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
 
     @Test func plusAndMinusDoubleAndHalveKWithin1To128() {
         var state = AppState(size: big)
-        #expect(press(&state, "+") == [.worker(.setSteps(2))])
+        #expect(press(&state, "+").isEmpty)
+        #expect(WorkerRequest(state).steps == 2)
         _ = press(&state, "+")
         #expect(state.steps == 4)
         for _ in 0..<10 { _ = press(&state, "+") }
-        #expect(state.steps == 128)
-        #expect(press(&state, "+").isEmpty)
+        #expect(state.steps == 128 && Sampler.stepRange.upperBound == 128)
         for _ in 0..<10 { _ = press(&state, "-") }
         #expect(state.steps == 1)
-        #expect(press(&state, "-").isEmpty)
     }
 
     @Test func bracketsScrubTBetween0And1() {
@@ -128,16 +126,20 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
 
     @Test func dAndMStartANewRunWithTheNextDatasetOrMethod() {
         var state = stateWithPictures(method: .fm)
-        #expect(press(&state, "d") == [.worker(.configure(method: .fm, dataset: "moons"))])
+        _ = press(&state, "d")
+        #expect(RunKey(state).subject == .method(.fm) && RunKey(state).dataset == "moons")
         #expect(state.snapshot == nil)
-        #expect(press(&state, "m") == [.worker(.configure(method: .shortcut, dataset: "moons"))])
+        _ = press(&state, "m")
+        #expect(RunKey(state).subject == .method(.shortcut) && RunKey(state).dataset == "moons")
         for _ in 0..<(Method.allCases.count - 1) { _ = press(&state, "m") }
         #expect(state.method == .fm)
     }
 
     @Test func rResetsAndSSavesToTheNamedFile() {
         var state = AppState(size: big, method: .ct, dataset: "moons")
-        #expect(press(&state, "r") == [.worker(.reset)])
+        let before = RunKey(state)
+        #expect(press(&state, "r").isEmpty)
+        #expect(RunKey(state) != before && RunKey(state).resets == 1)
         #expect(press(&state, "s") == [.worker(.save(path: "flow-explorer-ct-moons.safetensors"))])
     }
 
@@ -240,7 +242,9 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
         #expect(final.quit)
         #expect(final.steps == 2)
         #expect(final.view == .trajectories)
-        #expect(link.sent == [.setSteps(2), .setView(.trajectories)])
+        // The first request, then one per change the worker must see: K, then the view.
+        #expect(link.posted.map(\.steps) == [1, 2, 2] && link.posted.map(\.view) == [.samples, .samples, .trajectories])
+        #expect(link.sent.isEmpty)
         #expect(device.presented.first?.size == big)
         #expect(device.presented.contains { $0.text.contains("too small: 40x12") })
         #expect(device.presented.contains { $0.size == Size(width: 80, height: 24) })
@@ -255,26 +259,22 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
 }
 
 @Suite struct WorkerTests {
-    @Test func theWorkerTrainsPublishesSnapshotsWithPicturesAndPauses() throws {
-        var settings = WorkerSettings(method: .fm, dataset: "moons", seed: 3)
+    @Test func theWorkerThreadFollowsThePostedRequestAndPublishesSnapshots() throws {
+        var state = AppState(size: big, method: .fm, dataset: "moons", seed: 3)
+        state.threads = 1
+        var settings = WorkerSettings()
         settings.pictureCount = 256
         let worker = TrainingWorker(settings: settings)
         worker.start()
         defer { worker.stop() }
+        worker.post(WorkerRequest(state))
         let s = try #require(firstSnapshot(from: worker, within: 20) { $0.iteration > 50 && $0.visuals != nil })
-        #expect(s.iteration > 50)
-        #expect(s.visuals != nil)
-        #expect(!s.losses.isEmpty)
-        worker.send(.setPaused(true))
+        #expect(s.run == RunKey(state) && !s.losses.isEmpty)
+        state.paused = true
+        worker.post(WorkerRequest(state))
+        let paused = try #require(firstSnapshot(from: worker, within: 10) { !$0.running })
         sleepSeconds(0.3)
-        _ = worker.takeSnapshot()
-        sleepSeconds(0.3)
-        let paused = worker.takeSnapshot()
-        let a = paused?.iteration ?? -1
-        sleepSeconds(0.3)
-        let again = worker.takeSnapshot()?.iteration ?? a
-        #expect(paused?.running == false)
-        #expect(again == a)
+        #expect((worker.takeSnapshot()?.iteration ?? paused.iteration) == paused.iteration)
     }
 }
 
@@ -283,9 +283,9 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
     func gSwitchesTheRacers() {
         var state = AppState(size: Size(width: 120, height: 40), method: .fm, dataset: "moons")
         state.view = .race
-        let effects = update(&state, .key(.character("g")))
+        #expect(update(&state, .key(.character("g"))).isEmpty)
         #expect(state.raceLineup == .flowMap)
-        #expect(effects == [.worker(.race(dataset: "moons", lineup: .flowMap))])
+        #expect(RunKey(state).subject == .race(.flowMap))
         state.view = .samples
         #expect(update(&state, .key(.character("g"))).isEmpty)
         #expect(state.raceLineup == .all)
@@ -304,8 +304,7 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
     func everyRacePanelDrawsItsPoints() {
         var state = AppState(size: Size(width: 160, height: 48), method: .fm, dataset: "8gaussians")
         state.view = .race
-        var snapshot = Snapshot(method: .fm, dataset: "8gaussians", seed: 0)
-        snapshot.isRace = true
+        var snapshot = Snapshot(run: RunKey(state), focus: nil)
         let panel = sampleVisuals.compare[0]
         snapshot.race = RaceVisuals(
             steps: 1, bounds: sampleVisuals.bounds, noiseFloor: sampleVisuals.noiseFloor,

@@ -5,16 +5,6 @@ import Testing
 
 @testable import ExplorerApp
 
-/// A started worker training fm on moons at one thread with 256-point pictures (the caller stops it).
-func startedFlowMatchingWorker(seed: UInt64) -> TrainingWorker {
-    var settings = WorkerSettings(method: .fm, dataset: "moons", seed: seed)
-    settings.pictureCount = 256
-    settings.threads = 1
-    let worker = TrainingWorker(settings: settings)
-    worker.start()
-    return worker
-}
-
 /// The `f` key: reflow (Liu, Gong, Liu 2022) of the UI's flow-matching model.
 @Suite struct ReflowKeyTests {
     @Test func fAsksTheWorkerToReflowAFlowMatchingModel() {
@@ -43,17 +33,16 @@ func startedFlowMatchingWorker(seed: UInt64) -> TrainingWorker {
         #expect(helpLines.contains { $0.hasPrefix("f ") && $0.contains("reflow") })
     }
 
-    @Test func theWorkerReflowsTheCurrentModelAndTrainsOnFromItsIteration() throws {
-        let worker = startedFlowMatchingWorker(seed: 3)
-        defer { worker.stop() }
-        let before = try #require(firstSnapshot(from: worker, within: 30) { $0.iteration > 300 })
-        #expect(before.reflowRound == 0)
-        worker.send(.reflow)
-        let after = try #require(firstSnapshot(from: worker, within: 60) { $0.reflowRound == 1 && $0.visuals != nil })
-        #expect(after.iteration >= before.iteration, "the count goes on")
+    @Test func theSessionReflowsTheCurrentModelAndTrainsOnFromItsIteration() throws {
+        var driver = SessionDriver(AppState(size: big, method: .fm, dataset: "moons", seed: 3), pictureCount: 256)
+        driver.advance(300)
+        #expect(driver.session.snapshot.reflowRound == 0)
+        let after = try #require(driver.session.perform(.reflow, now: driver.now))
+        #expect(after.reflowRound == 1 && after.reflowStarts == [300] && after.iteration == 300, "the count goes on")
         #expect(after.message?.contains("reflow 1") == true)
-        let later = try #require(firstSnapshot(from: worker, within: 30) { $0.iteration > after.iteration + 50 })
-        #expect(later.reflowRound == 1 && later.divergence == nil)
+        driver.advance(60)
+        #expect(driver.iteration == 360 && driver.session.snapshot.reflowRound == 1)
+        #expect(driver.state.snapshot?.divergence == nil && driver.state.snapshot?.visuals != nil)
     }
 }
 
@@ -74,17 +63,14 @@ func startedFlowMatchingWorker(seed: UInt64) -> TrainingWorker {
     }
 
     @Test func theRecipesRoundsRebuildTheWeightsTheWorkerSavesAfterAReflow() throws {
-        let worker = startedFlowMatchingWorker(seed: 4)
-        defer { worker.stop() }
-        _ = try #require(firstSnapshot(from: worker, within: 30) { $0.iteration > 200 })
-        worker.send(.reflow)
-        _ = try #require(
-            firstSnapshot(from: worker, within: 60) { $0.reflowRound == 1 && $0.iteration > $0.reflowStarts[0] + 100 })
-        worker.send(.setPaused(true))
+        var driver = SessionDriver(AppState(size: big, method: .fm, dataset: "moons", seed: 4), pictureCount: 256)
+        driver.advance(201)
+        driver.session.perform(.reflow, now: driver.now)
+        driver.advance(150)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("fe-reflow-\(getpid()).safetensors").path
         defer { try? FileManager.default.removeItem(atPath: file) }
-        worker.send(.save(path: file))
-        let saved = try #require(firstSnapshot(from: worker, within: 20) { $0.message?.hasPrefix("saved") == true })
+        let saved = try #require(driver.session.perform(.save(path: file), now: driver.now))
+        #expect(saved.message == "saved \(file)" && saved.reflowRound == 1)
         let start = try #require(saved.reflowStarts.first)
         let checkpoint = try Checkpoint.read(path: file)
         #expect(checkpoint.reflowRound == 1)

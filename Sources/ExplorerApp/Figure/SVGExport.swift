@@ -111,6 +111,9 @@ public enum SVGExport {
             "\(who) on \(state.displayDataset), seed \(state.seed), K=\(FigureBuilder.shownSteps(state)), iteration \(iteration(state))"
     }
 
+    /// The notice of `e` before the view has anything to draw.
+    static let nothingYet = "nothing to export yet: the first pictures come in a moment"
+
     /// The document for `state`'s view, or nil while the worker has published no pictures yet.
     public static func document(_ state: AppState) -> String? {
         document(FigureBuilder(state: state).build(), state: state)

@@ -50,10 +50,11 @@ public final class Model: VelocityField {
             velocityStep: checkpoint.method.definition.velocityStep(config))
     }
 
-    /// The model a trainer's EMA weights make now.
-    public convenience init(trainer: Trainer) {
+    /// The model a trainer's EMA weights make now (`useEMA` false: its live weights, the ones
+    /// the optimiser moves, which a single step visibly changes).
+    public convenience init(trainer: Trainer, useEMA: Bool = true) {
         self.init(
-            method: trainer.config.method, shape: trainer.config.shape, parameters: trainer.ema,
+            method: trainer.config.method, shape: trainer.config.shape, parameters: useEMA ? trainer.ema : trainer.parameters,
             velocityStep: trainer.config.method.definition.velocityStep(trainer.config))
     }
 

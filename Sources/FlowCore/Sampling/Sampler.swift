@@ -27,6 +27,10 @@ public struct Sampler: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The step counts K the package takes anywhere (the UI, `eval`, `sample`, `render`): 1 to
+    /// M = 128, the shortcut model's finest step d = 1/128 (DESIGN.md 1).
+    public static let stepRange = 1...128
+
     /// The sampler's name, as `eval` prints it and `--sampler` takes it.
     public let name: String
     /// What one step does.
