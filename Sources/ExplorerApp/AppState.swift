@@ -62,6 +62,12 @@ public struct AppState: Sendable {
     public var showHelp = false
     /// The `i` panel (what is being trained) is open.
     public var showInfo = false
+    /// The guided tour (`tour [FILE]`, or the built-in one that `t` opens), nil until one is open.
+    public var tour: Tour?
+    /// The tour's current step, an index into `tour.steps`.
+    public var tourStep = 0
+    /// The tour panel is on screen (`t` shows or hides it).
+    public var showTour = false
     /// Training is paused (the app's wish; the worker follows).
     public var paused = false
     /// The method the app asked for.

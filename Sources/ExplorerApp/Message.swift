@@ -23,6 +23,8 @@ public enum Effect: Equatable, Sendable {
     /// Write the current view as an SVG picture (``SVGExport``) to this path, through the one safe
     /// write path.
     case exportView(path: String)
+    /// A tour step opened: append its speaker notes to the notes file (`--notes FILE`), if any.
+    case tourNotes(step: Int)
 }
 
 /// What only the training worker can do, because it needs the live weights.

@@ -18,11 +18,17 @@ public struct RunLoop {
     public var log: EventLog?
     /// The files the run reads (`--load`, a CSV dataset): an export never writes over them.
     public var inputs: [String]
+    /// Where a tour's speaker notes go as each step opens (`--notes FILE`).
+    public var notes: EventLog?
 
-    public init(frameInterval: Duration = RunLoop.defaultFrameInterval, log: EventLog? = nil, inputs: [String] = []) {
+    public init(
+        frameInterval: Duration = RunLoop.defaultFrameInterval, log: EventLog? = nil, inputs: [String] = [],
+        notes: EventLog? = nil
+    ) {
         self.frameInterval = frameInterval
         self.log = log
         self.inputs = inputs
+        self.notes = notes
     }
 
     /// Runs until `state.quit`; returns the final state.
@@ -88,7 +94,7 @@ public struct RunLoop {
     }
 
     /// Performs `effect`; returns the notice that says how a file write went.
-    func perform(_ effect: Effect, state: AppState, link: TrainingLink?) -> String? {
+    public func perform(_ effect: Effect, state: AppState, link: TrainingLink?) -> String? {
         switch effect {
         case .worker(let command):
             link?.send(command)
@@ -101,6 +107,13 @@ public struct RunLoop {
             } catch {
                 return TrainingSession.failure("export", path, error)
             }
+        case .tourNotes(let index):
+            guard let notes, let tour = state.tour else { return nil }
+            let step = tour.steps[index]
+            notes.append(
+                "== step \(index + 1) of \(tour.steps.count): \(step.title) ==\n"
+                    + step.notes.map { $0 + "\n" }.joined() + "\n")
+            return nil
         }
     }
 

@@ -85,6 +85,24 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
         case "i":
             state.showInfo.toggle()
             state.showHelp = false
+        case "t":
+            guard state.tour != nil else {
+                state.tour = .builtIn
+                state.showTour = true
+                return openTourStep(0, &state)
+            }
+            state.showTour.toggle()
+        case "n", "p":
+            guard let tour = state.tour, state.showTour else {
+                state.notice = "no tour on screen: t opens the lesson's"
+                return []
+            }
+            let next = state.tourStep + (c == "n" ? 1 : -1)
+            guard tour.steps.indices.contains(next) else {
+                state.notice = c == "n" ? "the tour's last step: t hides the tour" : "the tour's first step"
+                return []
+            }
+            return openTourStep(next, &state)
         case " ":
             if let divergence = state.snapshot?.divergence {
                 state.notice = divergence  // the worker has stopped: only r trains again
@@ -184,9 +202,26 @@ private func select(_ view: ViewKind, racing: Bool? = nil, _ state: inout AppSta
     state.view = view
     state.racing = racing ?? before.racing
     if state.racing, !state.raceLineup.methods.contains(state.method) { state.method = state.raceLineup.methods[0] }
-    if RunKey(state) != before.run {
+    settle(&state, from: before.run, focus: before.focus)
+}
+
+/// Opens step `index` of the tour: sets the state its `state:` line names (a new run only when
+/// the run key changes) and asks for its speaker notes.
+public func openTourStep(_ index: Int, _ state: inout AppState) -> [Effect] {
+    guard let step = state.tour?.steps[index] else { return [] }
+    let before = (run: RunKey(state), focus: state.focus)
+    state.tourStep = index
+    step.settings.apply(to: &state)
+    settle(&state, from: before.run, focus: before.focus)
+    return [.tourNotes(step: index)]
+}
+
+/// After a change of view or tour step: drops the old run's pictures when the state now names
+/// another run, or the old racer's when it studies another, and reads the probe again.
+private func settle(_ state: inout AppState, from run: RunKey, focus: Method?) {
+    if RunKey(state) != run {
         restart(&state)
-    } else if state.focus != before.focus {
+    } else if state.focus != focus {
         state.snapshot?.visuals = nil  // the racer's own pictures come in a moment
     }
     readProbe(&state)

@@ -27,7 +27,14 @@ public func render(_ state: AppState, into buffer: inout CellBuffer) {
     let caption = wrapped(
         SafeText.escaped(state.snapshot?.divergence ?? figure.caption, limit: Int.max, oneColumn: true), width: screen.width - 1,
         lines: 2)
-    let bands = screen.rows([.fixed(1), .fill(), .fixed(caption.count), .fixed(4), .fixed(1)])
+    // The tour panel sits above the loss panel from 40 rows, in its place below.
+    let tour = state.showTour && state.tour != nil
+    let tourLines = TourPanel.maximumLines(screen)
+    let tourHeight = tour ? TourPanel.lines(state, width: screen.width - 4, maximum: tourLines).count + 2 : 0
+    let lossHeight = tour && screen.height < 40 ? 0 : 4
+    let bands = screen.rows([
+        .fixed(1), .fill(), .fixed(caption.count), .fixed(tourHeight), .fixed(lossHeight), .fixed(1),
+    ])
     drawTabs(state, into: &buffer, in: bands[0])
     FigureRenderer(state: state).draw(figure, into: &buffer, in: bands[1])
     for (i, line) in caption.enumerated() {
@@ -35,8 +42,9 @@ public func render(_ state: AppState, into buffer: inout CellBuffer) {
             " " + line, in: Rect(x: bands[2].x, y: bands[2].y + i, width: bands[2].width, height: 1), alignment: .left,
             style: Style(dim: state.palette != .monochrome))
     }
-    drawLosses(state, into: &buffer, in: bands[3])
-    drawStatus(state, into: &buffer, in: bands[4])
+    if tour { TourPanel.draw(state, into: &buffer, in: bands[3], maximum: tourLines) }
+    if lossHeight > 0 { drawLosses(state, into: &buffer, in: bands[4]) }
+    drawStatus(state, into: &buffer, in: bands[5])
     if state.showHelp { drawHelp(state, into: &buffer, in: screen) }
     if state.showInfo { InfoPanel.draw(state, into: &buffer, in: screen) }
 }
@@ -233,8 +241,7 @@ private func drawLosses(_ state: AppState, into buffer: inout CellBuffer, in rec
 /// what they do.
 public let keyHelp: [(keys: String, action: String)] = [
     ("q  Ctrl-C", "quit"),
-    ("?", "this help"),
-    ("Esc", "close this help"),
+    ("?  Esc", "this help / close it"),
     ("space", "pause / resume training"),
     (".", "one training step (pauses)"),
     ("<  >", "slow motion 1, 10, 100 it/s / full"),
@@ -251,6 +258,7 @@ public let keyHelp: [(keys: String, action: String)] = [
     ("s", "save a checkpoint"),
     ("e", "export this view as SVG"),
     ("i", "the loss and sampler; SW2 and S"),
+    ("t  n  p", "the lesson's tour: show, next, back"),
 ]
 
 /// Every key, as the help overlay shows it.

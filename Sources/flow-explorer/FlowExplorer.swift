@@ -19,7 +19,7 @@ struct FlowExplorer: ParsableCommand {
         version: version,
         subcommands: [
             TuiCommand.self, TrainCommand.self, EvalCommand.self, SampleCommand.self, DatasetsCommand.self, BenchCommand.self,
-            RenderCommand.self,
+            RenderCommand.self, TourCommand.self,
         ],
         defaultSubcommand: TuiCommand.self
     )

@@ -54,7 +54,11 @@ struct TuiCommand: ParsableCommand {
     @Option(help: "Append a line per UI event (keys, resizes, frames, snapshots) to this file.")
     var eventLog: String?
 
-    func run() throws {
+    func run() throws { try launch() }
+
+    /// Checks the options, then runs the UI until it quits: with `tour` open at its first step
+    /// (its state applied), its speaker notes appended to `notes` as each step opens.
+    func launch(tour: Tour? = nil, notes: String? = nil) throws {
         var method = self.method ?? .fm
         let racing = self.method == nil && load == nil
         var dataset = self.dataset
@@ -83,10 +87,15 @@ struct TuiCommand: ParsableCommand {
         }
         let inputs = [load, dataset.hasSuffix(".csv") ? dataset : nil].compactMap { $0 }
         if let eventLog { try EventLog.check(path: eventLog, inputs: inputs) }
+        if let notes { try EventLog.check(path: notes, inputs: inputs, name: "the notes file") }
+        if let eventLog, let notes, eventLog == notes {
+            throw ValidationError("--notes and --event-log name the same file; give two")
+        }
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw ValidationError("the UI needs a terminal; use train, eval or render without one")
         }
         let log = try eventLog.map { try EventLog(path: $0, inputs: inputs) }
+        let notesLog = try notes.map { try EventLog(path: $0, inputs: inputs, name: "the notes file") }
         let environment = ProcessInfo.processInfo.environment
         guard let device = NcursesDevice(environment: environment) else {
             throw ValidationError("cannot start the terminal UI (is TERM set to a known terminal?)")
@@ -113,10 +122,18 @@ struct TuiCommand: ParsableCommand {
         }
         state.raceLineup = racers
         state.plotMode = plot
-        RunLoop(log: log, inputs: inputs).run(state, device: device, link: worker)
+        let loop = RunLoop(log: log, inputs: inputs, notes: notesLog)
+        var first: [Effect] = []
+        if let tour {
+            state.tour = tour
+            state.showTour = true
+            first = openTourStep(0, &state)
+        }
+        for effect in first { _ = loop.perform(effect, state: state, link: worker) }
+        loop.run(state, device: device, link: worker)
         device.shutdown()
         worker.stop()
-        if let failure = log?.failure { Console.error("flow-explorer: \(failure)\n") }
+        for failure in [log?.failure, notesLog?.failure].compactMap({ $0 }) { Console.error("flow-explorer: \(failure)\n") }
     }
 
     /// The method the UI trains with `--load` of `checkpoint`: the checkpoint's own, or `given`

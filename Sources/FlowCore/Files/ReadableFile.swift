@@ -23,4 +23,28 @@ public enum ReadableFile {
         _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
         return descriptor
     }
+
+    /// The text of the file at `path` (opened as ``open(_:)`` does), or a one-line `FlowError`
+    /// when it cannot be read, is longer than `limit` bytes or is not UTF-8.
+    public static func text(_ path: String, limit: Int) throws -> String {
+        let shown = SafeText.escaped(path, limit: 240)
+        let descriptor = try open(path)
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FlowError.badInput("\(shown): cannot read the file (\(DescriptorWriter.message(errno)))")
+            }
+            if n == 0 { break }
+            bytes += chunk[0..<n]
+            guard bytes.count <= limit else { throw FlowError.badInput("\(shown): longer than \(limit) bytes") }
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw FlowError.badInput("\(shown): not UTF-8 text")
+        }
+        return text
+    }
 }
