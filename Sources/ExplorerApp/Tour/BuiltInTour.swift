@@ -33,6 +33,14 @@ enum BuiltInTour {
         (meanflow) on one thread of <!-- machine -->AMD EPYC, 2 cores<!-- end machine --> (times vary with the machine and its
         load; the iterations and the numbers do not).
 
+        On screen, the lesson is a guided tour: `flow-explorer tour` opens the UI on it, each `##` section
+        below is a step, `n` opens the next one and sets the screen for it (the `state:` line under its
+        heading: dataset, method, view, K, coupling, pause), `p` goes back, and `t` hides or shows the
+        panel. Each step's first paragraph is what the panel says, with a question for the class; the
+        lines starting with `>` are the speaker notes that `flow-explorer tour --notes FILE` appends to
+        FILE as each step opens (`tail -f FILE` on a second screen). The rest of each section, the
+        commands, pictures and tables, is for paper.
+
         ## Before class (5 minutes, not counted)
 
         This is the lesson as a guided tour: n opens the next step and sets the screen for it, p goes back one, t hides or shows this panel, and every other key works as usual. Before the class arrives, ask yourself: can the back row read the dots? If not, use a larger font, or --plot half-block.
@@ -68,6 +76,9 @@ enum BuiltInTour {
         | `g` | in the race: every method, or the flow-map family alone |
         | `d` | next dataset |
         | `space` | pause / resume training |
+        | `.` | one training step (pauses first; the pictures then show the live weights) |
+        | `<` `>` | slow motion: 100, 10, 1 iterations a second, or full speed |
+        | `t` | show / hide the tour panel; `n` / `p` the next / previous step |
         | `r` | start the run again with the same seed |
         | `s` | save a checkpoint; `e` exports the view as SVG for slides |
         | `q` | quit |
@@ -92,7 +103,8 @@ enum BuiltInTour {
         and flow-map (psd, lsd, alphaflow) panels show the eight modes; consistency distillation joins once flow matching has trained its
         teacher. Ask the class why: that is the lesson. Press `+` a few times: at K = 8 or 16 the
         flow-matching panel catches up: at 8 or 16 network evaluations a sample (the panel titles count
-        them, NFE), where the others already looked right at one. Press `1` to leave the race for one method.
+        them, NFE), where the others already looked right at one. Press `1` to study the flow-matching
+        racer as the race trains on (`m` there is the next racer, `5` comes back to the race), or `m` in the race to train one method alone.
 
         ## 1. Noise and data (3 minutes)
 
