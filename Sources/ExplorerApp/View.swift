@@ -124,8 +124,8 @@ private func drawTabs(_ state: AppState, into buffer: inout CellBuffer, in rect:
 
 /// The status bar's parts in reading order, each with a priority (higher stays longer): method,
 /// dataset, iteration, it/s, K, t, seed, running / paused, a notice, the phase, the reflow round,
-/// the coupling and the straightness S of the model's paths. A frame rendered from a checkpoint (`render`) says
-/// so instead of a rate and running.
+/// the coupling, the straightness S of the model's paths and the run code (``RunCode``). A frame
+/// rendered from a checkpoint (`render`) says so instead of a rate, running and a code.
 func statusParts(_ state: AppState) -> [(text: String, priority: Int)] {
     let snap = state.snapshot
     let racing = state.racing
@@ -165,6 +165,7 @@ func statusParts(_ state: AppState) -> [(text: String, priority: Int)] {
         }
         parts.append((text, 6))
     }
+    if !state.rendered, let code = RunCode(state) { parts.append(("code \(code.text)", 4)) }
     return parts
 }
 
@@ -282,8 +283,12 @@ public let helpKeys: [String] = keyHelp.flatMap { entry in
 /// The help overlay's lines: the keys, then the commands that reproduce this run
 /// (`RunRecipe`), each wrapped to `width` with continuation lines indented.
 func helpOverlayLines(_ state: AppState, width: Int) -> [String] {
-    var lines = helpLines + ["", "Reproduce this run:"]
-    for command in RunRecipe(state).lines {
+    let code =
+        RunCode(state).map { "Run code \($0.text): flow-explorer tui --code \($0.text) reopens it (K and view too)" }
+        ?? "No run code: the data is a file (give it with --dataset)"
+    var lines = helpLines + [""]
+    for (i, command) in ([code] + RunRecipe(state).lines).enumerated() {
+        if i == 1 { lines.append("Reproduce this run:") }
         var line = ""
         for word in command.split(separator: " ") {
             if !line.isEmpty, line.count + 1 + word.count > width {

@@ -19,11 +19,16 @@ struct TuiCommand: ParsableCommand {
             \(MethodDefaults.list(openEnded: true))
             """)
 
-    @Option(help: "Dataset: a toy name (see `flow-explorer datasets`) or a CSV file of points.")
-    var dataset = "8gaussians"
+    @Option(help: "Dataset: a toy name (see `flow-explorer datasets`) or a CSV file of points (default: 8gaussians).")
+    var dataset: String?
     @Option(help: "Method: \(Method.names). Without it (and without --load) the UI opens on the race of every method.")
     var method: Method?
-    @Option(help: "Training seed.") var seed: UInt64 = 0
+    @Option(help: "Training seed (default: 0).") var seed: UInt64?
+    @Option(
+        help:
+            "A run code from the status bar: reopens its dataset, method (or race), seed, K, view, coupling, threads and learning rate."
+    )
+    var code: String?
     @Option(help: "The race's methods: all, or flow-map (the methods that jump over intervals); g switches in the UI.")
     var racers: RaceLineup = .all
     @Option(
@@ -59,11 +64,25 @@ struct TuiCommand: ParsableCommand {
     /// Checks the options, then runs the UI until it quits: with `tour` open at its first step
     /// (its state applied), its speaker notes appended to `notes` as each step opens.
     func launch(tour: Tour? = nil, notes: String? = nil) throws {
-        var method = self.method ?? .fm
-        let racing = self.method == nil && load == nil
-        var dataset = self.dataset
+        let runCode = try code.map { try RunCode(text: $0) }
+        if runCode != nil {
+            let given: [(String, Bool)] = [
+                ("--method", self.method != nil), ("--dataset", self.dataset != nil), ("--seed", self.seed != nil),
+                ("--load", load != nil), ("--coupling", coupling != nil), ("--threads", self.threads != nil),
+                ("--lr", self.lr != nil),
+            ]
+            let clashing = given.filter(\.1).map(\.0)
+            guard clashing.isEmpty else {
+                throw ValidationError("--code sets the run itself: leave out \(clashing.joined(separator: ", "))")
+            }
+        }
+        var method = runCode?.method ?? self.method ?? .fm
+        let racing = runCode?.racing ?? (self.method == nil && load == nil)
+        var dataset = runCode?.dataset.rawValue ?? self.dataset ?? "8gaussians"
+        let seed = runCode?.seed ?? self.seed ?? 0
+        let lr = runCode?.learningRate ?? self.lr
         var initial: Checkpoint?
-        var pairs = coupling ?? .independent
+        var pairs = runCode?.coupling ?? coupling ?? .independent
         if let load {
             let checkpoint = try Checkpoint.read(path: load)
             initial = checkpoint
@@ -75,7 +94,7 @@ struct TuiCommand: ParsableCommand {
         // options, the coupling (as `train` checks it), the event log, and the terminal.
         if let load, let initial { _ = try initial.loadDataset(path: load) } else { _ = try Dataset.named(dataset) }
         try validateLearningRate(lr)
-        let threads = try resolveThreads(self.threads)
+        let threads = try resolveThreads(runCode?.threads ?? self.threads)
         // The memory of the run, as `train` estimates it, in the loaded checkpoint's shape.
         var config = TrainingConfig(method: method)
         if let initial { config.useShape(of: initial) }
@@ -128,6 +147,10 @@ struct TuiCommand: ParsableCommand {
             state.tour = tour
             state.showTour = true
             first = openTourStep(0, &state)
+        }
+        if let runCode {
+            runCode.apply(to: &state)
+            state.threads = threads  // clamped to the cores, as --threads is
         }
         for effect in first { _ = loop.perform(effect, state: state, link: worker) }
         loop.run(state, device: device, link: worker)

@@ -186,8 +186,9 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
     }
 
     @Test func theStatusBarShowsTheTuiCommandWhenThereIsRoom() {
-        let wide = view(stateWithPictures(Size(width: 200, height: 40))).text
+        let wide = view(stateWithPictures(Size(width: 240, height: 40))).text
         #expect(wide.contains("flow-explorer tui --method shortcut --dataset 8gaussians --seed 0"))
+        #expect(view(stateWithPictures(Size(width: 200, height: 40))).text.contains("│ code "), "the code before the command")
         let narrow = view(stateWithPictures(Size(width: 80, height: 24))).text
         #expect(!narrow.contains("flow-explorer tui"))
     }
