@@ -40,6 +40,7 @@ static inline attr_t cn_a_reverse(void) { return A_REVERSE; }
 static inline attr_t cn_a_normal(void) { return A_NORMAL; }
 static inline int cn_key_code_yes(void) { return KEY_CODE_YES; }
 static inline int cn_err(void) { return ERR; }
+static inline int cn_ok(void) { return OK; }
 
 /* newterm on the process's stdout / stdin (returns NULL instead of exiting on failure) and its
    standard screen; the C globals stdout, stdin and stdscr are not concurrency-safe in Swift 6. */
@@ -65,11 +66,25 @@ static volatile sig_atomic_t cn_active = 0;
 static void (*volatile cn_cleanup)(void) = NULL;
 static volatile sig_atomic_t cn_atexit_installed = 0;
 
+static volatile sig_atomic_t cn_mouse_on = 0;
+
 static inline void cn_set_active(int active) { cn_active = active; }
+
+/* Mouse reports: button presses, releases and drags (1002) in SGR form (1006), switched on and
+   off by writing the modes to the terminal (write(2) is async-signal-safe, so the handlers can
+   switch them off too). */
+static inline void cn_mouse(int on) {
+  static const char enable[] = "\033[?1002h\033[?1006h";
+  static const char disable[] = "\033[?1006l\033[?1002l";
+  ssize_t unused = on ? write(STDOUT_FILENO, enable, sizeof enable - 1) : write(STDOUT_FILENO, disable, sizeof disable - 1);
+  (void)unused;
+  cn_mouse_on = on;
+}
 static inline void cn_set_cleanup(void (*cleanup)(void)) { cn_cleanup = cleanup; }
 
 /* Leaves curses mode once (idempotent); used by atexit, the signal handlers and normal exit. */
 static inline void cn_restore(void) {
+  if (cn_mouse_on) cn_mouse(0);
   if (cn_active) {
     cn_active = 0;
     endwin();
@@ -122,11 +137,14 @@ static inline void cn_install_signal_handlers(int keep_ignored) {
 /* Ctrl-Z in raw mode arrives as a key: leave curses, stop (SIGSTOP cannot be caught), and come
    back into curses when continued. */
 static inline void cn_suspend(void) {
+  int mouse = cn_mouse_on;
+  if (mouse) cn_mouse(0);
   def_prog_mode();
   endwin();
   raise(SIGSTOP);
   reset_prog_mode();
   refresh();
+  if (mouse) cn_mouse(1);
 }
 
 #endif

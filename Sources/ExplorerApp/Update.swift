@@ -65,6 +65,8 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
         return []
     }
     switch key {
+    case .mouse(let mouse):
+        handle(mouse, &state)
     case .ctrlC:
         state.quit = true
     case .escape:
@@ -192,6 +194,32 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
         break
     }
     return []
+}
+
+/// The mouse, each action also on a key: the wheel doubles or halves K (`+`, `-`); a press or
+/// drag in the truth view's plot moves the probe there (the arrow keys); a press on a race panel
+/// studies that racer (`1` and `m`).
+private func handle(_ mouse: Mouse, _ state: inout AppState) {
+    switch mouse.action {
+    case .wheelUp:
+        state.steps = min(state.steps * 2, Sampler.stepRange.upperBound)
+    case .wheelDown:
+        state.steps = max(state.steps / 2, Sampler.stepRange.lowerBound)
+    case .press, .drag:
+        guard mouse.button == 0 else { return }
+        let placements = layout(state)
+        if state.view == .truth, let hit = placements.first(where: { $0.plot.contains(mouse.point) }) {
+            state.probe = hit.world(mouse.point)
+            readProbe(&state)
+        } else if state.view == .race, mouse.action == .press,
+            let hit = placements.first(where: { $0.cell.contains(mouse.point) }), hit.panel < state.raceLineup.methods.count
+        {
+            state.method = state.raceLineup.methods[hit.panel]
+            select(.samples, &state)
+        }
+    case .release:
+        break
+    }
 }
 
 /// Shows `view`. The race view starts a race unless one runs; in a race the other views study

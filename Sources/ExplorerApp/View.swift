@@ -15,12 +15,22 @@ public func view(_ state: AppState) -> CellBuffer {
 }
 
 /// Draws `state` into `buffer` (cleared first).
-public func render(_ state: AppState, into buffer: inout CellBuffer) {
+public func render(_ state: AppState, into buffer: inout CellBuffer) { drawScreen(state, into: &buffer) }
+
+/// Where the current view's panels are on screen, as `render` draws them (for the mouse).
+func layout(_ state: AppState) -> [FigureRenderer.Placement] {
+    var scratch = CellBuffer(size: state.size)
+    return drawScreen(state, into: &scratch)
+}
+
+/// What `render` does, returning where the view's panels went.
+@discardableResult
+private func drawScreen(_ state: AppState, into buffer: inout CellBuffer) -> [FigureRenderer.Placement] {
     buffer.clear()
     let screen = buffer.bounds
     guard state.isLargeEnough else {
         drawTooSmall(state, into: &buffer)
-        return
+        return []
     }
     let figure = FigureBuilder(state: state).build()
     // A diverged run keeps its last pictures; the caption says why training stopped.
@@ -36,7 +46,7 @@ public func render(_ state: AppState, into buffer: inout CellBuffer) {
         .fixed(1), .fill(), .fixed(caption.count), .fixed(tourHeight), .fixed(lossHeight), .fixed(1),
     ])
     drawTabs(state, into: &buffer, in: bands[0])
-    FigureRenderer(state: state).draw(figure, into: &buffer, in: bands[1])
+    let placements = FigureRenderer(state: state).draw(figure, into: &buffer, in: bands[1])
     for (i, line) in caption.enumerated() {
         buffer.write(
             " " + line, in: Rect(x: bands[2].x, y: bands[2].y + i, width: bands[2].width, height: 1), alignment: .left,
@@ -47,6 +57,7 @@ public func render(_ state: AppState, into buffer: inout CellBuffer) {
     drawStatus(state, into: &buffer, in: bands[5])
     if state.showHelp { drawHelp(state, into: &buffer, in: screen) }
     if state.showInfo { InfoPanel.draw(state, into: &buffer, in: screen) }
+    return placements
 }
 
 /// `text` broken into lines of at most `width` characters at spaces (a word longer than a line

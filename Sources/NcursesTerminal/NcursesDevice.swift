@@ -13,8 +13,9 @@ import TerminalCanvas
 /// braille print), installs signal handlers that restore the terminal on SIGTERM, SIGHUP, SIGINT,
 /// SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF (exit status
 /// 128 + signal) and crashes (see `shim.h`), then enters curses mode: raw input (Ctrl-C and Ctrl-Z arrive
-/// as keys), no echo, keypad on, cursor hidden. `shutdown()` (also run at exit) restores the
-/// terminal. Use from one thread only: ncurses is not thread-safe.
+/// as keys), no echo, keypad on, cursor hidden, and unless told otherwise mouse reports on (SGR,
+/// presses, releases and drags; ``Mouse``). `shutdown()` (also run at exit, and the signal
+/// handlers) switches them off and restores the terminal. Use from one thread only: ncurses is not thread-safe.
 ///
 /// Colours: 256 colours when the terminal has them, else the 8 basic ones, else none; `NO_COLOR`
 /// (set and non-empty) turns colour off. `colorTier` says which, so the app can pick a `Palette`.
@@ -52,7 +53,7 @@ public final class NcursesDevice: TerminalDevice {
     /// Enters curses mode on the controlling terminal. Returns nil when the terminal cannot be
     /// initialised (for example `TERM` is unset or unknown). `LINES` and `COLUMNS` beyond
     /// `maximumSize` are lowered to it before ncurses reads them.
-    public init?(environment: [String: String]) {
+    public init?(environment: [String: String], mouse: Bool = true) {
         setlocale(LC_CTYPE, "")
         cn_install_signal_handlers(0)
         guard let term = environment["TERM"], !term.isEmpty, term != "dumb" else { return nil }
@@ -80,6 +81,7 @@ public final class NcursesDevice: TerminalDevice {
             colorTier = .monochrome
         }
         maxPairs = colorTier == .monochrome ? 0 : Int(min(cn_color_pairs(), 32767))
+        if mouse { cn_mouse(1) }
     }
 
     deinit { shutdown() }
@@ -137,6 +139,7 @@ public final class NcursesDevice: TerminalDevice {
             case KEY_BTAB: return .backTab
             case KEY_ENTER: return .enter
             case KEY_BACKSPACE: return .backspace
+            case KEY_MOUSE: return mouseReport(after: "") ?? .other(Int32(code))
             default: return .other(Int32(code))
             }
         }
@@ -149,12 +152,42 @@ public final class NcursesDevice: TerminalDevice {
             // Ctrl-Z: suspend like a shell job; on resume report a resize so the app redraws.
             cn_suspend()
             return .resize
-        case 27: return .escape
+        case 27: return mouseReport(after: "[<") ?? .escape
         default:
             guard let scalar = Unicode.Scalar(UInt32(code)) else { return .other(Int32(bitPattern: UInt32(code))) }
             if scalar.value < 32 { return .other(Int32(scalar.value)) }
             return .character(Character(scalar))
         }
+    }
+
+    /// The SGR mouse report that follows (`ESC [ < b;x;yM`): after an Escape, `prefix` is `[<`;
+    /// after ncurses's KEY_MOUSE (a terminfo whose mouse key is `ESC [ <`) it is empty. Each
+    /// character must come within 50 ms (a report can arrive in pieces, later than ncurses waits
+    /// for a key's sequence). Nil when no report follows, with the characters read put back.
+    private func mouseReport(after prefix: String) -> Key? {
+        wtimeout(window, 50)
+        var read: [wint_t] = []
+        defer { for code in read.reversed() { unget_wch(wchar_t(code)) } }
+        let prefix = Array(prefix.unicodeScalars)
+        var body = ""
+        while read.count < 24 {
+            var code: wint_t = 0
+            guard wget_wch(window, &code) == cn_ok() else { return nil }
+            read.append(code)
+            guard let scalar = Unicode.Scalar(UInt32(code)) else { return nil }
+            if read.count <= prefix.count {
+                guard scalar == prefix[read.count - 1] else { return nil }
+            } else {
+                body.unicodeScalars.append(scalar)
+                if scalar == "M" || scalar == "m" {
+                    guard let mouse = Mouse.sgr(body) else { return nil }
+                    read = []
+                    return .mouse(mouse)
+                }
+                guard scalar == ";" || ("0"..."9").contains(scalar) else { return nil }
+            }
+        }
+        return nil
     }
 
     /// The colour pair of a style's colours, created on first use; 0 (default colours) without

@@ -24,6 +24,8 @@ public enum Key: Hashable, Sendable {
     case resize
     /// Ctrl-C (delivered as a key when the device puts the terminal in raw mode).
     case ctrlC
+    /// A mouse report (``Mouse``).
+    case mouse(Mouse)
     /// No key arrived before the timeout.
     case none
     /// A key this enum has no case for, with the device's raw code.

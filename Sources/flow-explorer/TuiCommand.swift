@@ -37,6 +37,8 @@ struct TuiCommand: ParsableCommand {
     )
     var load: String?
     @Flag(help: "Draw with ASCII characters only.") var ascii = false
+    @Flag(help: "Leave the mouse to the terminal (no clicks or wheel in the UI; every action has a key).")
+    var noMouse = false
     @Option(
         help:
             "How plots draw their points: braille (2x4 dots a cell), half-block (1x2, for fonts without braille), density (shades by count) or ascii (as --ascii)."
@@ -116,7 +118,7 @@ struct TuiCommand: ParsableCommand {
         let log = try eventLog.map { try EventLog(path: $0, inputs: inputs) }
         let notesLog = try notes.map { try EventLog(path: $0, inputs: inputs, name: "the notes file") }
         let environment = ProcessInfo.processInfo.environment
-        guard let device = NcursesDevice(environment: environment) else {
+        guard let device = NcursesDevice(environment: environment, mouse: !noMouse) else {
             throw ValidationError("cannot start the terminal UI (is TERM set to a known terminal?)")
         }
         let palette: Palette

@@ -9,8 +9,27 @@ struct FigureRenderer {
 
     var mode: PlotMode { state.ascii ? .ascii : state.plotMode }
 
-    /// Draws `figure` into `rect` (all but its caption, which `render` writes under the view).
-    func draw(_ figure: Figure, into buffer: inout CellBuffer, in rect: Rect) {
+    /// Where a panel was drawn: its whole cell (header and footer included), its plot area and the
+    /// world rectangle the plot area shows, for the mouse (``layout(_:)``).
+    struct Placement: Equatable {
+        var panel: Int
+        var cell: Rect
+        var plot: Rect
+        var bounds: PlotBounds
+
+        /// The world point at the centre of the cell `point` of the plot area.
+        func world(_ point: Point) -> SIMD2<Float> {
+            let fx = (Double(point.x - plot.x) + 0.5) / Double(max(1, plot.width))
+            let fy = (Double(point.y - plot.y) + 0.5) / Double(max(1, plot.height))
+            return SIMD2(
+                Float(bounds.xMin + fx * (bounds.xMax - bounds.xMin)), Float(bounds.yMax - fy * (bounds.yMax - bounds.yMin)))
+        }
+    }
+
+    /// Draws `figure` into `rect` (all but its caption, which `render` writes under the view) and
+    /// returns where its panels went.
+    @discardableResult
+    func draw(_ figure: Figure, into buffer: inout CellBuffer, in rect: Rect) -> [Placement] {
         let inner = Panel(
             title: figure.title, ascii: state.ascii, borderStyle: state.palette.frame, titleStyle: state.palette.title
         ).render(into: &buffer, in: rect)
@@ -19,10 +38,10 @@ struct FigureRenderer {
             for (i, line) in lines.enumerated() {
                 buffer.write(line, in: Rect(x: inner.x, y: top + i, width: inner.width, height: 1), alignment: .center)
             }
-            return
+            return []
         }
         let area = figure.legend.isEmpty ? inner : legend(figure.legend, &buffer, inner)
-        grid(figure, &buffer, area)
+        return grid(figure, &buffer, area)
     }
 
     /// Writes the legend row and returns the rows below it.
@@ -48,10 +67,11 @@ struct FigureRenderer {
     }
 
     /// The panels in a grid of `figure.columns`, each with its header and footer lines.
-    private func grid(_ figure: Figure, _ buffer: inout CellBuffer, _ rect: Rect) {
+    private func grid(_ figure: Figure, _ buffer: inout CellBuffer, _ rect: Rect) -> [Placement] {
         let columns = max(1, figure.columns)
         let rowCount = (figure.panels.count + columns - 1) / columns
-        guard rowCount > 0 else { return }
+        guard rowCount > 0 else { return [] }
+        var placements: [Placement] = []
         let rows = rect.rows(Array(repeating: .fill(), count: rowCount))
         let cells = figure.panels.indices.map {
             rows[$0 / columns].columns(Array(repeating: .fill(), count: columns), spacing: 1)[$0 % columns]
@@ -76,19 +96,24 @@ struct FigureRenderer {
                     style: Style(bold: true))
                 area = area.inset(bottom: 1)
             }
-            plot(panel, &buffer, area)
+            let (plot, bounds) = plot(panel, &buffer, area)
+            placements.append(
+                Placement(
+                    panel: i, cell: Rect(x: cells[i].x, y: cells[i].y, width: width, height: height), plot: plot, bounds: bounds))
         }
+        return placements
     }
 
     /// Axes over the panel's bounds (squared unless the panel says otherwise), its heat cells, then
     /// its marks.
-    private func plot(_ panel: Figure.Panel, _ buffer: inout CellBuffer, _ rect: Rect) {
+    /// Returns the plot area and the world rectangle it shows.
+    private func plot(_ panel: Figure.Panel, _ buffer: inout CellBuffer, _ rect: Rect) -> (Rect, PlotBounds) {
         let axes =
             panel.squared
             ? Axes.squared(fitting: panel.bounds, in: rect, ascii: state.ascii, style: state.palette.frame)
             : Axes(bounds: panel.bounds, ascii: state.ascii, style: state.palette.frame)
         let area = axes.render(into: &buffer, in: rect)
-        guard !area.isEmpty else { return }
+        guard !area.isEmpty else { return (area, axes.bounds) }
         var canvas = PlotCanvas(size: area.size, mode: mode, bounds: axes.bounds)
         for layer in panel.layers {
             switch layer {
@@ -107,6 +132,7 @@ struct FigureRenderer {
             }
         }
         canvas.render(into: &buffer, at: area, palette: state.palette)
+        return (area, axes.bounds)
     }
 
     /// Fills each cell of `area` with the shade of the heat map at its centre: a grey background
