@@ -20,15 +20,18 @@ public struct RunLoop {
     public var inputs: [String]
     /// Where a tour's speaker notes go as each step opens (`--notes FILE`).
     public var notes: EventLog?
+    /// Records every frame shown, and a marker at each tour step (`--record FILE.cast`).
+    public var recorder: CastRecorder?
 
     public init(
         frameInterval: Duration = RunLoop.defaultFrameInterval, log: EventLog? = nil, inputs: [String] = [],
-        notes: EventLog? = nil
+        notes: EventLog? = nil, recorder: CastRecorder? = nil
     ) {
         self.frameInterval = frameInterval
         self.log = log
         self.inputs = inputs
         self.notes = notes
+        self.recorder = recorder
     }
 
     /// Runs until `state.quit`; returns the final state.
@@ -71,6 +74,7 @@ public struct RunLoop {
                 render(state, into: &buffer)
                 let built = clock.now - start
                 device.present(buffer)
+                recorder?.frame(buffer, at: milliseconds(now - started) / 1000)
                 lastFrame = now
                 dirty = false
                 log?.write(
@@ -108,8 +112,10 @@ public struct RunLoop {
                 return TrainingSession.failure("export", path, error)
             }
         case .tourNotes(let index):
-            guard let notes, let tour = state.tour else { return nil }
+            guard let tour = state.tour else { return nil }
             let step = tour.steps[index]
+            recorder?.marker("step \(index + 1) of \(tour.steps.count): \(step.title)", at: state.now)
+            guard let notes else { return nil }
             notes.append(
                 "== step \(index + 1) of \(tour.steps.count): \(step.title) ==\n"
                     + step.notes.map { $0 + "\n" }.joined() + "\n")

@@ -60,6 +60,8 @@ struct TuiCommand: ParsableCommand {
     var coupling: Coupling?
     @Option(help: "Append a line per UI event (keys, resizes, frames, snapshots) to this file.")
     var eventLog: String?
+    @Option(help: "Record the session as an asciicast v2 file (asciinema play FILE), with a marker at each tour step.")
+    var record: String?
 
     func run() throws { try launch() }
 
@@ -112,6 +114,12 @@ struct TuiCommand: ParsableCommand {
         if let eventLog, let notes, eventLog == notes {
             throw ValidationError("--notes and --event-log name the same file; give two")
         }
+        if let record {
+            try AtomicFile.checkTarget(record, inputs: inputs)
+            if [eventLog, notes].contains(record) {
+                throw ValidationError("--record names the file of another option; give its own")
+            }
+        }
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw ValidationError("the UI needs a terminal; use train, eval or render without one")
         }
@@ -121,6 +129,7 @@ struct TuiCommand: ParsableCommand {
         guard let device = NcursesDevice(environment: environment, mouse: !noMouse) else {
             throw ValidationError("cannot start the terminal UI (is TERM set to a known terminal?)")
         }
+        let recorder = try record.map { try CastRecorder(path: $0, size: device.size, inputs: inputs) }
         let palette: Palette
         switch device.colorTier {
         case .color256: palette = .color256
@@ -143,7 +152,7 @@ struct TuiCommand: ParsableCommand {
         }
         state.raceLineup = racers
         state.plotMode = plot
-        let loop = RunLoop(log: log, inputs: inputs, notes: notesLog)
+        let loop = RunLoop(log: log, inputs: inputs, notes: notesLog, recorder: recorder)
         var first: [Effect] = []
         if let tour {
             state.tour = tour
@@ -159,6 +168,7 @@ struct TuiCommand: ParsableCommand {
         device.shutdown()
         worker.stop()
         for failure in [log?.failure, notesLog?.failure].compactMap({ $0 }) { Console.error("flow-explorer: \(failure)\n") }
+        try recorder?.finish()
     }
 
     /// The method the UI trains with `--load` of `checkpoint`: the checkpoint's own, or `given`

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The one way the package writes an output file (checkpoints, samples, renders, SVG pictures):
+/// The one way the package writes an output file (checkpoints, samples, renders, SVG pictures,
+/// recordings):
 /// a reader sees either the old content or the new, never a part, and nothing but the target
 /// changes.
 ///
@@ -60,39 +61,90 @@ public enum AtomicFile {
 
     /// Writes `data` to `path` as described above; `inputs` are the files the command reads.
     public static func write(_ data: Data, to path: String, inputs: [String] = []) throws {
-        let existingMode = try checkTarget(path, inputs: inputs)
-        let shown = SafeText.escaped(path, limit: 240)
-        func failure(_ code: Int32) -> FlowError { .badInput("\(shown): cannot write (\(DescriptorWriter.message(code)))") }
-        let (folder, name) = split(path)
-        var descriptor: Int32 = -1
-        var temporary = ""
-        var slot: Int?
-        for _ in 0..<8 {
-            temporary = folder + "/." + String(name.prefix(100)) + ".tmp-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-            slot = TemporaryFiles.register(temporary)
-            descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            if descriptor >= 0 { break }
-            let code = errno
-            TemporaryFiles.unregister(slot)
-            if code != EEXIST { throw failure(code) }
+        let stream = try Stream(path: path, inputs: inputs)
+        try stream.write(data)
+        try stream.commit()
+    }
+
+    /// An output written in pieces (a recording that grows as the UI runs) through the same
+    /// steps: the temporary file is created at `init`, each `write` appends to it, and `commit`
+    /// renames it over the target. A stream dropped without a commit removes its temporary file.
+    public final class Stream {
+        private let path: String
+        private let shown: String
+        private let existingMode: mode_t?
+        private let temporary: String
+        private let slot: Int?
+        private var descriptor: Int32
+        private var done = false
+
+        /// Checks the target and creates the temporary file beside it.
+        public init(path: String, inputs: [String] = []) throws {
+            existingMode = try checkTarget(path, inputs: inputs)
+            self.path = path
+            shown = SafeText.escaped(path, limit: 240)
+            let (folder, name) = split(path)
+            var descriptor: Int32 = -1
+            var temporary = ""
+            var slot: Int?
+            for _ in 0..<8 {
+                temporary =
+                    folder + "/." + String(name.prefix(100)) + ".tmp-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+                slot = TemporaryFiles.register(temporary)
+                descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+                if descriptor >= 0 { break }
+                let code = errno
+                TemporaryFiles.unregister(slot)
+                if code != EEXIST { throw FlowError.badInput("\(shown): cannot write (\(DescriptorWriter.message(code)))") }
+            }
+            guard descriptor >= 0 else {
+                throw FlowError.badInput("\(shown): cannot write (\(DescriptorWriter.message(EEXIST)))")
+            }
+            self.descriptor = descriptor
+            self.temporary = temporary
+            self.slot = slot
         }
-        guard descriptor >= 0 else { throw failure(EEXIST) }
-        var code = data.withUnsafeBytes { DescriptorWriter.write($0, to: descriptor) }
-        if code == 0, fchmod(descriptor, existingMode ?? (0o644 & ~creationMask)) != 0 { code = errno }
-        if code == 0, fsync(descriptor) != 0 { code = errno }
-        if close(descriptor) != 0, code == 0 { code = errno }
-        if code == 0, rename(temporary, path) != 0 { code = errno }
-        if code != 0 {
+
+        deinit { if !done { abandon() } }
+
+        /// Appends `data`; a failed write removes the temporary file and throws.
+        public func write(_ data: Data) throws {
+            guard !done else { return }
+            let code = data.withUnsafeBytes { DescriptorWriter.write($0, to: descriptor) }
+            if code != 0 { throw fail(code) }
+        }
+
+        /// Gives the file the target's mode, syncs it and renames it over the target.
+        public func commit() throws {
+            guard !done else { return }
+            var code: Int32 = 0
+            if fchmod(descriptor, existingMode ?? (0o644 & ~creationMask)) != 0 { code = errno }
+            if code == 0, fsync(descriptor) != 0 { code = errno }
+            if close(descriptor) != 0, code == 0 { code = errno }
+            descriptor = -1
+            if code == 0, rename(temporary, path) != 0 { code = errno }
+            if code != 0 { throw fail(code) }
+            done = true
+            TemporaryFiles.unregister(slot)
+            // Make the rename itself durable (best effort: some file systems cannot sync a folder).
+            let folderDescriptor = open(split(path).folder, O_RDONLY | O_CLOEXEC)
+            if folderDescriptor >= 0 {
+                fsync(folderDescriptor)
+                close(folderDescriptor)
+            }
+        }
+
+        private func fail(_ code: Int32) -> FlowError {
+            abandon()
+            return .badInput("\(shown): cannot write (\(DescriptorWriter.message(code)))")
+        }
+
+        private func abandon() {
+            done = true
+            if descriptor >= 0 { close(descriptor) }
+            descriptor = -1
             unlink(temporary)
             TemporaryFiles.unregister(slot)
-            throw failure(code)
-        }
-        TemporaryFiles.unregister(slot)
-        // Make the rename itself durable (best effort: some file systems cannot sync a folder).
-        let folderDescriptor = open(folder, O_RDONLY | O_CLOEXEC)
-        if folderDescriptor >= 0 {
-            fsync(folderDescriptor)
-            close(folderDescriptor)
         }
     }
 
