@@ -74,6 +74,15 @@ public struct AppState: Sendable {
     public var method: Method
     /// The dataset the app asked for (toy name or CSV path).
     public var dataset: String
+    /// The points drawn with `w` (interleaved [N, 2]), trained on while `dataset` is
+    /// ``drawnName``.
+    public var drawnPoints: [Float] = []
+    /// Draw mode (`w`), nil when off.
+    public var drawing: Drawing?
+    /// The dataset name of a drawn set.
+    public static let drawnName = "drawn"
+    /// The file `W` writes a drawn set to (a CSV that `--dataset` reads back).
+    public static let drawnFileName = "flow-explorer-drawn.csv"
     /// The training seed.
     public var seed: UInt64
     /// The Adam learning rate given with `--lr`, or nil for the method's default.
@@ -152,7 +161,10 @@ public struct AppState: Sendable {
     /// The dataset as shown on screen and in pictures: control characters and characters not one
     /// column wide escaped, at most 60 characters (a CSV path comes from the command line or a
     /// checkpoint).
-    public var displayDataset: String { SafeText.escaped(dataset, limit: 60, oneColumn: true) }
+    public var displayDataset: String {
+        dataset == Self.drawnName
+            ? "drawn (\(drawnPoints.count / 2) points)" : SafeText.escaped(dataset, limit: 60, oneColumn: true)
+    }
 
     /// The file `s` saves to: flow-explorer-<method>-<dataset>.safetensors in the current directory
     /// (a CSV dataset contributes its file name without directory and extension).

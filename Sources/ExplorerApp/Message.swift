@@ -25,6 +25,8 @@ public enum Effect: Equatable, Sendable {
     case exportView(path: String)
     /// A tour step opened: append its speaker notes to the notes file (`--notes FILE`), if any.
     case tourNotes(step: Int)
+    /// Write these points (interleaved [N, 2]) as a CSV to this path (`W`).
+    case writePoints([Float], path: String)
 }
 
 /// What only the training worker can do, because it needs the live weights.

@@ -111,6 +111,13 @@ public struct RunLoop {
             } catch {
                 return TrainingSession.failure("export", path, error)
             }
+        case .writePoints(let points, let path):
+            do {
+                try AtomicFile.write(Data(PointsCSV.text(points).utf8), to: path, inputs: inputs)
+                return "wrote \(points.count / 2) points to \(path)"
+            } catch {
+                return TrainingSession.failure("W", path, error)
+            }
         case .tourNotes(let index):
             guard let tour = state.tour else { return nil }
             let step = tour.steps[index]

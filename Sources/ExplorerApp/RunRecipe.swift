@@ -30,7 +30,9 @@ public struct RunRecipe: Sendable, Equatable {
         let seed = "--seed \(state.seed)"
         let lr = state.learningRate.map { " --lr \($0)" } ?? ""
         let threads = state.threads.map { " --threads \($0)" } ?? ""
-        let dataset = "--dataset \(Self.shellQuoted(SafeText.escaped(state.dataset, limit: 240)))"
+        // A drawn set is trained from the file `W` writes.
+        let name = state.dataset == AppState.drawnName ? AppState.drawnFileName : state.dataset
+        let dataset = "--dataset \(Self.shellQuoted(SafeText.escaped(name, limit: 240)))"
         let method = state.method.rawValue
         let coupling = !state.racing && state.coupling == .ot && state.method.definition.supportsCoupling ? " --coupling ot" : ""
         tui = "flow-explorer tui --method \(method) \(dataset) \(seed)\(lr)\(threads)\(coupling)"

@@ -55,6 +55,7 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
 }
 
 private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
+    if state.drawing != nil, let effects = handleDrawing(key, &state) { return effects }
     if state.view == .truth, let step = probeStep(key) {
         state.probe += step * probeStepSize(state)
         readProbe(&state)
@@ -87,6 +88,16 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
         case "i":
             state.showInfo.toggle()
             state.showHelp = false
+        case "w":
+            state.drawing = Drawing()
+            state.showHelp = false
+            state.showInfo = false
+        case "W":
+            guard state.dataset == AppState.drawnName else {
+                state.notice = "nothing drawn yet: w draws a data set"
+                return []
+            }
+            return [.writePoints(state.drawnPoints, path: AppState.drawnFileName)]
         case "t":
             guard state.tour != nil else {
                 state.tour = .builtIn
@@ -192,6 +203,54 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
         }
     default:
         break
+    }
+    return []
+}
+
+/// Draw mode's keys, or nil for a key it leaves to the rest: arrows and h/j/k/l move the cursor,
+/// space drops a brush there (a mouse press or drag drops one where it points), backspace takes
+/// the last brush back, `w` shows or hides the current data under the drawing, `W` writes the
+/// points drawn so far, Enter trains on them (the current method, or the race), Esc leaves.
+private func handleDrawing(_ key: Key, _ state: inout AppState) -> [Effect]? {
+    guard var drawing = state.drawing else { return nil }
+    defer { if state.drawing != nil { state.drawing = drawing } }
+    if let step = probeStep(key) {
+        drawing.moveCursor(by: step)
+        return []
+    }
+    switch key {
+    case .character(" "):
+        drawing.brush(at: drawing.cursor)
+    case .backspace:
+        drawing.undo()
+    case .character("w"):
+        drawing.showsData.toggle()
+    case .character("W"):
+        guard !drawing.points.isEmpty else {
+            state.notice = "nothing drawn yet: space drops a brush"
+            return []
+        }
+        return [.writePoints(drawing.points, path: AppState.drawnFileName)]
+    case .mouse(let mouse) where mouse.button == 0 && (mouse.action == .press || mouse.action == .drag):
+        guard let hit = layout(state).first(where: { $0.plot.contains(mouse.point) }) else { return [] }
+        drawing.brush(at: hit.world(mouse.point))
+    case .escape:
+        state.drawing = nil
+        state.notice = "draw mode left; the run goes on as it was"
+    case .enter:
+        guard drawing.points.count / 2 >= Drawing.minimumPoints else {
+            state.notice =
+                "draw at least \(Drawing.minimumPoints) points (\(Drawing.minimumPoints / Drawing.brushPoints) brushes) first"
+            return []
+        }
+        let before = (run: RunKey(state), focus: state.focus)
+        state.drawing = nil
+        state.drawnPoints = drawing.points
+        state.dataset = AppState.drawnName
+        settle(&state, from: before.run, focus: before.focus)
+        state.notice = "training on the \(drawing.points.count / 2) drawn points (W writes them as a CSV)"
+    default:
+        return nil
     }
     return []
 }

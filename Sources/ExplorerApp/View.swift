@@ -176,7 +176,11 @@ func statusParts(_ state: AppState) -> [(text: String, priority: Int)] {
         }
         parts.append((text, 6))
     }
-    if !state.rendered, let code = RunCode(state) { parts.append(("code \(code.text)", 4)) }
+    if !state.rendered, let code = RunCode(state) {
+        parts.append(("code \(code.text)", 4))
+    } else if !state.rendered, state.dataset == AppState.drawnName {
+        parts.append(("no code for drawn data: W saves it", 4))
+    }
     return parts
 }
 
@@ -266,9 +270,9 @@ public let keyHelp: [(keys: String, action: String)] = [
     ("g", "racers: all / the flow-map family"),
     ("f", "reflow fm: train on its own pairs"),
     ("arrows  hjkl", "move the probe / the flow-map cell"),
-    ("r", "reset with the same seed"),
-    ("s", "save a checkpoint"),
+    ("r  s", "reset (same seed) / save the model"),
     ("e", "export this view as SVG"),
+    ("w  W", "draw your own data / write it as CSV"),
     ("i", "the loss and sampler; SW2 and S"),
     ("t  n  p", "the lesson's tour: show, next, back"),
 ]
@@ -296,7 +300,9 @@ public let helpKeys: [String] = keyHelp.flatMap { entry in
 func helpOverlayLines(_ state: AppState, width: Int) -> [String] {
     let code =
         RunCode(state).map { "Run code \($0.text): flow-explorer tui --code \($0.text) reopens it (K and view too)" }
-        ?? "No run code: the data is a file (give it with --dataset)"
+        ?? (state.dataset == AppState.drawnName
+            ? "No run code for drawn data: W writes it to \(AppState.drawnFileName), for --dataset"
+            : "No run code: the data is a file (give it with --dataset)")
     var lines = helpLines + [""]
     for (i, command) in ([code] + RunRecipe(state).lines).enumerated() {
         if i == 1 { lines.append("Reproduce this run:") }

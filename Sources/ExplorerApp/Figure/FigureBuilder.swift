@@ -35,8 +35,9 @@ struct FigureBuilder {
         "SW2 \(format(sw2, decimals)) (floor \(format(floor, decimals)))"
     }
 
-    /// The figure of `state.view`.
+    /// The figure of `state.view`, or of draw mode while it is on.
     func build() -> Figure {
+        if let drawing = state.drawing { return draw(drawing) }
         let title = Self.title(state)
         if state.view == .race {
             guard let race = state.snapshot?.race else { return waiting(title) }
@@ -53,6 +54,29 @@ struct FigureBuilder {
         case .flowMap: return flowMap(visuals, title)
         case .race: return waiting(title)
         }
+    }
+
+    /// Draw mode: the points drawn so far over the noise's plot, the keyboard's cursor, and with a
+    /// second `w` the current data under them.
+    private func draw(_ drawing: Drawing) -> Figure {
+        var layers: [Figure.Layer] = []
+        var legend: [Figure.LegendEntry] = []
+        if drawing.showsData, let data = state.snapshot?.visuals?.data {
+            layers.append(.points(id: "data", series: 0, data))
+            legend.append(.init(series: 0, text: "current data (\(state.displayDataset))"))
+        }
+        layers.append(.points(id: "drawn", series: 1, drawing.points))
+        layers.append(.markers(id: "cursor", series: 2, [drawing.cursor.x, drawing.cursor.y]))
+        legend += [
+            .init(series: 1, text: "drawn (\(drawing.points.count / 2) points)"), .init(series: 2, text: "cursor", marker: true),
+        ]
+        return Figure(
+            title: "Draw your data: \(drawing.points.count / 2) points", legend: legend,
+            panels: [.init(bounds: Drawing.bounds, layers: layers)], columns: 1,
+            caption:
+                "arrows or hjkl move the cursor, space (or the mouse) drops a brush of \(Drawing.brushPoints) points, backspace takes"
+                + " one back, w shows the current data, Enter trains on the drawing, W writes it as a CSV, Esc leaves",
+            placeholder: nil)
     }
 
     private func waiting(_ title: String) -> Figure {

@@ -23,6 +23,8 @@ public struct RunKey: Hashable, Sendable {
     public var coupling: Coupling
     /// How many times `r` asked for a fresh start with the same settings.
     public var resets: Int
+    /// The points of a drawn set (`dataset` is ``AppState/drawnName``), interleaved [N, 2].
+    public var drawn: [Float]?
 
     /// The run of `method` alone (the default settings of a new `AppState`).
     public init(
@@ -46,7 +48,16 @@ public struct RunKey: Hashable, Sendable {
         self.init(
             subject: subject, dataset: state.dataset, seed: state.seed, learningRate: state.learningRate,
             threads: state.threads, coupling: coupling, resets: state.resets)
+        drawn = state.dataset == AppState.drawnName ? state.drawnPoints : nil
     }
+
+    /// The run's data set: a toy, a CSV file, or the drawn points.
+    public func makeDataset() throws -> Dataset {
+        try drawn.map { .points(name: dataset, values: $0) } ?? Dataset.named(dataset)
+    }
+
+    /// The data set's key in the cache of exact flows: its name, and for drawn points their hash.
+    var truthName: String { drawn.map { "\(dataset)-\($0.hashValue)" } ?? dataset }
 
     /// True for a race.
     public var isRace: Bool {

@@ -167,7 +167,7 @@ public final class TrainingSession {
         needPictures = true
         publishNow = true
         do {
-            let dataset = try Dataset.named(run.dataset)
+            let dataset = try run.makeDataset()
             self.dataset = dataset
             builder = VisualsBuilder(dataset: dataset, count: settings.pictureCount, seed: run.seed)
             switch run.subject {
@@ -341,7 +341,7 @@ public final class TrainingSession {
         var truth: TruthField?
         if request.view.needsExactFlow, let dataset {
             let run = snapshot.run
-            truth = truths.field(name: run.dataset, dataset: dataset, seed: run.seed, bounds: builder.bounds)
+            truth = truths.field(name: run.truthName, dataset: dataset, seed: run.seed, bounds: builder.bounds)
             waitingForTruth = truth == nil
         }
         snapshot.visuals = builder.build(

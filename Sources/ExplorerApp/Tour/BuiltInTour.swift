@@ -79,6 +79,7 @@ enum BuiltInTour {
         | `.` | one training step (pauses first; the pictures then show the live weights) |
         | `<` `>` | slow motion: 100, 10, 1 iterations a second, or full speed |
         | `t` | show / hide the tour panel; `n` / `p` the next / previous step |
+        | `w` | draw your own data (space drops a brush, Enter trains on it; `W` writes it as a CSV) |
         | `r` | start the run again with the same seed |
         | `s` | save a checkpoint; `e` exports the view as SVG for slides |
         | `q` | quit |
