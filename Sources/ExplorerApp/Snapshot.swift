@@ -45,8 +45,6 @@ public struct Snapshot: Sendable {
     public var reflowStarts: [Int] = []
     /// The reflow round of the model (0: trained on independent or OT pairs).
     public var reflowRound: Int { reflowStarts.count }
-    /// True for a race (`race` then holds the panels' pictures, and `visuals` the focused racer's).
-    public var isRace: Bool { run.isRace }
     /// The race view's panels; nil until ready or when not racing.
     public var race: RaceVisuals?
     /// The pictures show the live weights rather than the EMA weights (after a single step `.`, and

@@ -13,9 +13,10 @@ import TerminalCanvas
 /// next racer; in the race view: leave the race for the method alone), `c` switch the coupling
 /// (independent / OT) and restart, `r` reset with the same seed, `g` the race's racers (every
 /// method or the flow-map family), `f` reflow the flow-matching model (the next round), `s` save
-/// a checkpoint, `e` export the view as SVG. In the truth view the arrow keys and h/j/k/l move
-/// the probe; in the flow-map view they move the highlighted (s, t) cell (left / right: t, down
-/// / up: s).
+/// a checkpoint, `e` export the view as SVG, `w` draw mode (``Drawing``) and `W` write the
+/// drawn set, `t` the tour panel with `n` / `p` its next / previous step. In the truth view the
+/// arrow keys and h/j/k/l move the probe; in the flow-map view they move the highlighted (s, t)
+/// cell (left / right: t, down / up: s). The mouse: see `handle(_:_:)` for ``Mouse``.
 ///
 /// A snapshot whose training diverged (`Snapshot.divergence`) pauses the app: the worker has
 /// stopped, and only `r` starts it again.
@@ -132,9 +133,9 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
         case "1", "2", "3", "4", "5", "6", "7":
             select(ViewKind(rawValue: Int(String(c))! - 1)!, &state)
         case "+", "=":
-            state.steps = min(state.steps * 2, Sampler.stepRange.upperBound)
+            changeK(doubling: true, &state)
         case "-", "_":
-            state.steps = max(state.steps / 2, Sampler.stepRange.lowerBound)
+            changeK(doubling: false, &state)
         case "[":
             state.tIndex = max(0, state.tIndex - 1)
         case "]":
@@ -261,9 +262,9 @@ private func handleDrawing(_ key: Key, _ state: inout AppState) -> [Effect]? {
 private func handle(_ mouse: Mouse, _ state: inout AppState) {
     switch mouse.action {
     case .wheelUp:
-        state.steps = min(state.steps * 2, Sampler.stepRange.upperBound)
+        changeK(doubling: true, &state)
     case .wheelDown:
-        state.steps = max(state.steps / 2, Sampler.stepRange.lowerBound)
+        changeK(doubling: false, &state)
     case .press, .drag:
         guard mouse.button == 0 else { return }
         let placements = layout(state)
@@ -279,6 +280,12 @@ private func handle(_ mouse: Mouse, _ state: inout AppState) {
     case .release:
         break
     }
+}
+
+/// Doubles or halves K within ``Sampler/stepRange``.
+private func changeK(doubling: Bool, _ state: inout AppState) {
+    state.steps =
+        doubling ? min(state.steps * 2, Sampler.stepRange.upperBound) : max(state.steps / 2, Sampler.stepRange.lowerBound)
 }
 
 /// Shows `view`. The race view starts a race unless one runs; in a race the other views study
