@@ -39,8 +39,8 @@ private func drawScreen(_ state: AppState, into buffer: inout CellBuffer) -> [Fi
         lines: 2)
     // The tour panel sits above the loss panel from 40 rows, in its place below.
     let tour = state.showTour && state.tour != nil
-    let tourLines = TourPanel.maximumLines(screen)
-    let tourHeight = tour ? TourPanel.lines(state, width: screen.width - 4, maximum: tourLines).count + 2 : 0
+    let tourLines = tour ? TourPanel.lines(state, width: screen.width - 4, maximum: TourPanel.maximumLines(screen)) : []
+    let tourHeight = tour ? tourLines.count + 2 : 0
     let lossHeight = tour && screen.height < 40 ? 0 : 4
     let bands = screen.rows([
         .fixed(1), .fill(), .fixed(caption.count), .fixed(tourHeight), .fixed(lossHeight), .fixed(1),
@@ -52,7 +52,7 @@ private func drawScreen(_ state: AppState, into buffer: inout CellBuffer) -> [Fi
             " " + line, in: Rect(x: bands[2].x, y: bands[2].y + i, width: bands[2].width, height: 1), alignment: .left,
             style: Style(dim: state.palette != .monochrome))
     }
-    if tour { TourPanel.draw(state, into: &buffer, in: bands[3], maximum: tourLines) }
+    if tour { TourPanel.draw(state, lines: tourLines, into: &buffer, in: bands[3]) }
     if lossHeight > 0 { drawLosses(state, into: &buffer, in: bands[4]) }
     drawStatus(state, into: &buffer, in: bands[5])
     if state.showHelp { drawHelp(state, into: &buffer, in: screen) }

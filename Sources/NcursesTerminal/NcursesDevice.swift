@@ -108,9 +108,7 @@ public final class NcursesDevice: TerminalDevice {
         for y in 0..<size.height {
             for x in 0..<size.width {
                 let cell = (y < rows && x < columns) ? buffer[x, y] : Cell.blank
-                var scalar = cell.character.unicodeScalars.first?.value ?? 32
-                // A control character would reach the terminal as a control sequence: show '?'.
-                if scalar < 0x20 || (0x7F...0x9F).contains(scalar) { scalar = 0x3F }
+                let scalar = cell.terminalScalar.value
                 var attrs = cn_a_normal()
                 if cell.style.bold { attrs |= boldAttr }
                 if cell.style.dim { attrs |= dimAttr }

@@ -16,4 +16,11 @@ public struct Cell: Hashable, Sendable {
 
     /// A space in the plain style: what an empty buffer holds.
     public static let blank = Cell(" ")
+
+    /// The scalar a terminal is sent for this cell: its character's first, or `?` for a control
+    /// character (which would reach the terminal as a control sequence).
+    public var terminalScalar: Unicode.Scalar {
+        let scalar = character.unicodeScalars.first ?? " "
+        return scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) ? "?" : scalar
+    }
 }

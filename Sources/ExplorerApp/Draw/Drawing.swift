@@ -31,9 +31,7 @@ public struct Drawing: Equatable, Sendable {
 
     /// Drops a brush at `center` (clamped to the plot).
     public mutating func brush(at center: SIMD2<Float>) {
-        let b = Self.bounds
-        let c = SIMD2(
-            min(max(center.x, Float(b.xMin)), Float(b.xMax)), min(max(center.y, Float(b.yMin)), Float(b.yMax)))
+        let c = Self.clamped(center)
         let turn = Float(strokes) * 0.7
         for i in 0..<Self.brushPoints {
             let r = Self.brushRadius * ((Float(i) + 0.5) / Float(Self.brushPoints)).squareRoot()
@@ -51,9 +49,11 @@ public struct Drawing: Equatable, Sendable {
     }
 
     /// Moves the cursor by `step` cursor steps, within the plot.
-    public mutating func moveCursor(by step: SIMD2<Float>) {
+    public mutating func moveCursor(by step: SIMD2<Float>) { cursor = Self.clamped(cursor + step * Self.cursorStep) }
+
+    /// `point` moved onto the plot.
+    static func clamped(_ point: SIMD2<Float>) -> SIMD2<Float> {
         let b = Self.bounds
-        let next = cursor + step * Self.cursorStep
-        cursor = SIMD2(min(max(next.x, Float(b.xMin)), Float(b.xMax)), min(max(next.y, Float(b.yMin)), Float(b.yMax)))
+        return SIMD2(min(max(point.x, Float(b.xMin)), Float(b.xMax)), min(max(point.y, Float(b.yMin)), Float(b.yMax)))
     }
 }

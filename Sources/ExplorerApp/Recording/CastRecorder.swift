@@ -69,8 +69,7 @@ public final class CastRecorder {
                 out += sgr(cell.style)
                 style = cell.style
             }
-            let scalar = cell.character.unicodeScalars.first?.value ?? 32
-            out += scalar < 0x20 || (0x7F...0x9F).contains(scalar) ? "?" : String(cell.character)
+            out += cell.terminalScalar == cell.character.unicodeScalars.first ? String(cell.character) : "?"
         }
         return out + "\u{1B}[0m"
     }

@@ -26,7 +26,7 @@ public struct RunKey: Hashable, Sendable {
     /// The points of a drawn set (`dataset` is ``AppState/drawnName``), interleaved [N, 2].
     public var drawn: [Float]?
 
-    /// The run of `method` alone (the default settings of a new `AppState`).
+    /// A run of `subject` on `dataset` with `seed`; the rest defaults to a new `AppState`'s.
     public init(
         subject: Subject, dataset: String, seed: UInt64, learningRate: Float? = nil, threads: Int? = nil,
         coupling: Coupling = .independent, resets: Int = 0

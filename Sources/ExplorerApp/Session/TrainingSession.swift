@@ -70,10 +70,9 @@ public final class TrainingSession {
     /// Returns the snapshot to publish, or nil when nothing needs publishing yet (at most every
     /// 100 ms unless something the UI must see at once happened).
     @discardableResult
-    public func advance(request newRequest: WorkerRequest, now: Double) -> Snapshot? {
+    public func advance(request: WorkerRequest, now: Double) -> Snapshot? {
         self.now = now
-        follow(newRequest)
-        let request = newRequest
+        follow(request)
         let trainable = !diverged && (trainer != nil || teacherTrainer != nil || race != nil)
         var train = false
         if !trainable {

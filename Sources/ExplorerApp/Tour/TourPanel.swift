@@ -30,14 +30,15 @@ enum TourPanel {
     /// The most narration lines on `screen`: 6 from 40 rows, else 4.
     static func maximumLines(_ screen: Rect) -> Int { screen.height >= 40 ? 6 : 4 }
 
-    /// Draws the panel in `rect`, its narration in at most `maximum` lines.
-    static func draw(_ state: AppState, into buffer: inout CellBuffer, in rect: Rect, maximum: Int) {
+    /// Draws the panel with its `lines` (``lines(_:width:maximum:)`` at the panel's inner width
+    /// less 2) in `rect`.
+    static func draw(_ state: AppState, lines: [String], into buffer: inout CellBuffer, in rect: Rect) {
         let inner = Panel(
             title: SafeText.escaped(title(state), limit: Int.max, oneColumn: true), ascii: state.ascii,
             borderStyle: state.palette.frame, titleStyle: state.palette.title
         )
         .render(into: &buffer, in: rect)
-        let shown = lines(state, width: inner.width - 2, maximum: maximum).prefix(inner.height)
+        let shown = lines.prefix(inner.height)
         for (i, line) in shown.enumerated() {
             buffer.write(line, at: Point(x: inner.x + 1, y: inner.y + i), clip: inner)
         }

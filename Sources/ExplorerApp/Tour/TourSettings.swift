@@ -27,17 +27,18 @@ public struct TourSettings: Equatable, Sendable {
             guard parts.count == 2, !parts[1].isEmpty else { throw TourError("'\(word)' is not key=value") }
             let (key, value) = (parts[0], parts[1])
             func bad(_ expected: String) -> TourError { TourError("\(key)=\(value): \(expected)") }
+            /// The one of `options` named `value`, or a reason that lists them after `listing`.
+            func pick<T>(_ options: [T], _ name: (T) -> String, listing: String) throws -> T {
+                guard let match = options.first(where: { name($0) == value }) else {
+                    throw bad("\(listing) \(options.map(name).joined(separator: ", "))")
+                }
+                return match
+            }
             switch key {
             case "dataset":
-                guard ToyDataset(rawValue: value) != nil else {
-                    throw bad("a tour names a built-in dataset (\(ToyDataset.allCases.map(\.rawValue).joined(separator: ", ")))")
-                }
-                dataset = value
+                dataset = try pick(ToyDataset.allCases, \.rawValue, listing: "a tour names a built-in dataset, one of").rawValue
             case "method":
-                guard let m = Method(rawValue: value) else {
-                    throw bad("the methods are \(Method.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                method = m
+                method = try pick(Method.allCases, \.rawValue, listing: "the methods are")
             case "seed":
                 guard let s = UInt64(value) else { throw bad("a seed is a whole number from 0") }
                 seed = s
@@ -47,25 +48,16 @@ public struct TourSettings: Equatable, Sendable {
                 }
                 steps = k
             case "view":
-                guard let v = ViewKind.allCases.first(where: { $0.slug == value }) else {
-                    throw bad("the views are \(ViewKind.allCases.map(\.slug).joined(separator: ", "))")
-                }
-                view = v
+                view = try pick(ViewKind.allCases, \.slug, listing: "the views are")
             case "coupling":
-                guard let c = Coupling(rawValue: value) else {
-                    throw bad("the couplings are \(Coupling.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                coupling = c
+                coupling = try pick(Coupling.allCases, \.rawValue, listing: "the couplings are")
             case "threads":
                 guard let t = Int(value), (1...TrainingConfig.maximumThreads).contains(t) else {
                     throw bad("threads is a whole number from 1 to \(TrainingConfig.maximumThreads)")
                 }
                 threads = t
             case "racers":
-                guard let r = RaceLineup(rawValue: value) else {
-                    throw bad("the lineups are \(RaceLineup.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                racers = r
+                racers = try pick(RaceLineup.allCases, \.rawValue, listing: "the lineups are")
             case "paused":
                 guard value == "yes" || value == "no" else { throw bad("paused is yes or no") }
                 paused = value == "yes"

@@ -14,21 +14,8 @@ public enum PointsCSV {
     /// line longer than `maximumLineLength` or at its row `maximumRows + 1`, without reading the
     /// rest: memory stays near the size of the points kept.
     public static func read(path: String) throws -> [Float] {
-        let shown = SafeText.escaped(path, limit: 240)
-        let descriptor = try ReadableFile.open(path)
-        func cannotRead() -> FlowError { .badInput("\(shown): cannot read the file (\(DescriptorWriter.message(errno)))") }
-        defer { close(descriptor) }
         var parser = Parser(name: path)
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw cannotRead()
-            }
-            if n == 0 { break }
-            try parser.consume(chunk[0..<n])
-        }
+        try ReadableFile.forEachChunk(path) { try parser.consume($0) }
         return try parser.finish()
     }
 

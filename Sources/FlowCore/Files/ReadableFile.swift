@@ -24,22 +24,31 @@ public enum ReadableFile {
         return descriptor
     }
 
-    /// The text of the file at `path` (opened as ``open(_:)`` does), or a one-line `FlowError`
-    /// when it cannot be read, is longer than `limit` bytes or is not UTF-8.
-    public static func text(_ path: String, limit: Int) throws -> String {
-        let shown = SafeText.escaped(path, limit: 240)
+    /// Reads the file at `path` (opened as ``open(_:)`` does) in chunks of 64 KB, handing each to
+    /// `body`, which may throw to stop; a failed read throws a one-line `FlowError`.
+    public static func forEachChunk(_ path: String, _ body: (ArraySlice<UInt8>) throws -> Void) throws {
         let descriptor = try open(path)
         defer { close(descriptor) }
-        var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = chunk.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
+                let shown = SafeText.escaped(path, limit: 240)
                 throw FlowError.badInput("\(shown): cannot read the file (\(DescriptorWriter.message(errno)))")
             }
-            if n == 0 { break }
-            bytes += chunk[0..<n]
+            if n == 0 { return }
+            try body(chunk[0..<n])
+        }
+    }
+
+    /// The text of the file at `path` (opened as ``open(_:)`` does), or a one-line `FlowError`
+    /// when it cannot be read, is longer than `limit` bytes or is not UTF-8.
+    public static func text(_ path: String, limit: Int) throws -> String {
+        let shown = SafeText.escaped(path, limit: 240)
+        var bytes: [UInt8] = []
+        try forEachChunk(path) { chunk in
+            bytes += chunk
             guard bytes.count <= limit else { throw FlowError.badInput("\(shown): longer than \(limit) bytes") }
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
