@@ -1,33 +1,6 @@
 import FlowCore
 import TerminalCanvas
 
-/// The views, in tab order: four of one method's run, the race of every method, and the
-/// method against the exact flow: its jumps from noise (truth) and its flow map between any two
-/// times (flow map).
-public enum ViewKind: Int, CaseIterable, Sendable {
-    case samples, trajectories, consistency, compare, race, truth, flowMap
-
-    /// The name on the tab bar.
-    public var name: String {
-        switch self {
-        case .samples: "Samples"
-        case .trajectories: "Trajectories"
-        case .consistency: "Consistency"
-        case .compare: "Compare"
-        case .race: "Race"
-        case .truth: "Truth"
-        case .flowMap: "Flow map"
-        }
-    }
-
-    /// The name on the command line (`render --view`) and in file names: lower case, a hyphen for
-    /// each space ("flow-map").
-    public var slug: String { name.lowercased().split(separator: " ").joined(separator: "-") }
-
-    /// Whether the view draws against the exact flow of the data (``TruthField``).
-    public var needsExactFlow: Bool { self == .consistency || self == .truth || self == .flowMap }
-}
-
 /// Everything the UI shows, in one value. `update` changes it, `view` draws it.
 public struct AppState: Sendable {
     /// The smallest terminal the layout supports.
@@ -43,7 +16,7 @@ public struct AppState: Sendable {
     /// (`method`) that `1`..`4`, `6` and `7` open from it without stopping the race; else `method`
     /// trains alone.
     public var racing: Bool {
-        get { view == .race || raceGoesOn }
+        get { view.showsRace || raceGoesOn }
         set { raceGoesOn = newValue }
     }
     /// The race trains on while another view studies one racer.
@@ -148,7 +121,7 @@ public struct AppState: Sendable {
     }
 
     /// In a race, the racer whose views are open (nil in the race view and outside a race).
-    public var focus: Method? { racing && view != .race ? method : nil }
+    public var focus: Method? { racing && !view.showsRace ? method : nil }
 
     /// t as a number in [0, 1].
     public var t: Double { Double(tIndex) / Double(Self.tDivisions) }

@@ -12,7 +12,7 @@ enum InfoPanel {
             wrapped(text, width: width - indent.count, lines: 8).map { indent + $0 }
         }
         var lines: [String] = []
-        if state.view == .race {
+        if state.view.showsRace {
             lines += paragraph("The race: every method of the lineup, trained in turn, sampled from the same noise at K.")
             for method in state.raceLineup.methods { lines += paragraph(method.definition.summary, indent: "  ") }
         } else {
@@ -45,7 +45,7 @@ enum InfoPanel {
         let lines = Array(Self.lines(state, width: width - 6).prefix(max(1, screen.height - 4)))
         let rect = screen.centered(Size(width: width, height: lines.count + 4))
         buffer.fill(rect)
-        let title = "What is being trained: \(state.view == .race ? "the race" : state.method.definition.title) (i closes)"
+        let title = "What is being trained: \(state.view.showsRace ? "the race" : state.method.definition.title) (i closes)"
         let inner = Panel(title: title, ascii: state.ascii, borderStyle: state.palette.frame, titleStyle: state.palette.title)
             .render(into: &buffer, in: rect)
         for (i, line) in lines.enumerated() {

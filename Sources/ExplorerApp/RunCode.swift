@@ -100,7 +100,7 @@ public struct RunCode: Equatable, Sendable {
             let viewKind = ViewKind(rawValue: view), let log2K = bits.read(3), let threads = bits.read(7),
             let hasRate = bits.read(1)
         else { throw bad }
-        self.racing = racing == 1 || viewKind == .race
+        self.racing = racing == 1 || viewKind.showsRace
         self.lineup = lineup == 1 ? .flowMap : .all
         self.coupling = coupling == 1 ? .ot : .independent
         self.view = viewKind

@@ -42,7 +42,7 @@ public struct RunRecipe: Sendable, Equatable {
             let racers = state.raceLineup == .all ? "" : " --racers \(state.raceLineup.rawValue)"
             tui = "flow-explorer tui \(dataset) \(seed)\(lr)\(threads)\(racers)"
         }
-        if state.view == .race {
+        if state.view.showsRace {
             train = []
             render = ""
             return

@@ -125,6 +125,16 @@ public struct Visuals: Sendable {
         return zip(data, dataNoise).map { (1 - s) * $1 + s * $0 }
     }
 
+    /// The pictures made against the exact flow of the data, each only for a view that shows it.
+    public enum Extra: Hashable, Sendable {
+        /// ``consistency``: x_t on exact paths joined to the model's jump to the end.
+        case consistency
+        /// ``truth``: the jump-error heat map over the noise.
+        case truth
+        /// ``flowMap``: the flow-map error on every (s, t) cell.
+        case flowMap
+    }
+
     /// One side of the compare view.
     public struct ComparePanel: Sendable {
         /// The sampler's name with K and its NFE, e.g. "heun K=4 (8 NFE)" (``Sampler/label(steps:)``).

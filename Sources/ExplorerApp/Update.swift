@@ -146,7 +146,7 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
             state.dataset = names[next]
             restart(&state)
         case "m":
-            if state.view == .race {  // leave the race for its method alone
+            if state.view.showsRace {  // leave the race for its method alone
                 select(.samples, racing: false, &state)
                 return []
             }
@@ -271,7 +271,7 @@ private func handle(_ mouse: Mouse, _ state: inout AppState) {
         if state.view == .truth, let hit = placements.first(where: { $0.plot.contains(mouse.point) }) {
             state.probe = hit.world(mouse.point)
             readProbe(&state)
-        } else if state.view == .race, mouse.action == .press,
+        } else if state.view.showsRace, mouse.action == .press,
             let hit = placements.first(where: { $0.cell.contains(mouse.point) }), hit.panel < state.raceLineup.methods.count
         {
             state.method = state.raceLineup.methods[hit.panel]

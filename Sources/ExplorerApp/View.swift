@@ -140,7 +140,7 @@ private func drawTabs(_ state: AppState, into buffer: inout CellBuffer, in rect:
 func statusParts(_ state: AppState) -> [(text: String, priority: Int)] {
     let snap = state.snapshot
     let racing = state.racing
-    let name = state.view == .race ? "race" : racing ? "race: \(state.method.rawValue)" : state.method.rawValue
+    let name = state.view.showsRace ? "race" : racing ? "race: \(state.method.rawValue)" : state.method.rawValue
     var parts: [(text: String, priority: Int)] = [
         (name, 9), (state.displayDataset, 8), ("it \(snap?.iteration ?? 0)", 9),
     ]
@@ -165,7 +165,7 @@ func statusParts(_ state: AppState) -> [(text: String, priority: Int)] {
     } else if !racing, state.method.definition.supportsCoupling {
         parts.append((state.coupling == .ot ? "OT pairs" : "independent pairs", 6))
     }
-    if state.view != .race, let visuals = snap?.visuals {
+    if !state.view.showsRace, let visuals = snap?.visuals {
         let text: String
         if let straightness = visuals.straightness {
             text =
@@ -218,14 +218,10 @@ private func drawLosses(_ state: AppState, into buffer: inout CellBuffer, in rec
     .render(into: &buffer, in: rect)
     guard !inner.isEmpty else { return }
     let snap = state.snapshot
-    if state.view == .race {
-        buffer.write(
-            "the race trains every method in turn; the SW2 under each panel is its quality (lower is better)",
-            at: inner.origin, clip: inner)
-        buffer.write(
-            "press 1-4 to study one racer as the race goes on (5 comes back), m to train it alone",
-            at: Point(x: inner.x, y: inner.y + 1),
-            clip: inner)
+    if let note = state.view.definition.lossNote {
+        for (i, line) in note.prefix(inner.height).enumerated() {
+            buffer.write(line, at: Point(x: inner.x, y: inner.y + i), clip: inner)
+        }
         return
     }
     let definition = state.method.definition

@@ -51,11 +51,11 @@ public struct VisualsBuilder: Sendable {
     }
 
     /// Runs every sampler the views need at `steps` = K on `model` (its EMA weights). The
-    /// consistency, truth and flow-map views' pictures need `truth` (nil: not ready yet) and are made
-    /// only for the `views` that show them (the heat map runs K steps from 1,600 grid points; the
+    /// consistency, truth and flow-map pictures need `truth` (nil: not ready yet) and are made
+    /// only when `extras` asks for them (the heat map runs K steps from 1,600 grid points; the
     /// flow map one network pass per cell over 512 exact paths).
     public func build(
-        model: Model, method: Method, steps: Int, iteration: Int, truth: TruthField? = nil, views: Set<ViewKind> = []
+        model: Model, method: Method, steps: Int, iteration: Int, truth: TruthField? = nil, extras: Set<Visuals.Extra> = []
     ) -> Visuals {
         let sampler = method.definition.mainSampler
         var rng = SplitMix64.stream(seed: seed, 24)
@@ -93,7 +93,7 @@ public struct VisualsBuilder: Sendable {
         // Consistency: the first exact paths of the ground truth, x_t at t = i/16 on each joined to
         // its jump to the end; the error is the ground truth's own (the number eval --truth prints).
         var consistency: Visuals.ConsistencyVisual?
-        if let truth, views.contains(.consistency) {
+        if let truth, extras.contains(.consistency) {
             let mapped = truth.truth.selfConsistency(model)
             let shown = 2 * Self.consistencyPaths
             consistency = Visuals.ConsistencyVisual(
@@ -111,14 +111,14 @@ public struct VisualsBuilder: Sendable {
                     model: model, noise: starts, steps: TruthEvaluation.straightnessSteps, trajectory: true, rng: &unused))
         }
         var truthVisual: TruthVisual?
-        if let truth, views.contains(.truth) {
+        if let truth, extras.contains(.truth) {
             truthVisual = self.truthVisual(truth, model: model, sampler: sampler, steps: steps)
         }
         // The flow map: the model against the exact map on every (s, t) cell of eighths, on the
         // ground truth's 512 paths (36 cells cost about as much as the straightness; `eval --truth`
         // takes the paths of its own noise).
         var flowMap: FlowMapError?
-        if let truth, views.contains(.flowMap) {
+        if let truth, extras.contains(.flowMap) {
             flowMap = truth.truth.flowMapError(model)
         }
 

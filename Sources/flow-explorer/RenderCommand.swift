@@ -10,7 +10,7 @@ extension ViewKind: ExpressibleByArgument {
         self = kind
     }
     /// The views `render` draws: every one but the race, which trains live.
-    public static var allValueStrings: [String] { allCases.filter { $0 != .race }.map(\.slug) }
+    public static var allValueStrings: [String] { allCases.filter { !$0.showsRace }.map(\.slug) }
 }
 
 /// Output formats of `render`.
@@ -45,7 +45,7 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         let view = self.view ?? .samples
-        guard view != .race else {
+        guard case .model(let extras) = view.needs else {
             throw ValidationError("the race trains every method live: open it with `flow-explorer` (no arguments)")
         }
         guard Sampler.stepRange.contains(steps) else {
@@ -91,9 +91,9 @@ struct RenderCommand: ParsableCommand {
         let builder = VisualsBuilder(dataset: data, count: count, seed: seed)
         var snapshot = Snapshot(method: method, dataset: datasetName, seed: seed)
         snapshot.iteration = iteration
-        let truth = view.needsExactFlow ? TruthField(dataset: data, seed: seed, bounds: builder.bounds) : nil
+        let truth = !extras.isEmpty ? TruthField(dataset: data, seed: seed, bounds: builder.bounds) : nil
         snapshot.visuals = builder.build(
-            model: model, method: method, steps: steps, iteration: iteration, truth: truth, views: [view])
+            model: model, method: method, steps: steps, iteration: iteration, truth: truth, extras: extras)
         var state = AppState(
             size: Size(width: width, height: height), method: method, dataset: datasetName, seed: seed,
             ascii: ascii, palette: .monochrome)

@@ -23,7 +23,7 @@ let sampleVisuals: Visuals = {
     let model = Model(method: .shortcut, shape: trainer.config.shape, parameters: trainer.ema)
     let builder = VisualsBuilder(dataset: dataset, count: 256, seed: 0)
     return builder.build(
-        model: model, method: .shortcut, steps: 4, iteration: 0, truth: sampleTruth, views: [.consistency, .truth, .flowMap])
+        model: model, method: .shortcut, steps: 4, iteration: 0, truth: sampleTruth, extras: [.consistency, .truth, .flowMap])
 }()
 
 /// The exact flow of 8gaussians (seed 0) over the sample pictures' rectangle, computed once.
@@ -82,10 +82,10 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
         for _ in ViewKind.allCases {
             seen.append(state.view)
             #expect(update(&state, .key(.tab)).isEmpty)
-            // The request names the view; entering the race makes the run a race of every method,
-            // and the views after it study one racer while the race goes on.
+            // The request names what the view needs; entering the race makes the run a race of every
+            // method, and the views after it study one racer while the race goes on.
             let request = WorkerRequest(state)
-            #expect(request.view == state.view)
+            #expect(request.needs == state.view.needs)
             let racing = seen.contains(.race) || state.view == .race  // the race goes on after it
             #expect(request.run.subject == (racing ? .race(.all) : .method(.fm)), "\(state.view)")
             #expect(request.focus == (racing && state.view != .race ? .fm : nil), "\(state.view)")
@@ -230,7 +230,7 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
         let device = FakeTerminalDevice(
             size: big,
             events: [
-                .key(.character("+")), .key(.tab), .resize(Size(width: 80, height: 24)),
+                .key(.character("+")), .key(.tab), .key(.character("6")), .resize(Size(width: 80, height: 24)),
                 .resize(Size(width: 40, height: 12)), .key(.character("?")), .key(.character("q")),
             ])
         let link = FakeLink()
@@ -241,9 +241,12 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
             AppState(size: .zero, method: .shortcut, dataset: "8gaussians"), device: device, link: link)
         #expect(final.quit)
         #expect(final.steps == 2)
-        #expect(final.view == .trajectories)
-        // The first request, then one per change the worker must see: K, then the view.
-        #expect(link.posted.map(\.steps) == [1, 2, 2] && link.posted.map(\.view) == [.samples, .samples, .trajectories])
+        #expect(final.view == .truth)
+        // The first request, then one per change the worker must see: K, then the truth view's
+        // heat map (the trajectories view needs no picture the samples view lacks).
+        #expect(
+            link.posted.map(\.steps) == [1, 2, 2]
+                && link.posted.map(\.needs) == [.model(extras: []), .model(extras: []), .model(extras: [.truth])])
         #expect(link.sent.isEmpty)
         #expect(device.presented.first?.size == big)
         #expect(device.presented.contains { $0.text.contains("too small: 40x12") })

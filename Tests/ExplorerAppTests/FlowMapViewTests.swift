@@ -16,7 +16,8 @@ import Testing
     func sevenOpensTheView() {
         var state = stateWithPictures()
         #expect(press(&state, "7").isEmpty)
-        #expect(state.view == .flowMap && WorkerRequest(state).view == .flowMap && ViewKind.flowMap.needsExactFlow)
+        #expect(
+            state.view == .flowMap && WorkerRequest(state).needs == .model(extras: [.flowMap]) && ViewKind.flowMap.needsExactFlow)
         #expect(ViewKind.flowMap.name == "Flow map" && ViewKind.flowMap.slug == "flow-map")
     }
 
@@ -35,7 +36,7 @@ import Testing
             .filter { greys.contains($0.style.background) }
         #expect(shaded.count > 36, "every cell of the triangle takes terminal cells")
         // The lightest shade is the largest error; the (0, 1) cell of an untrained net is not it alone.
-        let heat = FigureBuilder.flowMapHeat(map)
+        let heat = FlowMapView.heat(map)
         #expect(heat.scale == Float(map.cells.map(\.error).max()!))
         #expect(heat.values.filter(\.isNaN).count == 64 - 36, "no shade where s >= t")
         let svg = try #require(SVGExport.document(state))
@@ -46,7 +47,7 @@ import Testing
     @Test("each heat cell sits at its (t, s) and holds that cell's error")
     func heatCellsSitAtTheirTimes() throws {
         let map = try #require(flowMapState().snapshot?.visuals?.flowMap)
-        let heat = FigureBuilder.flowMapHeat(map)
+        let heat = FlowMapView.heat(map)
         for cell in map.cells {
             let centre = heat.centre(column: cell.end - 1, row: cell.start)
             #expect(abs(centre.x - map.t(cell)) < 1e-12 && abs(centre.y - map.s(cell)) < 1e-12)

@@ -88,14 +88,14 @@ public enum SVGExport {
     /// The SVG file the `e` key writes: flow-explorer-<view>-<method>-<dataset>-K<K>-it<iteration>.svg
     /// (the race has no method part), so the slides of one class do not overwrite each other.
     public static func fileName(_ state: AppState) -> String {
-        let method = state.view == .race ? "" : "-\(state.method.rawValue)"
+        let method = state.view.showsRace ? "" : "-\(state.method.rawValue)"
         return "flow-explorer-\(state.view.slug)\(method)-\(state.fileSafeDatasetName)"
             + "-K\(FigureBuilder.shownSteps(state))-it\(iteration(state)).svg"
     }
 
     /// The iteration of the pictures on screen.
     static func iteration(_ state: AppState) -> Int {
-        (state.view == .race ? state.snapshot?.race?.panels.map(\.iteration).max() : state.snapshot?.visuals?.iteration)
+        (state.view.showsRace ? state.snapshot?.race?.panels.map(\.iteration).max() : state.snapshot?.visuals?.iteration)
             ?? state.snapshot?.iteration ?? 0
     }
 
@@ -106,7 +106,7 @@ public enum SVGExport {
 
     /// The line under the heading: method, dataset, seed, K and iteration.
     static func subtitle(_ state: AppState) -> String {
-        let who = state.view == .race ? "every method" : state.method.rawValue
+        let who = state.view.showsRace ? "every method" : state.method.rawValue
         return
             "\(who) on \(state.displayDataset), seed \(state.seed), K=\(FigureBuilder.shownSteps(state)), iteration \(iteration(state))"
     }

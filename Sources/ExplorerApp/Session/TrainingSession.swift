@@ -131,7 +131,7 @@ public final class TrainingSession {
             restart(new)
             return
         }
-        if old?.view != new.view || old?.steps != new.steps || old?.focus != new.focus {
+        if old?.needs != new.needs || old?.steps != new.steps || old?.focus != new.focus {
             needPictures = true
             if old?.focus != new.focus { syncRaceSnapshot() }
         }
@@ -338,14 +338,15 @@ public final class TrainingSession {
         }
         let model = Model(trainer: source, useEMA: !liveWeights)
         var truth: TruthField?
-        if request.view.needsExactFlow, let dataset {
+        guard case .model(let extras) = request.needs else { return }
+        if !extras.isEmpty, let dataset {
             let run = snapshot.run
             truth = truths.field(name: run.truthName, dataset: dataset, seed: run.seed, bounds: builder.bounds)
             waitingForTruth = truth == nil
         }
         snapshot.visuals = builder.build(
             model: model, method: source.config.method, steps: request.steps, iteration: snapshot.iteration, truth: truth,
-            views: [request.view])
+            extras: extras)
     }
 
     // MARK: Publishing

@@ -8,8 +8,8 @@ public struct WorkerRequest: Equatable, Sendable {
     public var run: RunKey
     /// In a race, the racer whose model the views of one method show (nil: the race view's panels).
     public var focus: Method?
-    /// The view on screen: the worker computes only the pictures it needs.
-    public var view: ViewKind
+    /// What the view on screen needs: the worker computes only those pictures.
+    public var needs: ViewNeeds
     /// K for the pictures (in ``Sampler/stepRange``).
     public var steps: Int
     /// Training is paused.
@@ -24,7 +24,7 @@ public struct WorkerRequest: Equatable, Sendable {
     public init(_ state: AppState) {
         run = RunKey(state)
         focus = state.focus
-        view = state.view
+        needs = state.view.needs
         steps = state.steps
         paused = state.paused
         singleSteps = state.singleSteps

@@ -79,7 +79,7 @@ public struct TourSettings: Equatable, Sendable {
         if let paused { state.paused = paused }
         if let view {
             state.view = view
-            state.racing = view == .race
+            state.racing = view.showsRace
         }
     }
 }

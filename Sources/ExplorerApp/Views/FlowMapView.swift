@@ -1,13 +1,19 @@
 import FlowCore
 import TerminalCanvas
 
-extension FigureBuilder {
-    /// The flow-map view: the (s, t) triangle of eighths as a heat map of the model's flow-map error
-    /// against the exact map (``FlowMapError``), t across (1/8 to 1) and s up (0 to 7/8), each cell
-    /// centred on its (t, s); the highlighted cell is outlined and read out in the caption.
-    func flowMap(_ v: Visuals, _ title: String) -> Figure {
-        guard let map = v.flowMap else { return computingExactFlow(title) }
-        let heat = Self.flowMapHeat(map)
+/// Flow map: the (s, t) triangle of eighths as a heat map of the model's flow-map error against
+/// the exact map (``FlowMapError``), t across (1/8 to 1) and s up (0 to 7/8), each cell centred on
+/// its (t, s); the highlighted cell is outlined and read out in the caption.
+struct FlowMapView: ModelViewDefinition {
+    let name = "Flow map"
+    let needs = ViewNeeds.model(extras: [.flowMap])
+
+    func title(_ state: AppState, steps: Int) -> String { "Flow map: X(x_s, s, t) against the exact map, s < t" }
+
+    func figure(_ context: FigureBuilder, _ v: Visuals, title: String, stale: String) -> Figure {
+        let state = context.state
+        guard let map = v.flowMap else { return context.computingExactFlow(title) }
+        let heat = Self.heat(map)
         let n = Double(map.divisions)
         let half = 0.5 / n
         let s = Double(state.flowMapStart) / n
@@ -34,14 +40,14 @@ extension FigureBuilder {
             columns: 1,
             caption:
                 "cell s=\(format(s, 3)), t=\(format(t, 3)): \(reading) (arrows move it); (0, 1) is the one-jump error; "
-                + Self.flowMapNote(state.method.definition.jumpToEnd))
+                + Self.note(state.method.definition.jumpToEnd))
     }
 
     /// The heat map of the cells: 8 columns (t = 1/8 ... 1) by 8 rows (s = 0 ... 7/8) over the
     /// square of side 1 centred on the triangle, NaN where the model has no cell, on a scale from 0
     /// to the largest error; the darkest cell is one shade above the background, so the triangle
     /// shows whole.
-    static func flowMapHeat(_ map: FlowMapError) -> HeatMap {
+    static func heat(_ map: FlowMapError) -> HeatMap {
         let n = map.divisions
         var values = [Float](repeating: .nan, count: n * n)
         for cell in map.cells { values[cell.start * n + cell.end - 1] = Float(cell.error) }
@@ -55,7 +61,7 @@ extension FigureBuilder {
     }
 
     /// What the model's map is, for the caption, by how its method jumps (``JumpToEnd``).
-    static func flowMapNote(_ jump: JumpToEnd) -> String {
+    static func note(_ jump: JumpToEnd) -> String {
         switch jump {
         case .interval: "the model's map is X = x + (t-s) u(x, s, t-s)"
         case .eulerStep: "a velocity's map is one Euler step X = x + (t-s) v(x, s)"
