@@ -16,6 +16,11 @@ struct FigureBuilder {
         (state.view.showsRace ? state.snapshot?.race?.steps : state.snapshot?.visuals?.steps) ?? state.steps
     }
 
+    /// The caption's note while the pictures on screen, at K = `shownSteps`, wait for the new K ("" once they have it).
+    func stale(shownSteps: Int) -> String {
+        shownSteps != state.steps ? " (updating to K=\(state.steps)...)" : ""
+    }
+
     /// The footer of a panel of samples: its SW2 beside the noise floor of the pictures.
     func sw2Footer(_ sw2: Double, floor: Double, decimals: Int) -> String {
         "SW2 \(format(sw2, decimals)) (floor \(format(floor, decimals)))"

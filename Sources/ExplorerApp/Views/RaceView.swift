@@ -25,7 +25,7 @@ struct RaceView: ViewDefinition {
                 bounds: race.bounds,
                 layers: [.points(id: "samples-\(i + 1)", series: series, panel.points)])
         }
-        let stale = race.steps != state.steps ? " (updating to K=\(state.steps)...)" : ""
+        let stale = context.stale(shownSteps: race.steps)
         return Figure(
             title: title, legend: [], panels: panels, columns: panels.count > 6 ? 4 : min(3, max(1, panels.count)),
             caption:

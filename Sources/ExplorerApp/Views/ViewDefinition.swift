@@ -1,4 +1,4 @@
-/// What a view asks the training worker for (``WorkerRequest/view``).
+/// What a view asks the training worker for (``WorkerRequest/needs``).
 public enum ViewNeeds: Hashable, Sendable {
     /// Every racer's samples at K from the same noise (``RaceVisuals``): showing it trains the race.
     case race
@@ -37,8 +37,6 @@ protocol ModelViewDefinition: ViewDefinition {
 extension ModelViewDefinition {
     func figure(_ context: FigureBuilder, title: String) -> Figure {
         guard let visuals = context.state.snapshot?.visuals else { return context.waiting(title) }
-        let steps = context.state.steps
-        let stale = visuals.steps != steps ? " (updating to K=\(steps)...)" : ""
-        return figure(context, visuals, title: title, stale: stale)
+        return figure(context, visuals, title: title, stale: context.stale(shownSteps: visuals.steps))
     }
 }
