@@ -37,10 +37,20 @@ int main(int argc, char **argv) {
     /* fe_gemm, both layouts (row-major A and transposed A), overwrite and accumulate. */
     long m = 37, k = 35, n = 130;
     float *a = filled(m * k, 1, 0), *b = filled(k * n, 1, 0), *c = filled(m * n, 1, 0);
-    fe_gemm(level, a, k, 1, b, c, m, k, n, 0);
+    fe_gemm(level, a, k, 1, b, c, m, k, n, 0, 0);
     print("gemm", c, m * n);
-    fe_gemm(level, a, 1, m, b, c, m, k, n, 1);
+    fe_gemm(level, a, 1, m, b, c, m, k, n, 1, 0);
     print("gemm_transposed_accumulate", c, m * n);
+    fe_gemm(level, a, 1, m, b, c, m, k, n, 0, 16);
+    print("gemm_transposed_blocked", c, m * n);
+    /* The bias, its gradient and the transpose. */
+    float *biased = filled(m * k, 1, 0), *bias = filled(k, 1, 0), *sums = filled(k, 1, 0), *t = filled(m * k, 1, 0);
+    fe_add_bias(level, biased, bias, m, k);
+    print("add_bias", biased, m * k);
+    fe_column_sums(level, a, m, k, sums);
+    print("column_sums", sums, k);
+    fe_transpose(level, a, t, m, k);
+    print("transpose", t, m * k);
     /* The 2-wide output layer and its weight gradient. */
     float *bT = filled(2 * k, 1, 0), *c2 = filled(2 * m, 1, 0), *d = filled(2 * m, 1, 0), *g = filled(2 * k, 1, 0);
     fe_gemm_narrow_output(level, a, bT, c2, m, k);

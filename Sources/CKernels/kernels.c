@@ -242,6 +242,67 @@ INLINE void ema_body(float *e, const float *p, long count, float decay) {
     for (long i = 0; i < count; i++) e[i] = decay * e[i] + rest * p[i];
 }
 
+/* rows[r, c] += bias[c] for r < count_rows, c < columns: 16 columns at a time, the rest one by one. */
+INLINE void add_bias_body(float *rows, const float *bias, long count_rows, long columns) {
+    long c16 = columns & ~15L;
+    for (long r = 0; r < count_rows; r++) {
+        float *row = rows + r * columns;
+        long c = 0;
+        for (; c < c16; c += 16) store16(load16(row + c) + load16(bias + c), row + c);
+        for (; c < columns; c++) row[c] += bias[c];
+    }
+}
+
+/* out[c] = the sum over r < count_rows of a[r, c], added in the order of r from +0. */
+INLINE void column_sums_body(const float *a, long count_rows, long columns, float *out) {
+    long c = 0;
+    for (; c + 16 <= columns; c += 16) {
+        f16 sum = 0;
+        for (long r = 0; r < count_rows; r++) sum += load16(a + r * columns + c);
+        store16(sum, out + c);
+    }
+    for (; c < columns; c++) {
+        float sum = 0;
+        for (long r = 0; r < count_rows; r++) sum += a[r * columns + c];
+        out[c] = sum;
+    }
+}
+
+/* 8 floats; declared here for the transpose, and used by the sinusoidal features below. */
+typedef float f8 __attribute__((ext_vector_type(8)));
+
+/* One 8 x 8 tile: dst[j * dst_stride + i] = src[i * src_stride + j], i, j < 8, in registers: pairs
+ * of rows interleaved, then pairs of pairs, then the 4-float halves swapped. */
+INLINE void transpose8x8(const float *src, long src_stride, float *dst, long dst_stride) {
+    f8 r[8], t[8], u[8];
+    for (int i = 0; i < 8; i++) memcpy(&r[i], src + i * src_stride, sizeof(f8));
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+        t[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        u[i] = __builtin_shufflevector(t[i], t[i + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+        u[i + 1] = __builtin_shufflevector(t[i], t[i + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+        u[i + 2] = __builtin_shufflevector(t[i + 1], t[i + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+        u[i + 3] = __builtin_shufflevector(t[i + 1], t[i + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+    }
+    for (int i = 0; i < 4; i++) {
+        f8 low = __builtin_shufflevector(u[i], u[i + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+        f8 high = __builtin_shufflevector(u[i], u[i + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+        memcpy(dst + i * dst_stride, &low, sizeof(f8));
+        memcpy(dst + (i + 4) * dst_stride, &high, sizeof(f8));
+    }
+}
+
+/* dst[n, m] = src[m, n] transposed: 8 x 8 tiles in registers, the edges one element at a time. */
+INLINE void transpose_body(const float *src, float *dst, long m, long n) {
+    long m8 = m & ~7L, n8 = n & ~7L;
+    for (long i = 0; i < m8; i += 8)
+        for (long j = 0; j < n8; j += 8) transpose8x8(src + i * n + j, n, dst + j * m + i, m);
+    for (long i = 0; i < m; i++)
+        for (long j = i < m8 ? n8 : 0; j < n; j++) dst[j * m + i] = src[i * n + j];
+}
+
 /* The exact velocity of a finite data set (docs/architecture.md, "The ground truth") at `rows` points and one time t:
  * w_j = softmax_j(-|x - t y_j|^2 / (2 s^2)), v = (sum_j w_j y_j - x) / s with s = max(1 - t, floor).
  * The data points are given as columns yx[m], yy[m]; 16 of them per vector, the rest one by one.
@@ -358,7 +419,6 @@ INLINE void auction_body(const float *x0, long n, const float *X, const float *Y
  * the quadrant swaps and negates; eight features at a time, lane by lane the same operations
  * on every path. */
 typedef double d8 __attribute__((ext_vector_type(8)));
-typedef float f8 __attribute__((ext_vector_type(8)));
 typedef int i8 __attribute__((ext_vector_type(8)));
 typedef long long ll8 __attribute__((ext_vector_type(8)));
 
@@ -441,6 +501,17 @@ INLINE void embedding_body(const float *values, long rows, const double *freq, l
     }                                                                                            \
     ATTRIBUTE static void ema_##NAME(float *e, const float *p, long count, float decay) {        \
         ema_body(e, p, count, decay);                                                            \
+    }                                                                                            \
+    ATTRIBUTE static void add_bias_##NAME(float *rows, const float *bias, long count_rows,        \
+                                          long columns) {                                        \
+        add_bias_body(rows, bias, count_rows, columns);                                          \
+    }                                                                                            \
+    ATTRIBUTE static void column_sums_##NAME(const float *a, long count_rows, long columns,       \
+                                             float *out) {                                       \
+        column_sums_body(a, count_rows, columns, out);                                           \
+    }                                                                                            \
+    ATTRIBUTE static void transpose_##NAME(const float *src, float *dst, long m, long n) {       \
+        transpose_body(src, dst, m, n);                                                          \
     }                                                                                            \
     ATTRIBUTE static void embedding_##NAME(const float *values, long rows, const double *freq,   \
                                            long half, float *out, long stride) {                 \
@@ -589,11 +660,11 @@ static void region(int level, const float *a, long rs, long cs, const float *b, 
     DISPATCH(region, a, rs, cs, b, c, r0, r1, j0, j1, k, n, accumulate);
 }
 
-/* With AVX-512, its kernel takes the blocks of 6 rows by 32 columns and the AVX2 kernel the rest.
- * When m is not a multiple of 6 and C is overwritten, the last 6 rows are one more block,
- * overlapping the one before (see region_body). */
-void fe_gemm(int level, const float *a, long rs, long cs, const float *b, float *c, long m, long k,
-             long n, int accumulate) {
+/* One pass over all of K. With AVX-512, its kernel takes the blocks of 6 rows by 32 columns and the
+ * AVX2 kernel the rest. When m is not a multiple of 6 and C is overwritten, the last 6 rows are one
+ * more block, overlapping the one before (see region_body). */
+static void gemm_pass(int level, const float *a, long rs, long cs, const float *b, float *c, long m,
+                      long k, long n, int accumulate) {
     if (level < 2 || m < 6 || n < 32) {
         region(level, a, rs, cs, b, c, 0, m, 0, n, k, n, accumulate);
         return;
@@ -605,6 +676,21 @@ void fe_gemm(int level, const float *a, long rs, long cs, const float *b, float 
     else if (wide_rows < m)
         region(level, a, rs, cs, b, c, wide_rows, m, 0, wide_columns, k, n, 1);
     region(level, a, rs, cs, b, c, 0, m, wide_columns, n, k, n, accumulate);
+}
+
+/* K in passes of k_block terms: each pass adds its terms to C, which holds the running sums in
+ * between, so every element is still one chain of multiply-adds in the order of p, and the bits
+ * do not depend on k_block. */
+void fe_gemm(int level, const float *a, long rs, long cs, const float *b, float *c, long m, long k,
+             long n, int accumulate, long k_block) {
+    if (k_block <= 0 || k_block >= k) {
+        gemm_pass(level, a, rs, cs, b, c, m, k, n, accumulate);
+        return;
+    }
+    for (long p = 0; p < k; p += k_block) {
+        long terms = k - p < k_block ? k - p : k_block;
+        gemm_pass(level, a + p * cs, rs, cs, b + p * n, c, m, terms, n, accumulate || p > 0);
+    }
 }
 
 void fe_gemm_narrow_output(int level, const float *a, const float *bT, float *c, long m, long k) {
@@ -633,6 +719,18 @@ void fe_adam(int level, float *p, const float *g, float *m, float *v, long count
 void fe_ema(int level, float *e, const float *p, long count, float decay) {
     DISPATCH_ELEMENTWISE(ema, e, p, count, decay);
 }
+void fe_add_bias(int level, float *rows, const float *bias, long count_rows, long columns) {
+    DISPATCH_ELEMENTWISE(add_bias, rows, bias, count_rows, columns);
+}
+
+void fe_column_sums(int level, const float *a, long count_rows, long columns, float *out) {
+    DISPATCH_ELEMENTWISE(column_sums, a, count_rows, columns, out);
+}
+
+void fe_transpose(int level, const float *src, float *dst, long m, long n) {
+    DISPATCH_ELEMENTWISE(transpose, src, dst, m, n);
+}
+
 void fe_embedding(int level, const float *values, long rows, const double *freq, long half,
                   float *out, long stride) {
     DISPATCH_ELEMENTWISE(embedding, values, rows, freq, half, out, stride);

@@ -19,7 +19,9 @@ struct BenchCommand: ParsableCommand {
             network: only the speed is measured. frame_ms is the median time to build one frame of \
             the UI's compare view at 200x60 with 4,096 points per panel (drawing only; no terminal). \
             snapshot_ms is the median time the training worker takes to make the compare view's \
-            pictures from a model (1,024 points, K=1), sw2_ms that of one panel's SW2 in it.
+            pictures from a model (1,024 points, K=1), sw2_ms that of one panel's SW2 in it. k_blocks \
+            lists each weight-gradient product M x K x N and how many of its K terms one pass adds, \
+            as measured for this CPU at its first use (0: all in one pass).
 
             --time-to-quality measures instead, per method and dataset, the training seconds until \
             the main sampler (fm Euler K=128, the others K=1) reaches the target SW2 (1.25 times the \
@@ -125,6 +127,16 @@ struct BenchCommand: ParsableCommand {
                     ("truth_map_ms_k128", .number((truth.heatMapSeconds[1] * 1e5).rounded() / 100)),
                     ("snapshot_ms", .number((snapshot.snapshot * 100).rounded() / 100)),
                     ("sw2_ms", .number((snapshot.sw2 * 100).rounded() / 100)),
+                    (
+                        "k_blocks",
+                        .array(
+                            KBlocking.table.map {
+                                .object([
+                                    ("m", .integer($0.m)), ("k", .integer($0.k)), ("n", .integer($0.n)),
+                                    ("block", .integer($0.block)),
+                                ])
+                            })
+                    ),
                 ]).text)
         } else {
             try Console.line("\(Self.machine()); batch \(batch), median of \(repeats)")
@@ -145,6 +157,8 @@ struct BenchCommand: ParsableCommand {
                 String(
                     format: "UI snapshot, compare view, 1024 points, K=1: %.2f ms; SW2 of one panel %.2f ms",
                     snapshot.snapshot, snapshot.sw2))
+            let blocks = KBlocking.table.map { "\($0.m)x\($0.k)x\($0.n) \($0.block == 0 ? "one pass" : "\($0.block)")" }
+            try Console.line("Weight-gradient products, K per pass (measured at start): " + blocks.joined(separator: ", "))
         }
     }
 

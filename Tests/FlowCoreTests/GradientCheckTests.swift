@@ -126,7 +126,13 @@ import Testing
             var dz = z
             VectorMath.siluForward(z, &act, &sig, count: z.count, path: path)
             VectorMath.siluBackward(a, z, sig, &dz, count: z.count, path: path)
-            return (outputs + [narrow, gradient, act, sig, dz]).flatMap { $0 }
+            var biased = a
+            var sums = [Float](repeating: 0, count: k)
+            var transposed = a
+            VectorMath.addBias(&biased, z, rows: m, columns: k, path: path)
+            VectorMath.columnSums(a, rows: m, columns: k, into: &sums, path: path)
+            Matmul.transpose(a, &transposed, rows: m, columns: k, path: path)
+            return (outputs + [narrow, gradient, act, sig, dz, biased, sums, transposed]).flatMap { $0 }
         }
         let paths = KernelPath.allCases.filter { $0 <= KernelPath.available }
         let fused = paths.filter(\.fuses)
@@ -140,6 +146,60 @@ import Testing
                 // A product of k terms of unit scale rounds k times: a few k ulps of the scale.
                 let worst = zip(values, reference).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
                 #expect(worst < 1e-7 * Float(max(k, m)), "path \(path): largest difference \(worst)")
+            }
+        }
+    }
+
+    /// The weight-gradient product in passes over K (``KBlocking``) gives the bits of one pass, on
+    /// every path, for every block measured and for blocks that leave a short last pass; and the
+    /// block chosen for a shape is one of the candidates.
+    @Test(arguments: [(128, 256, 128), (34, 256, 128), (13, 70, 37)])
+    func splittingTheWeightGradientIntoPassesChangesNoBit(shape: (Int, Int, Int)) {
+        let (m, k, n) = shape
+        var rng = SplitMix64(seed: 13)
+        let a = (0..<(k * m)).map { _ in rng.gaussian() }
+        let b = (0..<(k * n)).map { _ in rng.gaussian() }
+        for path in KernelPath.allCases where path <= KernelPath.available {
+            for accumulate in [false, true] {
+                var onePass = [Float](repeating: 0.5, count: m * n)
+                Matmul.gemmTransposedA(a, b, &onePass, m: m, k: k, n: n, accumulate: accumulate, path: path)
+                for block in KBlocking.candidates + [5, 17] {
+                    var blocked = [Float](repeating: 0.5, count: m * n)
+                    Matmul.gemmTransposedA(
+                        a, b, &blocked, m: m, k: k, n: n, accumulate: accumulate, kBlock: block, path: path)
+                    let differing = zip(blocked, onePass).filter { $0.bitPattern != $1.bitPattern }.count
+                    #expect(differing == 0, "path \(path), block \(block): \(differing) values differ")
+                }
+            }
+        }
+        #expect(KBlocking.candidates.contains(KBlocking.block(m: m, k: k, n: n)))
+    }
+
+    /// The bias, bias-gradient and transpose kernels against plain loops, on shapes whose sides
+    /// are not multiples of their 8 or 16 lanes.
+    @Test(arguments: [(1, 1), (7, 19), (13, 34), (128, 128), (34, 128), (128, 2)])
+    func theBiasAndTransposeKernelsMatchPlainLoops(shape: (Int, Int)) {
+        let (m, n) = shape
+        var rng = SplitMix64(seed: 17)
+        let a = (0..<(m * n)).map { _ in rng.gaussian() }
+        let bias = (0..<n).map { _ in rng.gaussian() }
+        for path in KernelPath.allCases where path <= KernelPath.available {
+            var transposed = [Float](repeating: .nan, count: m * n)
+            Matmul.transpose(a, &transposed, rows: m, columns: n, path: path)
+            var biased = a
+            VectorMath.addBias(&biased, bias, rows: m, columns: n, path: path)
+            var sums = [Float](repeating: .nan, count: n)
+            VectorMath.columnSums(a, rows: m, columns: n, into: &sums, path: path)
+            for i in 0..<m {
+                for j in 0..<n {
+                    #expect(transposed[j * m + i] == a[i * n + j])
+                    #expect(biased[i * n + j] == a[i * n + j] + bias[j])
+                }
+            }
+            for j in 0..<n {
+                var sum: Float = 0
+                for i in 0..<m { sum += a[i * n + j] }
+                #expect(sums[j] == sum, "path \(path), column \(j)")
             }
         }
     }

@@ -18,9 +18,11 @@ int fe_cpu_level(void);
 int fe_portable_fuses(void);
 
 /// C[m, n] (+)= A B. Element (i, p) of A is a[i * row_stride + p * column_stride]; B is [k, n]
-/// row-major and C is [m, n] row-major. `accumulate` 0 overwrites C, 1 adds to it.
+/// row-major and C is [m, n] row-major. `accumulate` 0 overwrites C, 1 adds to it. `k_block` > 0
+/// adds the K terms in passes of that many (the rows of A and B one pass reads then stay in L1);
+/// 0 makes one pass. The result has the same bits either way.
 void fe_gemm(int level, const float *a, long row_stride, long column_stride, const float *b,
-             float *c, long m, long k, long n, int accumulate);
+             float *c, long m, long k, long n, int accumulate, long k_block);
 
 /// C[m, 2] = A[m, k] B[k, 2], with B given transposed as bT [2, k] (the 2-wide output layer).
 void fe_gemm_narrow_output(int level, const float *a, const float *bT, float *c, long m, long k);
@@ -44,6 +46,15 @@ void fe_adam(int level, float *p, const float *g, float *m, float *v, long count
 
 /// The exponential moving average of the weights: e <- decay e + (1 - decay) p.
 void fe_ema(int level, float *e, const float *p, long count, float decay);
+
+/// rows[r, c] += bias[c] for every row r < count_rows of a row-major [count_rows, columns] matrix.
+void fe_add_bias(int level, float *rows, const float *bias, long count_rows, long columns);
+
+/// out[c] = sum over r < count_rows of a[r, c], added in the order of r (the bias gradient).
+void fe_column_sums(int level, const float *a, long count_rows, long columns, float *out);
+
+/// dst[n, m] = src[m, n] transposed (row-major both).
+void fe_transpose(int level, const float *src, float *dst, long m, long n);
 
 /// The sinusoidal features of `rows` values: with x = values[r] * freq[k] (in double), sin x into
 /// out[r * stride + k] and cos x into out[r * stride + half + k], k < half (SinusoidalEmbedding.swift).

@@ -16,48 +16,26 @@ public enum Matmul {
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         m: Int, k: Int, n: Int, accumulate: Bool, path: KernelPath = .active
     ) {
-        fe_gemm(path.rawValue, a, k, 1, b, c, m, k, n, accumulate ? 1 : 0)
+        fe_gemm(path.rawValue, a, k, 1, b, c, m, k, n, accumulate ? 1 : 0, 0)
     }
 
     /// C[M, N] = A^T @ B with A stored row-major as [K, M] and B as [K, N]: the weight gradient
-    /// X^T dY without transposing X.
+    /// X^T dY without transposing X. `kBlock` > 0 adds the K terms in passes of that many
+    /// (``KBlocking``); the bits are the same for every value.
     @inline(__always)
     public static func gemmTransposedA(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-        m: Int, k: Int, n: Int, accumulate: Bool, path: KernelPath = .active
+        m: Int, k: Int, n: Int, accumulate: Bool, kBlock: Int = 0, path: KernelPath = .active
     ) {
-        fe_gemm(path.rawValue, a, 1, m, b, c, m, k, n, accumulate ? 1 : 0)
-    }
-
-    @inline(__always)
-    static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
-    }
-
-    @inline(__always)
-    static func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+        fe_gemm(path.rawValue, a, 1, m, b, c, m, k, n, accumulate ? 1 : 0, kBlock)
     }
 
     /// dst[N, M] = src[M, N] transposed.
     public static func transpose(
-        _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, rows m: Int, columns n: Int
+        _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, rows m: Int, columns n: Int,
+        path: KernelPath = .active
     ) {
-        // Blocked so both sides stay in cache.
-        let bs = 16
-        var i0 = 0
-        while i0 < m {
-            let i1 = min(i0 + bs, m)
-            var j0 = 0
-            while j0 < n {
-                let j1 = min(j0 + bs, n)
-                for i in i0..<i1 {
-                    for j in j0..<j1 { dst[j &* m &+ i] = src[i &* n &+ j] }
-                }
-                j0 = j1
-            }
-            i0 = i1
-        }
+        fe_transpose(path.rawValue, src, dst, m, n)
     }
 
     /// C[M, 2] = A[M, K] @ B[K, 2], for the 2-wide output layer.

@@ -1,9 +1,9 @@
 import CKernels
 import Foundation
 
-/// Elementwise functions for the hot paths: the SiLU activation (in C, per ``KernelPath``; its
-/// exp and sigmoid are accurate to about 2 ulp). The sinusoidal features are
-/// ``SinusoidalEmbedding``'s.
+/// Elementwise functions for the hot paths, in C per ``KernelPath``: the SiLU activation (its exp
+/// and sigmoid are accurate to about 2 ulp), the bias and its gradient. The sinusoidal features
+/// are ``SinusoidalEmbedding``'s.
 public enum VectorMath {
     /// SiLU forward: a = z * sigma(z); also stores sigma(z) in `s` for the backward pass.
     public static func siluForward(
@@ -19,6 +19,22 @@ public enum VectorMath {
         _ dz: UnsafeMutablePointer<Float>, count: Int, path: KernelPath = .active
     ) {
         fe_silu_backward(path.rawValue, da, z, s, dz, count)
+    }
+
+    /// rows[r, c] += bias[c] for the first `rows` rows of a row-major [rows, columns] matrix.
+    public static func addBias(
+        _ matrix: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>, rows: Int, columns: Int,
+        path: KernelPath = .active
+    ) {
+        fe_add_bias(path.rawValue, matrix, bias, rows, columns)
+    }
+
+    /// out[c] = the sum over the rows of a[r, c], added in row order (a bias gradient).
+    public static func columnSums(
+        _ a: UnsafePointer<Float>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Float>,
+        path: KernelPath = .active
+    ) {
+        fe_column_sums(path.rawValue, a, rows, columns, out)
     }
 
     /// The primal part of SiLU's second-order backward pass (``Network/backwardWithTangent(parameters:outputGradient:tangentGradient:rows:tangentRows:workspace:gradients:)``):

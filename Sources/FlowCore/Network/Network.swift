@@ -116,7 +116,7 @@ public struct Network: Sendable {
         let hLast = UnsafePointer(last > 0 ? ws.act[last - 1] : ws.input)
         let gw = g + offsets[last]
         Matmul.gemmNarrowWeightGradient(hLast, gy, gw, m: stacked, k: w[last])
-        columnSums(gy, rows: rows, columns: 2, into: gw + w[last] * 2)
+        VectorMath.columnSums(gy, rows: rows, columns: 2, into: gw + w[last] * 2)
         Matmul.transpose(p + offsets[last], ws.scratch, rows: w[last], columns: 2)
         Matmul.gemm(gy, ws.scratch, ws.gradA, m: stacked, k: 2, n: w[last], accumulate: false)
         var da = ws.gradA
@@ -137,8 +137,9 @@ public struct Network: Sendable {
             VectorMath.siluBackward(da + offset, ws.z[l], ws.sig[l], da + offset, count: tangentPart)
             let h = UnsafePointer(l > 0 ? ws.act[l - 1] : ws.input)
             let gl = g + offsets[l]
-            Matmul.gemmTransposedA(h, da, gl, m: fanIn, k: stacked, n: fanOut, accumulate: false)
-            columnSums(da, rows: rows, columns: fanOut, into: gl + fanIn * fanOut)
+            let block = KBlocking.block(m: fanIn, k: stacked, n: fanOut)
+            Matmul.gemmTransposedA(h, da, gl, m: fanIn, k: stacked, n: fanOut, accumulate: false, kBlock: block)
+            VectorMath.columnSums(da, rows: rows, columns: fanOut, into: gl + fanIn * fanOut)
             if l > 0 || inputGradient != nil {
                 let target = l > 0 ? other : inputGradient!
                 Matmul.transpose(p + offsets[l], ws.scratch, rows: fanIn, columns: fanOut)
@@ -156,36 +157,6 @@ public struct Network: Sendable {
         rows: Int, fanIn: Int, fanOut: Int, biasRows: Int? = nil
     ) {
         Matmul.gemm(input, wp, output, m: rows, k: fanIn, n: fanOut, accumulate: false)
-        let bias = wp + fanIn * fanOut
-        for r in 0..<(biasRows ?? rows) {
-            let row = output + r &* fanOut
-            var c = 0
-            while c + 16 <= fanOut {
-                Matmul.store(Matmul.load(row + c) + Matmul.load(bias + c), row + c)
-                c += 16
-            }
-            while c < fanOut {
-                row[c] += bias[c]
-                c += 1
-            }
-        }
-    }
-
-    /// out[c] = sum over rows of a[r, c], 16 columns at a time where possible.
-    @inline(__always)
-    func columnSums(_ a: UnsafePointer<Float>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Float>) {
-        var c = 0
-        while c + 16 <= columns {
-            var sum = SIMD16<Float>()
-            for r in 0..<rows { sum += Matmul.load(a + (r &* columns &+ c)) }
-            Matmul.store(sum, out + c)
-            c += 16
-        }
-        while c < columns {
-            var sum: Float = 0
-            for r in 0..<rows { sum += a[r &* columns &+ c] }
-            out[c] = sum
-            c += 1
-        }
+        VectorMath.addBias(output, wp + fanIn * fanOut, rows: biasRows ?? rows, columns: fanOut)
     }
 }

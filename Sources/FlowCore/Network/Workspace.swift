@@ -21,15 +21,14 @@ public final class Workspace {
     let scratch: UnsafeMutablePointer<Float>
     private var allocations: [UnsafeMutablePointer<Float>] = []
 
-    /// Allocates zeroed buffers for up to `capacity` rows of `shape`.
+    /// Allocates zeroed buffers for up to `capacity` rows of `shape`, each on a cache line.
     public init(shape: NetworkShape, capacity: Int) {
         self.shape = shape
         self.capacity = capacity
         let maxWidth = max(shape.inputWidth, shape.width)
         var owned: [UnsafeMutablePointer<Float>] = []
         func make(_ count: Int) -> UnsafeMutablePointer<Float> {
-            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
-            p.initialize(repeating: 0, count: max(count, 1))
+            let p = FloatBuffer.allocate(count)
             owned.append(p)
             return p
         }
@@ -44,5 +43,5 @@ public final class Workspace {
         allocations = owned
     }
 
-    deinit { for p in allocations { p.deallocate() } }
+    deinit { for p in allocations { FloatBuffer.free(p) } }
 }
