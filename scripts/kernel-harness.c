@@ -43,10 +43,16 @@ int main(int argc, char **argv) {
     print("gemm_transposed_accumulate", c, m * n);
     fe_gemm(level, a, 1, m, b, c, m, k, n, 0, 16);
     print("gemm_transposed_blocked", c, m * n);
-    /* The bias, its gradient and the transpose. */
-    float *biased = filled(m * k, 1, 0), *bias = filled(k, 1, 0), *sums = filled(k, 1, 0), *t = filled(m * k, 1, 0);
-    fe_add_bias(level, biased, bias, m, k);
-    print("add_bias", biased, m * k);
+    /* The bias and SiLU of a layer (a width of whole vectors and one without), the SiLU backward
+     * with the bias gradient, the column sums and the transpose. */
+    float *bias = filled(k, 1, 0), *sums = filled(k, 1, 0), *t = filled(m * k, 1, 0);
+    for (long columns = 32; columns <= 35; columns += 3) {
+        float *zb = filled(m * columns, 6, 0), *ab = filled(m * columns, 1, 0), *sb = filled(m * columns, 1, 0);
+        fe_bias_silu_forward(level, zb, bias, ab, sb, m, columns);
+        print(columns == 32 ? "bias_silu_forward_a32" : "bias_silu_forward_a35", ab, m * columns);
+        fe_silu_backward_sums(level, a, zb, sb, ab, m, columns, sums);
+        print(columns == 32 ? "silu_backward_sums32" : "silu_backward_sums35", sums, columns);
+    }
     fe_column_sums(level, a, m, k, sums);
     print("column_sums", sums, k);
     fe_transpose(level, a, t, m, k);

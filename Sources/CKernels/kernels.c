@@ -214,6 +214,82 @@ INLINE void silu_backward_body(const float *da, const float *z, const float *s, 
     for (; i < count; i++) dz[i] = da[i] * s[i] * (1 + z[i] * (1 - s[i]));
 }
 
+/* rows[r, c] += bias[c] for r < count_rows, c < columns: 16 columns at a time, the rest one by one. */
+INLINE void add_bias_body(float *rows, const float *bias, long count_rows, long columns) {
+    long c16 = columns & ~15L;
+    for (long r = 0; r < count_rows; r++) {
+        float *row = rows + r * columns;
+        long c = 0;
+        for (; c < c16; c += 16) store16(load16(row + c) + load16(bias + c), row + c);
+        for (; c < columns; c++) row[c] += bias[c];
+    }
+}
+
+/* out[c] = the sum over r < count_rows of a[r, c], added in the order of r from +0. */
+INLINE void column_sums_body(const float *a, long count_rows, long columns, float *out) {
+    long c = 0;
+    for (; c + 16 <= columns; c += 16) {
+        f16 sum = 0;
+        for (long r = 0; r < count_rows; r++) sum += load16(a + r * columns + c);
+        store16(sum, out + c);
+    }
+    for (; c < columns; c++) {
+        float sum = 0;
+        for (long r = 0; r < count_rows; r++) sum += a[r * columns + c];
+        out[c] = sum;
+    }
+}
+
+/* z[r, c] += bias[c], then a = z sigma(z) and s = sigma(z), over count_rows rows of `columns`: the
+ * bias add and silu_forward_body in one pass when the rows are whole vectors (columns a multiple
+ * of 16), else the two one after the other; the same bits either way. */
+INLINE void bias_silu_forward_body(float *z, const float *bias, float *a, float *s, long count_rows,
+                                   long columns, int fused) {
+    if (columns % 16 != 0) {
+        add_bias_body(z, bias, count_rows, columns);
+        silu_forward_body(z, a, s, count_rows * columns, fused);
+        return;
+    }
+    for (long r = 0; r < count_rows; r++) {
+        for (long c = 0; c < columns; c += 16) {
+            long i = r * columns + c;
+            f16 zv = load16(z + i) + load16(bias + c);
+            f16 sv = 1 / (1 + exp16(-zv, fused));
+            store16(zv, z + i);
+            store16(sv, s + i);
+            store16(zv * sv, a + i);
+        }
+    }
+}
+
+/* silu_backward_body over count_rows rows of `columns`, and sums[c] = the sum over the rows of
+ * dz[r, c] in the order of r from +0 (the bias gradient, as column_sums_body adds it). */
+INLINE void silu_backward_sums_body(const float *da, const float *z, const float *s, float *dz,
+                                    long count_rows, long columns, float *sums) {
+    long c = 0;
+    for (; c + 16 <= columns; c += 16) {
+        f16 sum = 0;
+        for (long r = 0; r < count_rows; r++) {
+            long i = r * columns + c;
+            f16 sv = load16(s + i), zv = load16(z + i);
+            f16 g = load16(da + i) * sv * (1 + zv * (1 - sv));
+            store16(g, dz + i);
+            sum += g;
+        }
+        store16(sum, sums + c);
+    }
+    for (; c < columns; c++) {
+        float sum = 0;
+        for (long r = 0; r < count_rows; r++) {
+            long i = r * columns + c;
+            float g = da[i] * s[i] * (1 + z[i] * (1 - s[i]));
+            dz[i] = g;
+            sum += g;
+        }
+        sums[c] = sum;
+    }
+}
+
 /* Adam (see Adam.swift): m <- b1 m + (1 - b1) g; v <- b2 v + (1 - b2) g^2;
  * p <- p - lr m / (sqrt(v / c2) + eps), with lr already divided by c1 and inv_c2 = 1 / c2. */
 INLINE void adam_body(float *p, const float *g, float *m, float *v, long count, float b1, float b2,
@@ -240,32 +316,6 @@ INLINE void adam_body(float *p, const float *g, float *m, float *v, long count, 
 INLINE void ema_body(float *e, const float *p, long count, float decay) {
     const float rest = 1 - decay;
     for (long i = 0; i < count; i++) e[i] = decay * e[i] + rest * p[i];
-}
-
-/* rows[r, c] += bias[c] for r < count_rows, c < columns: 16 columns at a time, the rest one by one. */
-INLINE void add_bias_body(float *rows, const float *bias, long count_rows, long columns) {
-    long c16 = columns & ~15L;
-    for (long r = 0; r < count_rows; r++) {
-        float *row = rows + r * columns;
-        long c = 0;
-        for (; c < c16; c += 16) store16(load16(row + c) + load16(bias + c), row + c);
-        for (; c < columns; c++) row[c] += bias[c];
-    }
-}
-
-/* out[c] = the sum over r < count_rows of a[r, c], added in the order of r from +0. */
-INLINE void column_sums_body(const float *a, long count_rows, long columns, float *out) {
-    long c = 0;
-    for (; c + 16 <= columns; c += 16) {
-        f16 sum = 0;
-        for (long r = 0; r < count_rows; r++) sum += load16(a + r * columns + c);
-        store16(sum, out + c);
-    }
-    for (; c < columns; c++) {
-        float sum = 0;
-        for (long r = 0; r < count_rows; r++) sum += a[r * columns + c];
-        out[c] = sum;
-    }
 }
 
 /* 8 floats; declared here for the transpose, and used by the sinusoidal features below. */
@@ -495,16 +545,21 @@ INLINE void embedding_body(const float *values, long rows, const double *freq, l
                                                float *dz, long count) {                          \
         silu_backward_body(da, z, s, dz, count);                                                 \
     }                                                                                            \
+    ATTRIBUTE static void bias_silu_forward_##NAME(float *z, const float *bias, float *a,        \
+                                                   float *s, long count_rows, long columns) {    \
+        bias_silu_forward_body(z, bias, a, s, count_rows, columns, FUSED);                       \
+    }                                                                                            \
+    ATTRIBUTE static void silu_backward_sums_##NAME(const float *da, const float *z,             \
+                                                    const float *s, float *dz, long count_rows,  \
+                                                    long columns, float *sums) {                 \
+        silu_backward_sums_body(da, z, s, dz, count_rows, columns, sums);                        \
+    }                                                                                            \
     ATTRIBUTE static void adam_##NAME(float *p, const float *g, float *m, float *v, long count,  \
                                       float b1, float b2, float eps, float lr, float inv_c2) {   \
         adam_body(p, g, m, v, count, b1, b2, eps, lr, inv_c2);                                   \
     }                                                                                            \
     ATTRIBUTE static void ema_##NAME(float *e, const float *p, long count, float decay) {        \
         ema_body(e, p, count, decay);                                                            \
-    }                                                                                            \
-    ATTRIBUTE static void add_bias_##NAME(float *rows, const float *bias, long count_rows,        \
-                                          long columns) {                                        \
-        add_bias_body(rows, bias, count_rows, columns);                                          \
     }                                                                                            \
     ATTRIBUTE static void column_sums_##NAME(const float *a, long count_rows, long columns,       \
                                              float *out) {                                       \
@@ -711,6 +766,16 @@ void fe_silu_backward(int level, const float *da, const float *z, const float *s
     DISPATCH_ELEMENTWISE(silu_backward, da, z, s, dz, count);
 }
 
+void fe_bias_silu_forward(int level, float *z, const float *bias, float *a, float *s,
+                          long count_rows, long columns) {
+    DISPATCH_ELEMENTWISE(bias_silu_forward, z, bias, a, s, count_rows, columns);
+}
+
+void fe_silu_backward_sums(int level, const float *da, const float *z, const float *s, float *dz,
+                           long count_rows, long columns, float *sums) {
+    DISPATCH_ELEMENTWISE(silu_backward_sums, da, z, s, dz, count_rows, columns, sums);
+}
+
 void fe_adam(int level, float *p, const float *g, float *m, float *v, long count, float b1,
              float b2, float eps, float lr, float inv_c2) {
     DISPATCH_ELEMENTWISE(adam, p, g, m, v, count, b1, b2, eps, lr, inv_c2);
@@ -719,10 +784,6 @@ void fe_adam(int level, float *p, const float *g, float *m, float *v, long count
 void fe_ema(int level, float *e, const float *p, long count, float decay) {
     DISPATCH_ELEMENTWISE(ema, e, p, count, decay);
 }
-void fe_add_bias(int level, float *rows, const float *bias, long count_rows, long columns) {
-    DISPATCH_ELEMENTWISE(add_bias, rows, bias, count_rows, columns);
-}
-
 void fe_column_sums(int level, const float *a, long count_rows, long columns, float *out) {
     DISPATCH_ELEMENTWISE(column_sums, a, count_rows, columns, out);
 }

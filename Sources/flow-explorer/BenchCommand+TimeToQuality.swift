@@ -20,25 +20,33 @@ extension BenchCommand {
             throw ValidationError("--teacher-iterations must be between 0 and 1000000, not \(teacherIterations)")
         }
         let configs = try methods.map { try options.config(for: $0, threads: threads) }
+        if let iterationBudget, !(1000...1_000_000).contains(iterationBudget) {
+            throw ValidationError("--iteration-budget must be between 1000 and 1000000, not \(iterationBudget)")
+        }
         var measure = TimeToQuality()
         measure.teacherIterations = teacherIterations
+        measure.iterationBudget = iterationBudget
+        // Where SW2 is reported: seconds of training, or iterations with a budget.
+        let marks =
+            iterationBudget == nil ? measure.checkpoints.map { format($0, 0) } : measure.iterationCheckpoints.map(String.init)
+        let unit = iterationBudget == nil ? "s" : "it"
         var rows: [JSON] = []
         if !json {
-            let times = measure.checkpoints.map { "SW2@\(format($0, 0))s" }.joined(separator: " ")
-            try Console.line("method     dataset       target  seconds  \(times)")
+            let times = marks.map { "SW2@\($0)\(unit)" }.joined(separator: " ")
+            try Console.line("method     dataset       target  seconds  iters  \(times)")
         }
         for data in loaded {
             for (method, config) in zip(methods, configs) {
                 let target = TimeToQuality.target(method: method, dataset: data.name)
                 let result = try measure.run(config: config, dataset: data, target: target)
-                let sw2At = zip(measure.checkpoints, result.sw2At).map { (format($0, 0), JSON.number(rounded($1))) }
+                let sw2At = zip(marks, result.sw2At).map { ($0, JSON.number(rounded($1))) }
                 rows.append(
                     .object([
                         ("method", .string(method.rawValue)), ("dataset", .string(data.name)),
                         ("target_sw2", target.map(JSON.number) ?? .null),
                         ("seconds_to_target", result.secondsToTarget.map { JSON.number(rounded($0)) } ?? .null),
                         ("iterations_to_target", result.iterationsToTarget.map(JSON.integer) ?? .null),
-                        ("sw2_at", .object(sw2At)),
+                        (iterationBudget == nil ? "sw2_at" : "sw2_at_iterations", .object(sw2At)),
                     ]))
                 if !json {
                     let line =
@@ -47,6 +55,8 @@ extension BenchCommand {
                         + " " + (target.map { format($0, 3) } ?? "-").padding(toLength: 7, withPad: " ", startingAt: 0)
                         + " "
                         + (result.secondsToTarget.map { format($0, 2) } ?? "-").padding(toLength: 8, withPad: " ", startingAt: 0)
+                        + " "
+                        + (result.iterationsToTarget.map(String.init) ?? "-").padding(toLength: 6, withPad: " ", startingAt: 0)
                         + result.sw2At.map { " " + format($0, 3).padding(toLength: 8, withPad: " ", startingAt: 0) }.joined()
                     try Console.line(line)
                 }

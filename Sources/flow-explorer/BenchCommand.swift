@@ -55,6 +55,13 @@ struct BenchCommand: ParsableCommand {
     @Option(
         help: "Steps of the teacher a distilling method trains first (--time-to-quality; default: the method's, as in the UI).")
     var teacherIterations: Int?
+    @Option(
+        help: ArgumentHelp(
+            "--time-to-quality by iterations, not seconds: evaluate every 100 iterations and stop after this many (1000 to 1000000).",
+            discussion:
+                "The result then does not depend on the machine or its load; SW2 is reported at 1,000, 2,000, 3,000 and this many iterations."
+        ))
+    var iterationBudget: Int?
     @OptionGroup(title: "Training options of --time-to-quality") var options: TrainingOptions
 
     struct Row {
@@ -86,6 +93,7 @@ struct BenchCommand: ParsableCommand {
         // The throughput bench measures its fixed run: options it would ignore are refused.
         let ignored =
             options.givenNames + (teacherIterations == nil ? [] : ["--teacher-iterations"])
+            + (iterationBudget == nil ? [] : ["--iteration-budget"])
             + (datasetGiven ? ["--dataset"] : [])
         if let name = ignored.first {
             throw ValidationError(

@@ -126,13 +126,16 @@ import Testing
             var dz = z
             VectorMath.siluForward(z, &act, &sig, count: z.count, path: path)
             VectorMath.siluBackward(a, z, sig, &dz, count: z.count, path: path)
-            var biased = a
+            var biased = z
+            var biasedAct = z
+            var biasedSig = z
             var sums = [Float](repeating: 0, count: k)
             var transposed = a
-            VectorMath.addBias(&biased, z, rows: m, columns: k, path: path)
-            VectorMath.columnSums(a, rows: m, columns: k, into: &sums, path: path)
+            VectorMath.biasSiluForward(&biased, bias: a, &biasedAct, &biasedSig, rows: m, columns: k, path: path)
+            VectorMath.siluBackwardWithSums(a, z, sig, &dz, rows: m, columns: k, sums: &sums, path: path)
             Matmul.transpose(a, &transposed, rows: m, columns: k, path: path)
-            return (outputs + [narrow, gradient, act, sig, dz, biased, sums, transposed]).flatMap { $0 }
+            return (outputs + [narrow, gradient, act, sig, biased, biasedAct, biasedSig, dz, sums, transposed])
+                .flatMap { $0 }
         }
         let paths = KernelPath.allCases.filter { $0 <= KernelPath.available }
         let fused = paths.filter(\.fuses)
@@ -175,31 +178,48 @@ import Testing
         #expect(KBlocking.candidates.contains(KBlocking.block(m: m, k: k, n: n)))
     }
 
-    /// The bias, bias-gradient and transpose kernels against plain loops, on shapes whose sides
-    /// are not multiples of their 8 or 16 lanes.
+    /// The fused layer kernels give the bits of their parts one after the other (the bias added in
+    /// a plain loop, then the SiLU kernels, then column sums added in a plain loop), and the
+    /// transpose moves every element; on every path, for widths that are and are not a multiple
+    /// of 16.
     @Test(arguments: [(1, 1), (7, 19), (13, 34), (128, 128), (34, 128), (128, 2)])
-    func theBiasAndTransposeKernelsMatchPlainLoops(shape: (Int, Int)) {
+    func theFusedLayerKernelsGiveTheBitsOfTheirParts(shape: (Int, Int)) {
         let (m, n) = shape
         var rng = SplitMix64(seed: 17)
         let a = (0..<(m * n)).map { _ in rng.gaussian() }
+        let z = (0..<(m * n)).map { _ in 4 * rng.gaussian() }
         let bias = (0..<n).map { _ in rng.gaussian() }
         for path in KernelPath.allCases where path <= KernelPath.available {
             var transposed = [Float](repeating: .nan, count: m * n)
             Matmul.transpose(a, &transposed, rows: m, columns: n, path: path)
-            var biased = a
-            VectorMath.addBias(&biased, bias, rows: m, columns: n, path: path)
+            var fusedZ = z
+            var fusedA = z
+            var fusedS = z
+            VectorMath.biasSiluForward(&fusedZ, bias: bias, &fusedA, &fusedS, rows: m, columns: n, path: path)
+            var plainZ = z
+            for i in 0..<m { for j in 0..<n { plainZ[i * n + j] += bias[j] } }
+            var plainA = z
+            var plainS = z
+            VectorMath.siluForward(plainZ, &plainA, &plainS, count: m * n, path: path)
+            #expect(fusedZ.map(\.bitPattern) == plainZ.map(\.bitPattern), "path \(path)")
+            #expect(fusedA.map(\.bitPattern) == plainA.map(\.bitPattern), "path \(path)")
+            #expect(fusedS.map(\.bitPattern) == plainS.map(\.bitPattern), "path \(path)")
+            var fusedDz = a
             var sums = [Float](repeating: .nan, count: n)
-            VectorMath.columnSums(a, rows: m, columns: n, into: &sums, path: path)
-            for i in 0..<m {
-                for j in 0..<n {
-                    #expect(transposed[j * m + i] == a[i * n + j])
-                    #expect(biased[i * n + j] == a[i * n + j] + bias[j])
-                }
-            }
+            VectorMath.siluBackwardWithSums(a, plainZ, plainS, &fusedDz, rows: m, columns: n, sums: &sums, path: path)
+            var plainDz = a
+            VectorMath.siluBackward(a, plainZ, plainS, &plainDz, count: m * n, path: path)
+            var columnSums = [Float](repeating: .nan, count: n)
+            VectorMath.columnSums(plainDz, rows: m, columns: n, into: &columnSums, path: path)
+            #expect(fusedDz.map(\.bitPattern) == plainDz.map(\.bitPattern), "path \(path)")
+            #expect(sums.map(\.bitPattern) == columnSums.map(\.bitPattern), "path \(path)")
             for j in 0..<n {
                 var sum: Float = 0
-                for i in 0..<m { sum += a[i * n + j] }
-                #expect(sums[j] == sum, "path \(path), column \(j)")
+                for i in 0..<m {
+                    sum += plainDz[i * n + j]
+                    #expect(transposed[j * m + i] == a[i * n + j])
+                }
+                #expect(columnSums[j] == sum, "path \(path), column \(j)")
             }
         }
     }

@@ -38,6 +38,16 @@ void fe_silu_forward(int level, const float *z, float *a, float *s, long count);
 void fe_silu_backward(int level, const float *da, const float *z, const float *s, float *dz,
                       long count);
 
+/// The bias and SiLU of a hidden layer, over [count_rows, columns] row-major: z += bias (per
+/// column), then a = z * sigma(z) and s = sigma(z); the bits of the bias add, then fe_silu_forward.
+void fe_bias_silu_forward(int level, float *z, const float *bias, float *a, float *s,
+                          long count_rows, long columns);
+
+/// fe_silu_backward over [count_rows, columns] and the bias gradient of the result: sums[c] = the
+/// sum over r of dz[r, c]; the bits of fe_silu_backward then fe_column_sums. `dz` may alias `da`.
+void fe_silu_backward_sums(int level, const float *da, const float *z, const float *s, float *dz,
+                           long count_rows, long columns, float *sums);
+
 /// One Adam step on `count` parameters: m <- b1 m + (1 - b1) g; v <- b2 v + (1 - b2) g^2;
 /// p <- p - lr m / (sqrt(v inv_c2) + eps). `lr` is already divided by the bias correction
 /// 1 - b1^t and `inv_c2` is 1 / (1 - b2^t).
@@ -46,9 +56,6 @@ void fe_adam(int level, float *p, const float *g, float *m, float *v, long count
 
 /// The exponential moving average of the weights: e <- decay e + (1 - decay) p.
 void fe_ema(int level, float *e, const float *p, long count, float decay);
-
-/// rows[r, c] += bias[c] for every row r < count_rows of a row-major [count_rows, columns] matrix.
-void fe_add_bias(int level, float *rows, const float *bias, long count_rows, long columns);
 
 /// out[c] = sum over r < count_rows of a[r, c], added in the order of r (the bias gradient).
 void fe_column_sums(int level, const float *a, long count_rows, long columns, float *out);

@@ -21,12 +21,23 @@ public enum VectorMath {
         fe_silu_backward(path.rawValue, da, z, s, dz, count)
     }
 
-    /// rows[r, c] += bias[c] for the first `rows` rows of a row-major [rows, columns] matrix.
-    public static func addBias(
-        _ matrix: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>, rows: Int, columns: Int,
+    /// A hidden layer's bias and SiLU over [rows, columns]: z += bias, then a = z * sigma(z) and
+    /// s = sigma(z), in one pass (the bits of adding the bias, then ``siluForward(_:_:_:count:path:)``).
+    public static func biasSiluForward(
+        _ z: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, _ a: UnsafeMutablePointer<Float>,
+        _ s: UnsafeMutablePointer<Float>, rows: Int, columns: Int, path: KernelPath = .active
+    ) {
+        fe_bias_silu_forward(path.rawValue, z, bias, a, s, rows, columns)
+    }
+
+    /// ``siluBackward(_:_:_:_:count:path:)`` over [rows, columns] and the column sums of the result
+    /// (the bias gradient) in one pass, with the bits of the two one after the other.
+    public static func siluBackwardWithSums(
+        _ da: UnsafePointer<Float>, _ z: UnsafePointer<Float>, _ s: UnsafePointer<Float>,
+        _ dz: UnsafeMutablePointer<Float>, rows: Int, columns: Int, sums: UnsafeMutablePointer<Float>,
         path: KernelPath = .active
     ) {
-        fe_add_bias(path.rawValue, matrix, bias, rows, columns)
+        fe_silu_backward_sums(path.rawValue, da, z, s, dz, rows, columns, sums)
     }
 
     /// out[c] = the sum over the rows of a[r, c], added in row order (a bias gradient).

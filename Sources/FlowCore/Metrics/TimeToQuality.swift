@@ -32,6 +32,20 @@ public struct TimeToQuality: Sendable {
     /// Iterations of the teacher for a method that distils, or nil for the method's own
     /// (``MethodDefinition/teacherIterations``, as in the UI).
     public var teacherIterations: Int?
+    /// When set, the run is judged by iterations instead of the clock, so that its result does not
+    /// depend on the machine or its load: it evaluates every ``evaluationIterations`` iterations
+    /// (the teacher's not counted), stops after this many, and `sw2At` holds the SW2 at
+    /// ``iterationCheckpoints``. Seconds are still measured.
+    public var iterationBudget: Int?
+    /// Iterations between evaluations of a run with an ``iterationBudget`` (a multiple of 10).
+    public var evaluationIterations = 100
+
+    /// The iterations at which a run with a budget reports SW2: 1,000, 2,000 and 3,000 (the
+    /// issue's goal), then the budget.
+    public var iterationCheckpoints: [Int] {
+        guard let budget = iterationBudget else { return [] }
+        return Array(Set([1000, 2000, 3000].filter { $0 < budget } + [budget])).sorted()
+    }
 
     /// The defaults above.
     public init() {}
@@ -71,20 +85,44 @@ public struct TimeToQuality: Sendable {
         trainingSeconds += Date().timeIntervalSince(start)
 
         var result = Result(secondsToTarget: nil, iterationsToTarget: nil, sw2At: [], curve: [])
+        func evaluate() -> Double {
+            var renoise = SplitMix64.stream(seed: config.seed, 31)
+            let points = definition.mainSampler.sample(model: Model(trainer: trainer), noise: noise, steps: steps, rng: &renoise)
+            let sw2 = metric.distance(points, reference)
+            result.curve.append((trainingSeconds, trainer.iteration, sw2))
+            if let target, result.secondsToTarget == nil, sw2 <= target {
+                result.secondsToTarget = trainingSeconds
+                result.iterationsToTarget = trainer.iteration
+            }
+            return sw2
+        }
+        func train(_ iterations: Int) {
+            let chunkStart = Date()
+            for _ in 0..<iterations { trainer.step() }
+            trainingSeconds += Date().timeIntervalSince(chunkStart)
+        }
+        if let budget = iterationBudget {
+            precondition(evaluationIterations > 0 && evaluationIterations % 10 == 0 && budget > 0)
+            var pending = iterationCheckpoints
+            while true {
+                if trainer.iteration % evaluationIterations == 0 || trainer.iteration == pending.first {
+                    let sw2 = evaluate()
+                    if trainer.iteration == pending.first {
+                        result.sw2At.append(sw2)
+                        pending.removeFirst()
+                    }
+                }
+                if pending.isEmpty { break }
+                train(min(10, pending[0] - trainer.iteration))
+            }
+            return result
+        }
         var nextEvaluation = trainingSeconds
         var pending = checkpoints.sorted()
         let end = pending.last ?? 0
         while true {
             if trainingSeconds >= nextEvaluation || (!pending.isEmpty && trainingSeconds >= pending[0]) {
-                var renoise = SplitMix64.stream(seed: config.seed, 31)
-                let points = definition.mainSampler.sample(
-                    model: Model(trainer: trainer), noise: noise, steps: steps, rng: &renoise)
-                let sw2 = metric.distance(points, reference)
-                result.curve.append((trainingSeconds, trainer.iteration, sw2))
-                if let target, result.secondsToTarget == nil, sw2 <= target {
-                    result.secondsToTarget = trainingSeconds
-                    result.iterationsToTarget = trainer.iteration
-                }
+                let sw2 = evaluate()
                 while let next = pending.first, trainingSeconds >= next {
                     result.sw2At.append(sw2)
                     pending.removeFirst()
@@ -92,9 +130,7 @@ public struct TimeToQuality: Sendable {
                 nextEvaluation = trainingSeconds + interval
             }
             if pending.isEmpty || trainingSeconds >= end { break }
-            let chunkStart = Date()
-            for _ in 0..<10 { trainer.step() }
-            trainingSeconds += Date().timeIntervalSince(chunkStart)
+            train(10)
         }
         return result
     }

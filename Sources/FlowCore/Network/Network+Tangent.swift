@@ -52,10 +52,7 @@ extension Network {
             let z = ws.z[l]
             let a = ws.act[l]
             let s = ws.sig[l]
-            linearForward(
-                p + offsets[l], input: h, output: z, rows: rows + tangentRows, fanIn: w[l], fanOut: width,
-                biasRows: rows)
-            VectorMath.siluForward(z, a, s, count: rows * width)
+            hiddenLayerForward(l, parameters: p, input: h, rows: rows, tangentRows: tangentRows, workspace: ws)
             let offset = rows * width
             VectorMath.siluBackward(z + offset, z, s, a + offset, count: tangentRows * width)
             h = UnsafePointer(a)

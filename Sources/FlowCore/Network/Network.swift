@@ -58,8 +58,7 @@ public struct Network: Sendable {
         let w = widths
         var h = UnsafePointer(ws.input)
         for l in 0..<shape.depth {
-            linearForward(p + offsets[l], input: h, output: ws.z[l], rows: rows, fanIn: w[l], fanOut: w[l + 1])
-            VectorMath.siluForward(ws.z[l], ws.act[l], ws.sig[l], count: rows * w[l + 1])
+            hiddenLayerForward(l, parameters: p, input: h, rows: rows, workspace: ws)
             h = UnsafePointer(ws.act[l])
         }
         let last = shape.depth
@@ -126,20 +125,27 @@ public struct Network: Sendable {
             let fanOut = w[l + 1]
             let tangentPart = tangentRows * fanOut
             let offset = rows * fanOut
-            // Primal rows with a tangent: g_z = silu'(z) g_a + silu''(z) z_dot g_a_dot (before g_a_dot
-            // turns into g_z_dot below); the other primal rows: g_z = silu'(z) g_a.
-            VectorMath.siluSecondOrderBackward(
-                da, da + offset, ws.z[l], ws.sig[l], ws.z[l] + offset, da, count: tangentPart)
-            VectorMath.siluBackward(
-                da + tangentPart, ws.z[l] + tangentPart, ws.sig[l] + tangentPart, da + tangentPart,
-                count: offset - tangentPart)
-            // Tangent rows: g_z_dot = silu'(z) g_a_dot.
-            VectorMath.siluBackward(da + offset, ws.z[l], ws.sig[l], da + offset, count: tangentPart)
-            let h = UnsafePointer(l > 0 ? ws.act[l - 1] : ws.input)
             let gl = g + offsets[l]
+            let biasGradient = gl + fanIn * fanOut
+            if tangentRows == 0 {
+                // g_z = silu'(z) g_a, and its column sums db, in one pass.
+                VectorMath.siluBackwardWithSums(
+                    da, ws.z[l], ws.sig[l], da, rows: rows, columns: fanOut, sums: biasGradient)
+            } else {
+                // Primal rows with a tangent: g_z = silu'(z) g_a + silu''(z) z_dot g_a_dot (before
+                // g_a_dot turns into g_z_dot below); the other primal rows: g_z = silu'(z) g_a.
+                VectorMath.siluSecondOrderBackward(
+                    da, da + offset, ws.z[l], ws.sig[l], ws.z[l] + offset, da, count: tangentPart)
+                VectorMath.siluBackward(
+                    da + tangentPart, ws.z[l] + tangentPart, ws.sig[l] + tangentPart, da + tangentPart,
+                    count: offset - tangentPart)
+                // Tangent rows: g_z_dot = silu'(z) g_a_dot.
+                VectorMath.siluBackward(da + offset, ws.z[l], ws.sig[l], da + offset, count: tangentPart)
+                VectorMath.columnSums(da, rows: rows, columns: fanOut, into: biasGradient)
+            }
+            let h = UnsafePointer(l > 0 ? ws.act[l - 1] : ws.input)
             let block = KBlocking.block(m: fanIn, k: stacked, n: fanOut)
             Matmul.gemmTransposedA(h, da, gl, m: fanIn, k: stacked, n: fanOut, accumulate: false, kBlock: block)
-            VectorMath.columnSums(da, rows: rows, columns: fanOut, into: gl + fanIn * fanOut)
             if l > 0 || inputGradient != nil {
                 let target = l > 0 ? other : inputGradient!
                 Matmul.transpose(p + offsets[l], ws.scratch, rows: fanIn, columns: fanOut)
@@ -149,14 +155,18 @@ public struct Network: Sendable {
         }
     }
 
-    /// output[rows, fanOut] = input W + b, with the bias added to the first `biasRows` rows only
-    /// (all by default; the tangent rows of a forward-mode pass get none).
+    /// Hidden layer l on `rows` primal rows and `tangentRows` tangent rows after them (a
+    /// forward-mode pass; 0 otherwise): z = input W_l over all of them, then the bias and SiLU of
+    /// the primal rows (z += b_l, a = silu(z), and sigma(z) kept for the backward pass). The
+    /// tangent rows get neither: their SiLU is the caller's.
     @inline(__always)
-    func linearForward(
-        _ wp: UnsafePointer<Float>, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-        rows: Int, fanIn: Int, fanOut: Int, biasRows: Int? = nil
+    func hiddenLayerForward(
+        _ l: Int, parameters p: UnsafePointer<Float>, input: UnsafePointer<Float>, rows: Int, tangentRows: Int = 0,
+        workspace ws: Workspace
     ) {
-        Matmul.gemm(input, wp, output, m: rows, k: fanIn, n: fanOut, accumulate: false)
-        VectorMath.addBias(output, wp + fanIn * fanOut, rows: biasRows ?? rows, columns: fanOut)
+        let (fanIn, fanOut) = (widths[l], widths[l + 1])
+        let wp = p + offsets[l]
+        Matmul.gemm(input, wp, ws.z[l], m: rows + tangentRows, k: fanIn, n: fanOut, accumulate: false)
+        VectorMath.biasSiluForward(ws.z[l], bias: wp + fanIn * fanOut, ws.act[l], ws.sig[l], rows: rows, columns: fanOut)
     }
 }
