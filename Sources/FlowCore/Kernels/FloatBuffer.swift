@@ -1,6 +1,6 @@
 /// A fixed-size, zero-initialised Float buffer that owns its memory: scratch space for hot loops,
-/// indexed through `p` without bounds checks or copy-on-write. It starts on a cache line (see
-/// ``allocate(_:)``).
+/// indexed through `p` without bounds checks or copy-on-write. It starts on a 64-byte cache line
+/// (`FloatBuffer.allocate`).
 public final class FloatBuffer {
     /// The first element; `count` elements are valid (at least one is allocated, so `p` is never dangling).
     public let p: UnsafeMutablePointer<Float>
