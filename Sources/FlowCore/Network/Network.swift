@@ -144,7 +144,7 @@ public struct Network: Sendable {
                 VectorMath.columnSums(da, rows: rows, columns: fanOut, into: biasGradient)
             }
             let h = UnsafePointer(l > 0 ? ws.act[l - 1] : ws.input)
-            let block = KBlocking.block(m: fanIn, k: stacked, n: fanOut)
+            let block = ws.weightGradientBlock(layer: l, fanIn: fanIn, rows: stacked, fanOut: fanOut)
             Matmul.gemmTransposedA(h, da, gl, m: fanIn, k: stacked, n: fanOut, accumulate: false, kBlock: block)
             if l > 0 || inputGradient != nil {
                 let target = l > 0 ? other : inputGradient!

@@ -20,6 +20,17 @@ public final class Workspace {
     /// Scratch for a transposed weight matrix, at most [maxWidth, maxWidth].
     let scratch: UnsafeMutablePointer<Float>
     private var allocations: [UnsafeMutablePointer<Float>] = []
+    /// Per hidden layer, the last row count its weight-gradient product ran on and the K block
+    /// ``KBlocking`` chose for it, so that a training step reads it without taking KBlocking's lock.
+    private var weightGradientBlocks: [(rows: Int, block: Int)]
+
+    /// The K block of layer l's weight-gradient product C[fanIn, fanOut] = h^T dz over `rows` rows.
+    func weightGradientBlock(layer l: Int, fanIn: Int, rows: Int, fanOut: Int) -> Int {
+        if weightGradientBlocks[l].rows != rows {
+            weightGradientBlocks[l] = (rows, KBlocking.block(m: fanIn, k: rows, n: fanOut))
+        }
+        return weightGradientBlocks[l].block
+    }
 
     /// Allocates zeroed buffers for up to `capacity` rows of `shape`, each on a cache line.
     public init(shape: NetworkShape, capacity: Int) {
@@ -41,6 +52,7 @@ public final class Workspace {
         gradB = make(capacity * maxWidth)
         scratch = make(maxWidth * maxWidth)
         allocations = owned
+        weightGradientBlocks = Array(repeating: (-1, 0), count: shape.depth)
     }
 
     deinit { for p in allocations { FloatBuffer.free(p) } }
