@@ -19,7 +19,7 @@ extension BenchCommand {
         if let teacherIterations, !(0...1_000_000).contains(teacherIterations) {
             throw ValidationError("--teacher-iterations must be between 0 and 1000000, not \(teacherIterations)")
         }
-        let configs = try methods.map { try options.config(for: $0, threads: threads) }
+        let configs = try methods.map { try options.config(for: $0, threads: threads, openEnded: true) }
         if let iterationBudget, !(1000...1_000_000).contains(iterationBudget) {
             throw ValidationError("--iteration-budget must be between 1000 and 1000000, not \(iterationBudget)")
         }
@@ -47,6 +47,7 @@ extension BenchCommand {
                         ("seconds_to_target", result.secondsToTarget.map { JSON.number(rounded($0)) } ?? .null),
                         ("iterations_to_target", result.iterationsToTarget.map(JSON.integer) ?? .null),
                         (iterationBudget == nil ? "sw2_at" : "sw2_at_iterations", .object(sw2At)),
+                        ("settings", .object(config.metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
                     ]))
                 if !json {
                     let line =

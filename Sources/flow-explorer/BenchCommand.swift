@@ -27,8 +27,9 @@ struct BenchCommand: ParsableCommand {
             the main sampler (fm Euler K=128, the others K=1) reaches the target SW2 (1.25 times the \
             README's 20,000-iteration value), evaluated every 0.1 s of training on the EMA weights \
             (evaluation time not counted; the cd teacher's training counts), and the SW2 at 1, 2, 5 \
-            and 10 s. \(TrainCommand.memoryNote) Its runs have no planned end, like the UI's; the \
-            training options' defaults that differ per method:
+            and 10 s. \(TrainCommand.memoryNote) Its runs have no planned end, like the UI's; an \
+            option given wins over these defaults, and each JSON row lists the settings it trained \
+            with. The training options' defaults that differ per method:
             \(MethodDefaults.list(openEnded: true, plannedToo: true))
             """)
 

@@ -118,11 +118,13 @@ struct TrainingOptions: ParsableArguments {
         return given.filter(\.1).map(\.0)
     }
 
-    /// The defaults of `method` with every option that was given and `threads` (nil: all cores),
-    /// validated, its memory estimate too (`TrainingConfig.memoryProblem`), before any work.
-    func config(for method: Method, threads: Int? = nil) throws -> TrainingConfig {
+    /// The defaults of `method` (made open-ended first when `openEnded`, as in the UI) with every
+    /// option that was given and `threads` (nil: all cores), validated, its memory estimate too
+    /// (`TrainingConfig.memoryProblem`), before any work.
+    func config(for method: Method, threads: Int? = nil, openEnded: Bool = false) throws -> TrainingConfig {
         try validateLearningRate(lr)
         var config = TrainingConfig(method: method)
+        if openEnded { config.makeOpenEnded() }
         func set<T>(_ value: T?, _ key: WritableKeyPath<TrainingConfig, T>) {
             if let value { config[keyPath: key] = value }
         }

@@ -35,6 +35,24 @@ import Testing
         #expect(Model(method: .shortcut, shape: checkpoint.shape, parameters: checkpoint.ema).velocityStep == 1.0 / 128)
     }
 
+    /// The open-ended defaults come first and the options after them, so `--lr 0.003` (the
+    /// shortcut model's planned rate, not its open-ended 5e-3) is the rate the run trains with.
+    @Test func benchTimeToQualityTrainsWithTheOptionsGivenOverTheOpenEndedDefaults() throws {
+        let r = try cli.run([
+            "bench", "--time-to-quality", "--methods", "shortcut", "--dataset", "line", "--iteration-budget", "1000",
+            "--threads", "1", "--width", "16", "--lr", "0.003", "--json",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let row = try #require((object["rows"] as? [[String: Any]])?.first)
+        let settings = try #require(row["settings"] as? [String: String])
+        var openEnded = TrainingConfig(method: .shortcut)
+        openEnded.makeOpenEnded()
+        #expect(settings["learning_rate"] == "0.003")
+        #expect(settings["learning_rate_falloff"] == openEnded.learningRateFalloff.map(String.init))
+        #expect(settings["ema_warmup"] == "true" && settings["learning_rate_decay"] == "false")
+    }
+
     @Test("the UI's s and train write the same settings for the same run", arguments: [Method.shortcut, .meanflow, .ct])
     func theUIAndTrainWriteTheSameMetadata(method: Method) throws {
         let fromUI = cli.path("ui-\(method.rawValue).safetensors")

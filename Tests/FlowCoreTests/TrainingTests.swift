@@ -11,7 +11,7 @@ import Testing
 
     /// The falloff of an open-ended run: the warm-up, then sqrt(N / (N + n)) with n the
     /// iterations after it; the shortcut model's open-ended defaults turn it on, a planned run
-    /// and the user's 0 leave the rate alone, and the setting survives a checkpoint.
+    /// and the user's 0 (set after them) leave the rate alone, and the setting survives a checkpoint.
     @Test func theLearningRateFallsOffAsTheInverseSquareRootAfterTheWarmUp() throws {
         var config = TrainingConfig(method: .shortcut)
         #expect(config.learningRateFalloff == nil)
@@ -24,8 +24,8 @@ import Testing
         fm.makeOpenEnded()
         #expect(fm.learningRateFalloff == nil && fm.learningRateScale(atStep: 10_000) == 1)
         var off = TrainingConfig(method: .shortcut)
-        off.learningRateFalloff = 0
         off.makeOpenEnded()
+        off.learningRateFalloff = 0
         #expect(off.learningRateFalloff == 0 && off.learningRateScale(atStep: 10_000) == 1)
         let trainer = try Trainer(config: config, dataset: .toy(.moons))
         let read = try TrainingConfig(checkpoint: trainer.checkpoint())

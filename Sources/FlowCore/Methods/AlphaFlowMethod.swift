@@ -26,7 +26,7 @@ public struct AlphaFlowMethod: FlowMapFamily {
 
     /// A run of unknown length lays the curriculum over 4,000 iterations (docs/recipes.md).
     public func applyOpenEndedDefaults(to config: inout TrainingConfig) {
-        if config.alphaIterations == nil { config.alphaIterations = 4000 }
+        config.alphaIterations = 4000
     }
 
     public func problem(_ config: TrainingConfig) -> String? {

@@ -39,7 +39,7 @@ public struct ConsistencyMethod: MethodDefinition {
     /// A run of unknown length: CT's curriculum doubles N over 5,000 iterations instead of the
     /// planned run (docs/recipes.md).
     public func applyOpenEndedDefaults(to config: inout TrainingConfig) {
-        if !distilled && config.curriculumIterations == nil { config.curriculumIterations = 5000 }
+        if !distilled { config.curriculumIterations = 5000 }
     }
 
     public func problem(_ config: TrainingConfig) -> String? {

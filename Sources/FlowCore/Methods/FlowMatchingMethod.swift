@@ -27,7 +27,7 @@ public struct FlowMatchingMethod: MethodDefinition {
     /// picture in about half the iterations. A run of known length keeps 1e-3, which on 8gaussians
     /// ends 5% better at 20,000 iterations than 3e-3 with a cosine decay (docs/recipes.md).
     public func applyOpenEndedDefaults(to config: inout TrainingConfig) {
-        if config.learningRate == TrainingConfig.sharedLearningRate { config.learningRate = 3e-3 }
-        if config.warmupIterations == 0 { config.warmupIterations = 200 }
+        config.learningRate = 3e-3
+        config.warmupIterations = 200
     }
 }

@@ -48,7 +48,8 @@ public protocol MethodDefinition: Sendable {
     /// `TrainingConfig(method:)`; docs/recipes.md says how each was chosen).
     func applyDefaults(to config: inout TrainingConfig)
     /// Adapts the method's settings to a run of unknown length (called by
-    /// `TrainingConfig.makeOpenEnded()`), e.g. a curriculum laid out over a fixed length.
+    /// `TrainingConfig.makeOpenEnded()` on the method's defaults, before the user's options), e.g. a
+    /// curriculum laid out over a fixed length.
     func applyOpenEndedDefaults(to config: inout TrainingConfig)
     /// The workspace rows one batch row needs (2 for a forward-mode pass).
     var workspaceRowsPerBatchRow: Int { get }

@@ -42,8 +42,8 @@ public struct ShortcutMethod: MethodDefinition {
     /// sqrt(2000 / (2000 + n)): 25 to 45% fewer iterations to the time-to-quality target than a
     /// constant 3e-3, and better at 10 s on every dataset of the study (docs/recipes.md).
     public func applyOpenEndedDefaults(to config: inout TrainingConfig) {
-        if config.learningRate == 3e-3 { config.learningRate = 5e-3 }
-        if config.learningRateFalloff == nil { config.learningRateFalloff = 2000 }
+        config.learningRate = 5e-3
+        config.learningRateFalloff = 2000
     }
 
     public func problem(_ config: TrainingConfig) -> String? {

@@ -54,7 +54,9 @@ public struct TimeToQuality: Sendable {
     /// steps flow matching needs), one step for the methods built for it.
     public static func steps(for method: Method) -> Int { method.definition.isVelocityField ? 128 : 1 }
 
-    /// Trains `config` on `dataset` and measures; `target` is the SW2 to reach.
+    /// Trains `config` on `dataset` and measures; `target` is the SW2 to reach. `config` is the
+    /// run as the UI trains it: a method's defaults made open-ended (``TrainingConfig/makeOpenEnded()``)
+    /// before the user's options, so an option given always wins.
     public func run(config: TrainingConfig, dataset: Dataset, target: Double?) throws -> Result {
         let definition = config.method.definition
         var rng = SplitMix64.stream(seed: config.seed, 30)
@@ -79,8 +81,6 @@ public struct TimeToQuality: Sendable {
             trainingSeconds += Date().timeIntervalSince(start)
         }
         let start = Date()
-        var config = config
-        config.makeOpenEnded()
         let trainer = try Trainer(config: config, dataset: dataset, teacher: teacher)
         trainingSeconds += Date().timeIntervalSince(start)
 

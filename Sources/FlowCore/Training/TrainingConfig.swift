@@ -246,7 +246,9 @@ public struct TrainingConfig: Sendable {
     /// --time-to-quality`), where the picture of the moment matters: the EMA warms up (so the
     /// sampling weights follow the early progress), no decay towards a planned end, and the
     /// method's own changes (``MethodDefinition/applyOpenEndedDefaults(to:)``). A planned run
-    /// (`train`) keeps the papers' constant EMA decay: at its end the two do not differ.
+    /// (`train`) keeps the papers' constant EMA decay: at its end the two do not differ. It sets
+    /// these settings outright, so it comes first, on a method's defaults; the options a user
+    /// gives are set after it and win.
     public mutating func makeOpenEnded() {
         emaWarmup = true
         learningRateDecay = false
