@@ -1,12 +1,19 @@
 import FlowCore
+import Foundation
+import Synchronization
 import TerminalCanvas
 
 /// The race of every method (issue 8): one trainer per method on the same dataset and seed,
-/// stepped in turn, so a class sees within seconds that one flow-matching Euler step is a blob
+/// stepped in rounds (one racer per core at a time), so a class sees within seconds that one flow-matching Euler step is a blob
 /// while the one-step methods land on the data. A method that distils (cd) joins once its
 /// teacher's racer (fm) has trained `joinAfter` steps (by default the method's
 /// ``MethodDefinition/teacherIterations``, as in the UI), starting from that racer's weights.
 /// A racer whose loss blows up stops; the others go on.
+///
+/// Resting (issue 18): the race's time goes where it shows. A racer whose panel has stopped
+/// getting better (``Racer/observe(iteration:sw2:steps:)``) rests: it trains one round in
+/// ``restPeriod``, and the rounds it skips go to the racers still improving. A racer that a
+/// waiting method needs as its teacher never rests, and trains ``teacherSteps`` a round.
 final class Race {
     /// One method's run.
     final class Racer {
@@ -16,17 +23,55 @@ final class Race {
         var divergence: String?
         /// Its loss curves, for the loss panel of its own views.
         var losses = LossRecord()
+        /// Whether it has stopped improving and trains only one round in ``Race/restPeriod``.
+        private(set) var resting = false
+        /// Its panel's SW2 at each picture (iteration, SW2), all at the K of `historySteps`.
+        private var history: [(iteration: Int, sw2: Double)] = []
+        private var historySteps = 0
 
         init(method: Method, trainer: Trainer) {
             self.method = method
             self.trainer = trainer
         }
+
+        /// Records its panel's SW2 at K = `steps` after `iteration` iterations and decides whether
+        /// it rests: once its curriculum is over (``MethodDefinition/curriculumIterations(_:)``)
+        /// and it has trained two ``Race/restWindow``s at this K, it rests while the best SW2 of
+        /// its last window is not ``Race/restGain`` below the best before it, and wakes when it
+        /// is. A new K starts the record afresh, awake.
+        func observe(iteration: Int, sw2: Double, steps: Int) {
+            guard sw2.isFinite else { return }
+            if steps != historySteps {
+                history = []
+                historySteps = steps
+                resting = false
+            }
+            history.append((iteration, sw2))
+            guard let first = history.first, iteration - first.iteration >= 2 * Race.restWindow,
+                iteration >= method.definition.curriculumIterations(trainer.config)
+            else { return }
+            let recent = history.filter { $0.iteration > iteration - Race.restWindow }.map(\.sw2).min()!
+            let before = history.filter { $0.iteration <= iteration - Race.restWindow }.map(\.sw2).min()!
+            resting = recent > (1 - Race.restGain) * before
+        }
     }
+
+    /// The steps per round of a racer that a waiting method needs as its teacher (fm before cd
+    /// joins): the student joins sooner, with the teacher it would have had.
+    static let teacherSteps = 2
+    /// A resting racer trains one round in this many.
+    static let restPeriod = 4
+    /// The iterations over which a racer must improve to keep its full share.
+    static let restWindow = 1000
+    /// The fraction by which its best SW2 must fall within a ``restWindow``.
+    static let restGain = 0.03
 
     let dataset: Dataset
     let seed: UInt64
     let learningRate: Float?
-    /// Training threads of every racer, or nil for all cores.
+    /// The cores the race trains on, or nil for all: each racer trains on one thread, and this
+    /// many racers train at once (two racers on two cores beat one racer on two threads each: a
+    /// batch of 256 rows splits into shards too small to keep two cores busy).
     let threads: Int?
     /// Steps of the teacher's racer before a distilling method joins.
     let joinAfter: Int?
@@ -34,6 +79,8 @@ final class Race {
     let lineup: RaceLineup
     /// The racers, in `Method.allCases` order.
     private(set) var racers: [Racer] = []
+    /// The rounds of ``step()`` so far.
+    private var round = 0
 
     /// Starts every method of `lineup` that needs no teacher.
     init(
@@ -51,19 +98,28 @@ final class Race {
     }
 
     func config(_ method: Method) -> TrainingConfig {
-        .openEnded(method, seed: seed, learningRate: learningRate, threads: threads)
+        .openEnded(method, seed: seed, learningRate: learningRate, threads: 1)
     }
 
-    /// One training step of every racer still running, then any distilling method whose teacher
-    /// has trained long enough joins. Returns the number of steps taken.
+    /// The racers that train at once.
+    private var lanes: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+
+    /// One round: a training step of every racer still running (a resting one only every
+    /// ``restPeriod`` rounds; one a waiting method needs as its teacher ``teacherSteps`` every
+    /// round), then any distilling method whose teacher has trained long enough joins. Returns the
+    /// number of steps taken.
     @discardableResult
     func step() throws -> Int {
-        var steps = 0
-        for racer in racers where racer.divergence == nil {
-            let report = racer.trainer.step()
-            steps += 1
-            racer.divergence = racer.trainer.divergence(report)
-            if racer.divergence == nil { _ = racer.losses.add(report) }
+        let restingRound = round % Self.restPeriod != 0
+        round += 1
+        let training = racers.filter { $0.divergence == nil && !(restingRound && rests($0)) }
+        let counts = training.map { isAwaitedTeacher($0) ? Self.teacherSteps : 1 }
+        let reports = Self.step(training.map(\.trainer), counts: counts, lanes: lanes)
+        for (racer, racerReports) in zip(training, reports) {
+            for report in racerReports where racer.divergence == nil {
+                racer.divergence = racer.trainer.divergence(report)
+                if racer.divergence == nil { _ = racer.losses.add(report) }
+            }
         }
         for method in lineup.methods where !racers.contains(where: { $0.method == method }) {
             guard let teacherMethod = method.definition.teacher,
@@ -74,7 +130,36 @@ final class Race {
             racers.append(Racer(method: method, trainer: trainer))
             racers.sort { Method.allCases.firstIndex(of: $0.method)! < Method.allCases.firstIndex(of: $1.method)! }
         }
-        return steps
+        return counts.reduce(0, +)
+    }
+
+    /// `counts[i]` steps of each trainer `i`, `lanes` trainers at a time, each lane taking the
+    /// next trainer not yet started; the reports in the trainers' order. Each trainer is stepped
+    /// by one thread at a time and shares nothing with the others, so each gives the bits it
+    /// gives alone.
+    private static func step(_ trainers: [Trainer], counts: [Int], lanes: Int) -> [[StepReport]] {
+        let lanes = min(lanes, trainers.count)
+        func run(_ i: Int) -> [StepReport] { (0..<counts[i]).map { _ in trainers[i].step() } }
+        guard lanes > 1 else { return trainers.indices.map(run) }
+        let next = Atomic(0)
+        let reports = Mutex([[StepReport]](repeating: [], count: trainers.count))
+        nonisolated(unsafe) let run = run
+        let count = trainers.count
+        DispatchQueue.concurrentPerform(iterations: lanes) { _ in
+            while case let i = next.add(1, ordering: .relaxed).oldValue, i < count {
+                let done = run(i)
+                reports.withLock { $0[i] = done }
+            }
+        }
+        return reports.withLock { $0 }
+    }
+
+    /// Whether `racer` rests now: it has stopped improving and no waiting method needs it as its teacher.
+    func rests(_ racer: Racer) -> Bool { racer.resting && !isAwaitedTeacher(racer) }
+
+    /// Whether a method that has not joined yet waits for `racer` as its teacher.
+    func isAwaitedTeacher(_ racer: Racer) -> Bool {
+        lineup.methods.contains { self.racer($0) == nil && $0.definition.teacher == racer.method }
     }
 
     /// A panel's header: the method and its sampler at K with its network evaluations, the
@@ -110,10 +195,12 @@ final class Race {
             var renoise = SplitMix64.stream(seed: seed, 24)
             let points = sampler.sample(
                 model: Model(trainer: racer.trainer, useEMA: useEMA), noise: builder.noise, steps: steps, rng: &renoise)
-            let state = racer.divergence.map { _ in " (diverged)" } ?? ""
+            let sw2 = VisualsBuilder.metric.distance(points, to: builder.dataReference)
+            if useEMA { racer.observe(iteration: racer.trainer.iteration, sw2: sw2, steps: steps) }
+            let state = racer.divergence.map { _ in " (diverged)" } ?? (rests(racer) ? " (resting)" : "")
             return .init(
                 method: method, label: "\(Self.label(method, sampler: sampler, steps: steps))\(state)", points: points,
-                sw2: VisualsBuilder.metric.distance(points, to: builder.dataReference), iteration: racer.trainer.iteration)
+                sw2: sw2, iteration: racer.trainer.iteration)
         }
     }
 }

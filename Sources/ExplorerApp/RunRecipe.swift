@@ -99,13 +99,19 @@ public struct RunRecipe: Sendable, Equatable {
         if !learningRateGiven && open.learningRate != planned.learningRate { options += " --lr \(open.learningRate)" }
         if open.warmupIterations != planned.warmupIterations { options += " --warmup \(open.warmupIterations)" }
         if open.emaWarmup != planned.emaWarmup { options += " --ema-warmup \(open.emaWarmup)" }
+        if open.emaDecay != planned.emaDecay { options += " --ema-decay \(open.emaDecay)" }
         if open.learningRateDecay != planned.learningRateDecay { options += " --lr-decay \(open.learningRateDecay)" }
         if let falloff = open.learningRateFalloff, falloff != planned.learningRateFalloff {
             options += " --lr-falloff \(falloff)"
         }
+        if open.effectiveTargetWeights != planned.effectiveTargetWeights {
+            options += " --target \(open.effectiveTargetWeights.rawValue)"
+        }
+        if open.bootstrapFraction != planned.bootstrapFraction { options += " --bootstrap-fraction \(open.bootstrapFraction)" }
         if let length = open.curriculumIterations, length != planned.curriculumIterations {
             options += " --curriculum-iterations \(length)"
         }
+        if let length = open.alphaIterations, length != planned.alphaIterations { options += " --alpha-iterations \(length)" }
         return options
     }
 

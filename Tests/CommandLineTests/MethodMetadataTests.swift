@@ -68,12 +68,19 @@ import Testing
         openEnded.makeOpenEnded()
         let curriculum = openEnded.curriculumIterations.map { ["--curriculum-iterations", String($0)] } ?? []
         let falloff = openEnded.learningRateFalloff.map { ["--lr-falloff", String($0)] } ?? []
+        let shortcut =
+            method == .shortcut
+            ? [
+                "--target", openEnded.effectiveTargetWeights.rawValue, "--bootstrap-fraction",
+                String(openEnded.bootstrapFraction), "--ema-decay", String(openEnded.emaDecay),
+            ]
+            : []
         let r = try cli.run(
             [
                 "train", "--method", method.rawValue, "--dataset", "moons", "--seed", "5", "--iterations", "20",
                 "--lr", String(openEnded.learningRate), "--lr-decay", String(openEnded.learningRateDecay),
                 "--ema-warmup", String(openEnded.emaWarmup), "--out", fromTrain,
-            ] + curriculum + falloff)
+            ] + curriculum + falloff + shortcut)
         #expect(r.status == 0, "\(r.stderr)")
         let ui = try Checkpoint.read(path: fromUI)
         let train = try Checkpoint.read(path: fromTrain)

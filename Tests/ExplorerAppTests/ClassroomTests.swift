@@ -151,8 +151,8 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
         #expect(text.contains("flow-explorer train --method shortcut --dataset 8gaussians --seed 0 --iterations 1234"))
         #expect(
             RunRecipe(state).train == [
-                "flow-explorer train --method shortcut --dataset 8gaussians --seed 0 --iterations 1234 --lr 0.005 --lr-decay false "
-                    + "--lr-falloff 2000 --out flow-explorer-shortcut-8gaussians.safetensors"
+                "flow-explorer train --method shortcut --dataset 8gaussians --seed 0 --iterations 1234 --lr 0.005 --ema-decay 0.995 --lr-decay false "
+                    + "--lr-falloff 1000 --target online --bootstrap-fraction 0.6 --out flow-explorer-shortcut-8gaussians.safetensors"
             ])
         #expect(
             text.contains(
@@ -168,7 +168,7 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
         #expect(recipe.tui == "flow-explorer tui --method cd --dataset 'my points.csv' --seed 7 --lr 0.01")
         #expect(
             recipe.train == [
-                "flow-explorer train --method fm --dataset 'my points.csv' --seed 7 --iterations 4000 --lr 0.003 --warmup 200 --ema-warmup true --out flow-explorer-fm-my_points.safetensors",
+                "flow-explorer train --method fm --dataset 'my points.csv' --seed 7 --iterations 4000 --lr 0.005 --warmup 200 --ema-warmup true --lr-falloff 1000 --out flow-explorer-fm-my_points.safetensors",
                 "flow-explorer train --method cd --dataset 'my points.csv' --seed 7 --iterations 0 --lr 0.01 --ema-warmup true --teacher flow-explorer-fm-my_points.safetensors --out flow-explorer-cd-my_points.safetensors",
             ])
     }

@@ -147,16 +147,17 @@ struct SessionDriver {
         #expect(panels.filter { !$0.points.isEmpty }.allSatisfy { $0.iteration > 0 })
         driver.press("1")
         driver.advance(10, seconds: 0.05)
-        // The samples view of the fm racer, its model as it trains on.
+        // The samples view of the fm racer, its model as it trains on (two steps a round while
+        // cd waits for it as its teacher).
         #expect(driver.state.racing && driver.state.snapshot?.focus == .fm)
-        #expect(driver.iteration == 30 && driver.state.snapshot?.visuals != nil)
+        #expect(driver.iteration == 30 * Race.teacherSteps && driver.state.snapshot?.visuals != nil)
         #expect(statusText(driver.state).hasPrefix(" race: fm"))
         driver.press("m")  // the next racer
         driver.advance(1)
         #expect(driver.state.snapshot?.method == .shortcut && driver.iteration == 31)
         driver.press("5")
         driver.advance(10, seconds: 0.05)
-        #expect(driver.iteration == 41 && driver.session.snapshot.run.isRace)
+        #expect(driver.iteration == 41 * Race.teacherSteps && driver.session.snapshot.run.isRace)
         let after = try #require(driver.state.snapshot?.race?.panels)
         #expect(after.filter { !$0.points.isEmpty }.allSatisfy { $0.iteration > 30 })
         // m in the race view trains the method alone: a new run.

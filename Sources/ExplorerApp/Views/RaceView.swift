@@ -6,7 +6,7 @@ struct RaceView: ViewDefinition {
     let name = "Race"
     let needs = ViewNeeds.race
     let lossNote: [String]? = [
-        "the race trains every method in turn; the SW2 under each panel is its quality (lower is better)",
+        "the race trains every method in turn; a racer whose SW2 stopped falling rests (1 round in 4)",
         "press 1-4 to study one racer as the race goes on (5 comes back), m to train it alone",
     ]
 

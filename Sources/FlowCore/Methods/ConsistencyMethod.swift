@@ -42,6 +42,11 @@ public struct ConsistencyMethod: MethodDefinition {
         if !distilled { config.curriculumIterations = 5000 }
     }
 
+    /// CT's: the iterations over which N doubles from its start to its end; CD has none.
+    public func curriculumIterations(_ config: TrainingConfig) -> Int {
+        distilled ? 0 : config.curriculumIterations ?? config.iterations
+    }
+
     public func problem(_ config: TrainingConfig) -> String? {
         if distilled && (config.levels < 1 || config.levels > 1 << 16) { return "levels must be between 1 and 65536" }
         if !distilled
@@ -62,7 +67,7 @@ public struct ConsistencyMethod: MethodDefinition {
             levelsAt = { _ in n }
         } else {
             levelsAt = ConsistencyObjective.curriculum(
-                start: config.curriculumStart, end: config.curriculumEnd, total: config.curriculumIterations ?? config.iterations)
+                start: config.curriculumStart, end: config.curriculumEnd, total: curriculumIterations(config))
         }
         let objective = ConsistencyObjective(
             batchSize: config.batchSize, teacher: distilled ? teacher : nil, teacherStep: config.teacherStep,

@@ -63,6 +63,9 @@ public protocol MethodDefinition: Sendable {
     /// Matrix-product FLOPs of one training step (forward and backward of the batch plus the
     /// passes that compute targets).
     func flopsPerStep(_ config: TrainingConfig) -> Int
+    /// The iterations over which the method's objective changes along a curriculum (0: it does
+    /// not); the race lets no racer rest before its curriculum ends.
+    func curriculumIterations(_ config: TrainingConfig) -> Int
     /// The method's own settings as checkpoint metadata (string values).
     func metadata(_ config: TrainingConfig) -> [String: String]
     /// Reads the method's own settings back from checkpoint metadata; keys that are missing
@@ -94,6 +97,7 @@ extension MethodDefinition {
     public func applyOpenEndedDefaults(to config: inout TrainingConfig) {}
     public func velocityStep(_ config: TrainingConfig) -> Float { 0 }
     public func problem(_ config: TrainingConfig) -> String? { nil }
+    public func curriculumIterations(_ config: TrainingConfig) -> Int { 0 }
     public func metadata(_ config: TrainingConfig) -> [String: String] { [:] }
     public func read(_ metadata: [String: String], into config: inout TrainingConfig) throws {}
 
