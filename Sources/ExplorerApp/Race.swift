@@ -190,17 +190,18 @@ final class Race {
         return lineup.methods.map { method in
             let sampler = method.definition.mainSampler
             guard let racer = racer(method) else {
-                return .init(method: method, label: waitingLabel(method), points: [], sw2: .nan, iteration: 0)
+                return .init(
+                    method: method, label: waitingLabel(method), points: [], sw2: .nan, iteration: 0)
             }
             var renoise = SplitMix64.stream(seed: seed, 24)
             let points = sampler.sample(
                 model: Model(trainer: racer.trainer, useEMA: useEMA), noise: builder.noise, steps: steps, rng: &renoise)
             let sw2 = VisualsBuilder.metric.distance(points, to: builder.dataReference)
             if useEMA { racer.observe(iteration: racer.trainer.iteration, sw2: sw2, steps: steps) }
-            let state = racer.divergence.map { _ in " (diverged)" } ?? (rests(racer) ? " (resting)" : "")
+            let state = racer.divergence.map { _ in " (diverged)" } ?? ""
             return .init(
                 method: method, label: "\(Self.label(method, sampler: sampler, steps: steps))\(state)", points: points,
-                sw2: sw2, iteration: racer.trainer.iteration)
+                sw2: sw2, iteration: racer.trainer.iteration, resting: rests(racer))
         }
     }
 }
@@ -219,6 +220,8 @@ public struct RaceVisuals: Sendable {
         public var sw2: Double
         /// The method's training iterations.
         public var iteration: Int
+        /// Whether it rests, its SW2 having stopped falling (``Race``).
+        public var resting = false
     }
 
     /// K, the steps every panel's sampler took.

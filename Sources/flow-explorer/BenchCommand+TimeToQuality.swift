@@ -48,6 +48,10 @@ extension BenchCommand {
                         ("iterations_to_target", result.iterationsToTarget.map(JSON.integer) ?? .null),
                         (iterationBudget == nil ? "sw2_at" : "sw2_at_iterations", .object(sw2At)),
                         ("settings", .object(config.metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+                        (
+                            "curve",
+                            .array(result.curve.map { .array([.integer($0.iterations), .number(rounded($0.sw2))]) })
+                        ),
                     ]))
                 if !json {
                     let line =

@@ -29,7 +29,7 @@ struct BenchCommand: ParsableCommand {
             (evaluation time not counted; the cd teacher's training counts), and the SW2 at 1, 2, 5 \
             and 10 s. \(TrainCommand.memoryNote) Its runs have no planned end, like the UI's; an \
             option given wins over these defaults, and each JSON row lists the settings it trained \
-            with. The training options' defaults that differ per method:
+            with and its curve (iterations and SW2 at every evaluation). The training options' defaults that differ per method:
             \(MethodDefaults.list(openEnded: true, plannedToo: true))
             """)
 

@@ -51,6 +51,10 @@ import Testing
         #expect(settings["learning_rate"] == "0.003")
         #expect(settings["learning_rate_falloff"] == openEnded.learningRateFalloff.map(String.init))
         #expect(settings["ema_warmup"] == "true" && settings["learning_rate_decay"] == "false")
+        // The curve: the untrained model, then one evaluation every 100 iterations.
+        let curve = try #require(row["curve"] as? [[Double]])
+        #expect(
+            curve.first?.first == 0 && curve.dropFirst().first?.first == 100 && curve.allSatisfy { $0.count == 2 && $0[1] > 0 })
     }
 
     @Test("the UI's s and train write the same settings for the same run", arguments: [Method.shortcut, .meanflow, .ct])
