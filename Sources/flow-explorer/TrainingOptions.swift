@@ -144,7 +144,7 @@ struct TrainingOptions: ParsableArguments {
         set(coupling, \.coupling)
         set(bootstrapFraction, \.bootstrapFraction)
         set(finestSteps, \.finestSteps)
-        set(target, \.targetWeights)
+        if let target { config.targetWeights = target }
         set(teacherStep, \.teacherStep)
         set(levels, \.levels)
         set(curriculumStart, \.curriculumStart)

@@ -50,6 +50,7 @@ import Testing
         openEnded.makeOpenEnded()
         #expect(settings["learning_rate"] == "0.003")
         #expect(settings["learning_rate_falloff"] == openEnded.learningRateFalloff.map(String.init))
+        #expect(settings["target_weights"] == "online" && settings["bootstrap_fraction"] == "0.6")
         #expect(settings["ema_warmup"] == "true" && settings["learning_rate_decay"] == "false")
         // The curve: the untrained model, then one evaluation every 100 iterations.
         let curve = try #require(row["curve"] as? [[Double]])

@@ -60,7 +60,7 @@ import Testing
         config.threads = 1
         let racer = Race.Racer(method: .alphaflow, trainer: try Trainer(config: config, dataset: .toy(.moons)))
         let end = Method.alphaflow.definition.curriculumIterations(config)
-        #expect(end == 4000)
+        #expect(end == 2000)
         for i in 0..<(end / 100) { racer.observe(iteration: 100 * i, sw2: 0.5, steps: 1) }
         #expect(!racer.resting)
         racer.observe(iteration: end, sw2: 0.5, steps: 1)

@@ -24,9 +24,11 @@ public struct AlphaFlowMethod: FlowMapFamily {
     /// best of a quarter, a half and three quarters in docs/recipes.md).
     public func curriculumIterations(_ config: TrainingConfig) -> Int { config.alphaIterations ?? config.iterations / 4 }
 
-    /// A run of unknown length lays the curriculum over 4,000 iterations (docs/recipes.md).
+    /// A run of unknown length lays the curriculum over 2,000 iterations: one jump is good from
+    /// about 2,000 iterations on instead of 3,000 with 4,000, and as good at 6,000 (docs/recipes.md,
+    /// third round).
     public func applyOpenEndedDefaults(to config: inout TrainingConfig) {
-        config.alphaIterations = 4000
+        config.alphaIterations = 2000
     }
 
     public func problem(_ config: TrainingConfig) -> String? {
