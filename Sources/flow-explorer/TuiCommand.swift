@@ -53,7 +53,7 @@ struct TuiCommand: ParsableCommand {
     @Option(
         parsing: .unconditional,
         help:
-            "Threads for training, 1 to 64 (default: all \(TrainingConfig(method: .fm).threads) cores; more are clamped to the cores)."
+            "Threads for training, 1 to 64 (default: all \(TrainingConfig(method: .fm).threads) cores; more are clamped to the cores). The race trains this many racers at once, each on one thread."
     )
     var threads: Int?
     @Option(help: "Pairs of noise and data: independent or ot (fm, shortcut, meanflow; `c` switches it).")

@@ -77,14 +77,15 @@ import Testing
             method == .shortcut
             ? [
                 "--target", openEnded.effectiveTargetWeights.rawValue, "--bootstrap-fraction",
-                String(openEnded.bootstrapFraction), "--ema-decay", String(openEnded.emaDecay),
+                String(openEnded.bootstrapFraction),
             ]
             : []
         let r = try cli.run(
             [
                 "train", "--method", method.rawValue, "--dataset", "moons", "--seed", "5", "--iterations", "20",
                 "--lr", String(openEnded.learningRate), "--lr-decay", String(openEnded.learningRateDecay),
-                "--ema-warmup", String(openEnded.emaWarmup), "--out", fromTrain,
+                "--ema-warmup", String(openEnded.emaWarmup), "--ema-decay", String(openEnded.emaDecay),
+                "--warmup", String(openEnded.warmupIterations), "--out", fromTrain,
             ] + curriculum + falloff + shortcut)
         #expect(r.status == 0, "\(r.stderr)")
         let ui = try Checkpoint.read(path: fromUI)
