@@ -26,8 +26,9 @@ public struct AlphaFlowMethod: FlowMapFamily {
 
     /// A run of unknown length lays the curriculum over 2,000 iterations: one jump is good from
     /// about 2,000 iterations on instead of 3,000 with 4,000, and as good at 6,000 (docs/recipes.md,
-    /// third round).
+    /// third round); the family's open-ended learning rate (``FlowMapFamily/applyOpenEndedRate(to:)``).
     public func applyOpenEndedDefaults(to config: inout TrainingConfig) {
+        applyOpenEndedRate(to: &config)
         config.alphaIterations = 2000
     }
 

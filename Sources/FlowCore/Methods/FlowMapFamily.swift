@@ -35,6 +35,18 @@ extension FlowMapFamily {
         config.emaWarmup = true
     }
 
+    /// A run of unknown length (the UI, the race): 5e-3 falling off as sqrt(1000 / (1000 + n))
+    /// after the warm-up: one jump gets good sooner than at a constant 3e-3 (PSD 9 to 13% lower SW2
+    /// on 8gaussians from 2,000 to 4,000 iterations, LSD and AlphaFlow about 12% at 2,000 and
+    /// within a few percent after; docs/recipes.md, third round).
+    public func applyOpenEndedDefaults(to config: inout TrainingConfig) { applyOpenEndedRate(to: &config) }
+
+    /// The learning rate of ``applyOpenEndedDefaults(to:)``.
+    public func applyOpenEndedRate(to config: inout TrainingConfig) {
+        config.learningRate = 5e-3
+        config.learningRateFalloff = 1000
+    }
+
     public func problem(_ config: TrainingConfig) -> String? {
         if !(config.flowShare >= 0 && config.flowShare <= 1) { return "the share of diagonal rows must be in [0, 1]" }
         return nil
