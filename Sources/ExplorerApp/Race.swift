@@ -4,8 +4,8 @@ import Synchronization
 import TerminalCanvas
 
 /// The race of every method (issue 8): one trainer per method on the same dataset and seed,
-/// stepped in rounds (one racer per core at a time), so a class sees within seconds that one flow-matching Euler step is a blob
-/// while the one-step methods land on the data. A method that distils (cd) joins once its
+/// stepped in rounds (one racer per core at a time), so a class sees within seconds that one
+/// flow-matching Euler step is a blob while the one-step methods land on the data. A method that distils (cd) joins once its
 /// teacher's racer (fm) has trained `joinAfter` steps (by default the method's
 /// ``MethodDefinition/teacherIterations``, as in the UI), starting from that racer's weights.
 /// A racer whose loss blows up stops; the others go on.
