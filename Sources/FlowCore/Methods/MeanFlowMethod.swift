@@ -34,7 +34,7 @@ public struct MeanFlowMethod: MethodDefinition {
 
     /// A run of unknown length (the UI, the race) starts at 5e-3 after 200 warm-up steps and falls
     /// off as sqrt(1000 / (1000 + n)): fewer iterations to the time-to-quality target than the
-    /// constant 1e-3 on four of five datasets (docs/recipes.md, second and third rounds).
+    /// constant 1e-3 on all five datasets of the study (docs/recipes.md, second and third rounds).
     public func applyOpenEndedDefaults(to config: inout TrainingConfig) {
         config.learningRate = 5e-3
         config.warmupIterations = 200
