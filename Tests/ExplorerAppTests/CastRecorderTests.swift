@@ -52,6 +52,21 @@ import Testing
         #expect(cast.events[2].text.contains("Tour, step 2 of"))
     }
 
+    /// The run loop stamps a marker with its last tick and a frame with the clock as it draws, so
+    /// a marker can arrive stamped before the frame written just ahead of it (seen in CI).
+    @Test func anEventStampedBeforeTheLastOneIsWrittenAtTheLastOnesTime() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fe-cast-order-\(getpid()).cast").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let state = stateWithPictures(Size(width: 60, height: 20), method: .fm)
+        let recorder = try CastRecorder(path: path, size: state.size)
+        recorder.frame(view(state), at: 5.3)
+        recorder.marker("step 2 of 12", at: 5.25)
+        recorder.marker("step 3 of 12", at: 6)
+        try recorder.finish()
+        let cast = try Cast(try String(contentsOfFile: path, encoding: .utf8))
+        #expect(cast.events.map(\.time) == [5.3, 5.3, 6])
+    }
+
     @Test func aRecordingIsRefusedOverAnInputAndLeavesNoTemporaryFileWhenDropped() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fe-cast-dir-\(getpid())").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

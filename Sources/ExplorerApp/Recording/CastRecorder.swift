@@ -14,6 +14,8 @@ public final class CastRecorder {
     private let stream: AtomicFile.Stream
     private var previous: CellBuffer?
     private var failure: (any Error)?
+    /// The time of the last event written.
+    private var lastSeconds = 0.0
 
     /// Starts `path`: checks it as every output is checked (never over one of `inputs`) and
     /// writes the header for a `size` terminal.
@@ -49,9 +51,13 @@ public final class CastRecorder {
         try stream.commit()
     }
 
+    /// Writes one event line. The run loop stamps a marker with the time of its last tick and a
+    /// frame with the clock when it draws, so a marker can come a few milliseconds before the
+    /// frame written ahead of it: an event is never stamped before the one before it.
     private func event(_ seconds: Double, _ kind: String, _ text: String) {
         guard failure == nil else { return }
-        let line = "[\(String(format: "%.3f", seconds)), \"\(kind)\", \(JSONString.quoted(text))]\n"
+        lastSeconds = max(lastSeconds, seconds)
+        let line = "[\(String(format: "%.3f", lastSeconds)), \"\(kind)\", \(JSONString.quoted(text))]\n"
         do { try stream.write(Data(line.utf8)) } catch { failure = error }
     }
 
