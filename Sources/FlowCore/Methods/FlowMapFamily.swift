@@ -41,7 +41,7 @@ extension FlowMapFamily {
     /// within a few percent after; docs/recipes.md, third round).
     public func applyOpenEndedDefaults(to config: inout TrainingConfig) { applyOpenEndedRate(to: &config) }
 
-    /// The learning rate of ``applyOpenEndedDefaults(to:)``.
+    /// The learning rate of `applyOpenEndedDefaults(to:)`.
     public func applyOpenEndedRate(to config: inout TrainingConfig) {
         config.learningRate = 5e-3
         config.learningRateFalloff = 1000
