@@ -25,8 +25,12 @@ final class Race {
         var losses = LossRecord()
         /// Whether it has stopped improving and trains only one round in ``Race/restPeriod``.
         private(set) var resting = false
-        /// Its panel's SW2 at each picture (iteration, SW2), all at the K of `historySteps`.
-        private var history: [(iteration: Int, sw2: Double)] = []
+        /// Its panel's SW2 at the pictures of its last ``Race/restWindow`` (iteration, SW2), all at
+        /// the K of `historySteps`; `bestBefore` is the best SW2 before that window, `since` the
+        /// iteration of the record's first picture.
+        private var recent: [(iteration: Int, sw2: Double)] = []
+        private var bestBefore = Double.infinity
+        private var since = 0
         private var historySteps = 0
 
         init(method: Method, trainer: Trainer) {
@@ -42,17 +46,18 @@ final class Race {
         func observe(iteration: Int, sw2: Double, steps: Int) {
             guard sw2.isFinite else { return }
             if steps != historySteps {
-                history = []
-                historySteps = steps
+                (recent, bestBefore, since, historySteps) = ([], .infinity, iteration, steps)
                 resting = false
             }
-            history.append((iteration, sw2))
-            guard let first = history.first, iteration - first.iteration >= 2 * Race.restWindow,
+            recent.append((iteration, sw2))
+            while let oldest = recent.first, oldest.iteration <= iteration - Race.restWindow {
+                bestBefore = min(bestBefore, oldest.sw2)
+                recent.removeFirst()
+            }
+            guard iteration - since >= 2 * Race.restWindow,
                 iteration >= method.definition.curriculumIterations(trainer.config)
             else { return }
-            let recent = history.filter { $0.iteration > iteration - Race.restWindow }.map(\.sw2).min()!
-            let before = history.filter { $0.iteration <= iteration - Race.restWindow }.map(\.sw2).min()!
-            resting = recent > (1 - Race.restGain) * before
+            resting = recent.map(\.sw2).min()! > (1 - Race.restGain) * bestBefore
         }
     }
 

@@ -125,7 +125,12 @@ struct TrainingOptions: ParsableArguments {
         try validateLearningRate(lr)
         var config = TrainingConfig(method: method)
         if openEnded { config.makeOpenEnded() }
+        // An option given sets its setting; one not given leaves the default. A setting that is
+        // itself optional takes the second form, so an absent option cannot set it to nil.
         func set<T>(_ value: T?, _ key: WritableKeyPath<TrainingConfig, T>) {
+            if let value { config[keyPath: key] = value }
+        }
+        func set<T>(_ value: T?, _ key: WritableKeyPath<TrainingConfig, T?>) {
             if let value { config[keyPath: key] = value }
         }
         set(seed, \.seed)
@@ -134,7 +139,7 @@ struct TrainingOptions: ParsableArguments {
         set(lr, \.learningRate)
         set(warmup, \.warmupIterations)
         set(lrDecay, \.learningRateDecay)
-        if let lrFalloff { config.learningRateFalloff = lrFalloff }
+        set(lrFalloff, \.learningRateFalloff)
         set(emaDecay, \.emaDecay)
         set(emaWarmup, \.emaWarmup)
         set(width, \.width)
@@ -144,19 +149,19 @@ struct TrainingOptions: ParsableArguments {
         set(coupling, \.coupling)
         set(bootstrapFraction, \.bootstrapFraction)
         set(finestSteps, \.finestSteps)
-        if let target { config.targetWeights = target }
+        set(target, \.targetWeights)
         set(teacherStep, \.teacherStep)
         set(levels, \.levels)
         set(curriculumStart, \.curriculumStart)
         set(curriculumEnd, \.curriculumEnd)
-        if let curriculumIterations { config.curriculumIterations = curriculumIterations }
+        set(curriculumIterations, \.curriculumIterations)
         set(huberC, \.huberC)
         set(flowShare, \.flowShare)
         set(timeMean, \.timeMean)
         set(timeStd, \.timeStd)
         set(weightPower, \.weightPower)
         set(weightEpsilon, \.weightEpsilon)
-        if let alphaIterations { config.alphaIterations = alphaIterations }
+        set(alphaIterations, \.alphaIterations)
         set(alphaGamma, \.alphaGamma)
         if let threads { config.threads = threads }
         if let problem = config.problem ?? config.memoryProblem { throw ValidationError(problem) }

@@ -20,7 +20,10 @@ struct RaceView: ViewDefinition {
             let series = 1 + i % (PlotCanvas.maxSeries - 1)
             return Figure.Panel(
                 header: panel.label, headerSeries: series,
-                footer: panel.sw2.isFinite ? footer(panel, floor: race.noiseFloor) : "waiting",
+                footer: panel.sw2.isFinite
+                    ? context.sw2Footer(
+                        panel.sw2, floor: race.noiseFloor, decimals: 3, note: panel.resting ? "resting" : nil)
+                        + "  it \(panel.iteration)" : "waiting",
                 bounds: race.bounds,
                 layers: [.points(id: "samples-\(i + 1)", series: series, panel.points)])
         }
@@ -30,12 +33,5 @@ struct RaceView: ViewDefinition {
             caption:
                 "same noise for every method; SW2 to the data, lower is better (floor: two data sets' own); + and - change K for all\(stale)"
         )
-    }
-
-    /// "SW2 0.104 (floor 0.167)  it 2886", with "resting" after the SW2 while the racer rests
-    /// (the word a narrow panel keeps: the floor is the same under every panel).
-    private func footer(_ panel: RaceVisuals.Panel, floor: Double) -> String {
-        let note = panel.resting ? "resting " : ""
-        return "SW2 \(format(panel.sw2, 3)) \(note)(floor \(format(floor, 3)))  it \(panel.iteration)"
     }
 }
