@@ -12,6 +12,7 @@ enum MethodDefaults {
             ("--batch-size", { String($0.batchSize) }), ("--lr", { String($0.learningRate) }),
             ("--warmup", { String($0.warmupIterations) }), ("--lr-decay", { String($0.learningRateDecay) }),
             ("--lr-falloff", { String($0.learningRateFalloff ?? 0) }),
+            ("--adam-beta1", { String($0.adamBeta1) }), ("--adam-beta2", { String($0.adamBeta2) }),
             ("--ema-decay", { String($0.emaDecay) }), ("--ema-warmup", { String($0.emaWarmup) }),
             ("--width", { String($0.width) }), ("--depth", { String($0.depth) }),
             ("--embedding-size", { String($0.embeddingSize) }), ("--time-scale", { String($0.timeScale) }),

@@ -24,6 +24,14 @@ struct TrainingOptions: ParsableArguments {
             "Scale the learning rate after the warm-up by sqrt(N / (N + n)), n the iterations since: a decay without a planned end (0: none) \(MethodDefaults.note("--lr-falloff", openEnded: true))."
     )
     var lrFalloff: Int?
+    @Option(
+        parsing: .unconditional,
+        help: "Adam's b1, the decay of the gradient's running mean, 0 to 1 \(MethodDefaults.note("--adam-beta1")).")
+    var adamBeta1: Float?
+    @Option(
+        parsing: .unconditional,
+        help: "Adam's b2, the decay of the squared gradient's running mean, 0 to 1 \(MethodDefaults.note("--adam-beta2")).")
+    var adamBeta2: Float?
     @Option(parsing: .unconditional, help: "EMA decay of the sampling weights \(MethodDefaults.note("--ema-decay")).")
     var emaDecay: Float?
     @Option(
@@ -103,7 +111,7 @@ struct TrainingOptions: ParsableArguments {
         let given: [(String, Bool)] = [
             ("--iterations", iterations != nil), ("--seed", seed != nil), ("--batch-size", batchSize != nil),
             ("--lr", lr != nil), ("--warmup", warmup != nil), ("--lr-decay", lrDecay != nil),
-            ("--lr-falloff", lrFalloff != nil),
+            ("--lr-falloff", lrFalloff != nil), ("--adam-beta1", adamBeta1 != nil), ("--adam-beta2", adamBeta2 != nil),
             ("--ema-decay", emaDecay != nil), ("--ema-warmup", emaWarmup != nil), ("--width", width != nil),
             ("--depth", depth != nil), ("--embedding-size", embeddingSize != nil), ("--time-scale", timeScale != nil),
             ("--coupling", coupling != nil), ("--bootstrap-fraction", bootstrapFraction != nil),
@@ -140,6 +148,8 @@ struct TrainingOptions: ParsableArguments {
         set(warmup, \.warmupIterations)
         set(lrDecay, \.learningRateDecay)
         set(lrFalloff, \.learningRateFalloff)
+        set(adamBeta1, \.adamBeta1)
+        set(adamBeta2, \.adamBeta2)
         set(emaDecay, \.emaDecay)
         set(emaWarmup, \.emaWarmup)
         set(width, \.width)

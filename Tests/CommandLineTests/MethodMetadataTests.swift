@@ -58,6 +58,28 @@ import Testing
             curve.first?.first == 0 && curve.dropFirst().first?.first == 100 && curve.allSatisfy { $0.count == 2 && $0[1] > 0 })
     }
 
+    @Test func adamsBetasReachTheOptimiserAndTheCheckpointAndABetaOfOneIsRefused() throws {
+        func train(_ name: String, _ extra: [String]) throws -> Checkpoint {
+            let file = cli.path(name)
+            let r = try cli.run(
+                ["train", "--method", "fm", "--dataset", "moons", "--iterations", "30", "--width", "16", "--out", file]
+                    + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+            return try Checkpoint.read(path: file)
+        }
+        let plain = try train("betas-default.safetensors", [])
+        let changed = try train("betas-changed.safetensors", ["--adam-beta1", "0.8", "--adam-beta2", "0.95"])
+        #expect(plain.extra["adam_beta1"] == "0.9" && plain.extra["adam_beta2"] == "0.999")
+        #expect(changed.extra["adam_beta1"] == "0.8" && changed.extra["adam_beta2"] == "0.95")
+        let config = try TrainingConfig(checkpoint: changed)
+        #expect(config.adamBeta1 == 0.8 && config.adamBeta2 == 0.95)
+        // Same seed, same batches: only the optimiser's betas differ, and so do the weights.
+        #expect(plain.ema != changed.ema)
+        let bad = try cli.run(["train", "--method", "fm", "--iterations", "1", "--adam-beta2", "1", "--out", cli.path("b.st")])
+        #expect(bad.status != 0 && bad.stderr.contains("Adam's betas must be in [0, 1)"))
+        #expect(bad.stderr.split(separator: "\n").count == 1, "\(bad.stderr)")
+    }
+
     @Test("the UI's s and train write the same settings for the same run", arguments: [Method.shortcut, .meanflow, .ct])
     func theUIAndTrainWriteTheSameMetadata(method: Method) throws {
         let fromUI = cli.path("ui-\(method.rawValue).safetensors")

@@ -112,7 +112,8 @@ public final class Trainer {
         onlineWeights = FloatBuffer(parameters)
         emaWeights = FloatBuffer(parameters)
         targetEMA = FloatBuffer(parameters)
-        adam = Adam(count: parameters.count, learningRate: config.learningRate)
+        adam = Adam(
+            count: parameters.count, learningRate: config.learningRate, beta1: config.adamBeta1, beta2: config.adamBeta2)
         rng = SplitMix64.stream(seed: config.seed, 2)
         (objective, warnings) = definition.objective(config, teacher: teacherModel)
         pool = WorkerPool(threads: config.threads)

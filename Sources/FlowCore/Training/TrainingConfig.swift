@@ -36,6 +36,10 @@ public struct TrainingConfig: Sendable {
     /// sqrt(N / (N + n)), n the iterations since, so it needs no planned end (nil or 0: none; nil
     /// lets a method's open-ended defaults choose, ``MethodDefinition/applyOpenEndedDefaults(to:)``).
     public var learningRateFalloff: Int?
+    /// Adam's b1, the decay of the gradient's running mean (Kingma and Ba: 0.9).
+    public var adamBeta1: Float = 0.9
+    /// Adam's b2, the decay of the squared gradient's running mean (Kingma and Ba: 0.999).
+    public var adamBeta2: Float = 0.999
     /// Decay of the EMA weights used for sampling.
     public var emaDecay: Float = 0.999
     /// Whether the EMA decay warms up as `min(emaDecay, (1 + n) / (10 + n))` at step n, so the
@@ -161,6 +165,9 @@ public struct TrainingConfig: Sendable {
         if batchSize < 1 || batchSize > 65536 { return "batch size must be between 1 and 65536" }
         if !(learningRate > 0) || !learningRate.isFinite { return "learning rate must be a positive number" }
         if !(emaDecay >= 0 && emaDecay < 1) { return "EMA decay must be in [0, 1)" }
+        if !(adamBeta1 >= 0 && adamBeta1 < 1) || !(adamBeta2 >= 0 && adamBeta2 < 1) {
+            return "Adam's betas must be in [0, 1)"
+        }
         if iterations < 0 { return "iterations must not be negative" }
         if warmupIterations < 0 { return "warm-up iterations must not be negative" }
         if let n = learningRateFalloff, n < 0 { return "the learning-rate falloff must not be negative" }
@@ -262,6 +269,7 @@ public struct TrainingConfig: Sendable {
         var settings = [
             "batch_size": String(batchSize), "learning_rate": String(learningRate),
             "warmup_iterations": String(warmupIterations), "learning_rate_decay": String(learningRateDecay),
+            "adam_beta1": String(adamBeta1), "adam_beta2": String(adamBeta2),
             "ema_decay": String(emaDecay), "ema_warmup": String(emaWarmup),
             "planned_iterations": String(iterations), "target_weights": effectiveTargetWeights.rawValue,
             "threads": String(threads), "coupling": coupling.rawValue,
@@ -289,6 +297,8 @@ public struct TrainingConfig: Sendable {
         try readSetting(m, "warmup_iterations", &warmupIterations) { Int($0) }
         try readSetting(m, "learning_rate_decay", &learningRateDecay) { Bool($0) }
         try readSetting(m, "learning_rate_falloff", &learningRateFalloff) { Int($0).map { .some($0) } }
+        try readSetting(m, "adam_beta1", &adamBeta1) { Float($0) }
+        try readSetting(m, "adam_beta2", &adamBeta2) { Float($0) }
         try readSetting(m, "ema_decay", &emaDecay) { Float($0) }
         try readSetting(m, "ema_warmup", &emaWarmup) { Bool($0) }
         try readSetting(m, "planned_iterations", &iterations) { Int($0) }
