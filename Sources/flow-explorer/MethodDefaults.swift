@@ -14,6 +14,7 @@ enum MethodDefaults {
             ("--lr-falloff", { String($0.learningRateFalloff ?? 0) }),
             ("--adam-beta1", { String($0.adamBeta1) }), ("--adam-beta2", { String($0.adamBeta2) }),
             ("--ema-decay", { String($0.emaDecay) }), ("--ema-warmup", { String($0.emaWarmup) }),
+            ("--ema-warmup-offset", { String($0.emaWarmupOffset) }),
             ("--width", { String($0.width) }), ("--depth", { String($0.depth) }),
             ("--embedding-size", { String($0.embeddingSize) }), ("--time-scale", { String($0.timeScale) }),
             ("--coupling", { $0.coupling.rawValue }), ("--bootstrap-fraction", { String($0.bootstrapFraction) }),

@@ -35,8 +35,14 @@ struct TrainingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "EMA decay of the sampling weights \(MethodDefaults.note("--ema-decay")).")
     var emaDecay: Float?
     @Option(
-        help: "Warm the EMA decay up as min(decay, (1 + n) / (10 + n)): true or false \(MethodDefaults.note("--ema-warmup")).")
+        help: "Warm the EMA decay up as min(decay, (1 + n) / (c + n)): true or false \(MethodDefaults.note("--ema-warmup")).")
     var emaWarmup: Bool?
+    @Option(
+        parsing: .unconditional,
+        help:
+            "c of the EMA warm-up, above 1: the average spans about the last n / (c - 1) iterations \(MethodDefaults.note("--ema-warmup-offset"))."
+    )
+    var emaWarmupOffset: Float?
     @Option(parsing: .unconditional, help: "Hidden layer width \(MethodDefaults.note("--width")).")
     var width: Int?
     @Option(parsing: .unconditional, help: "Number of hidden layers \(MethodDefaults.note("--depth")).")
@@ -112,7 +118,8 @@ struct TrainingOptions: ParsableArguments {
             ("--iterations", iterations != nil), ("--seed", seed != nil), ("--batch-size", batchSize != nil),
             ("--lr", lr != nil), ("--warmup", warmup != nil), ("--lr-decay", lrDecay != nil),
             ("--lr-falloff", lrFalloff != nil), ("--adam-beta1", adamBeta1 != nil), ("--adam-beta2", adamBeta2 != nil),
-            ("--ema-decay", emaDecay != nil), ("--ema-warmup", emaWarmup != nil), ("--width", width != nil),
+            ("--ema-decay", emaDecay != nil), ("--ema-warmup", emaWarmup != nil),
+            ("--ema-warmup-offset", emaWarmupOffset != nil), ("--width", width != nil),
             ("--depth", depth != nil), ("--embedding-size", embeddingSize != nil), ("--time-scale", timeScale != nil),
             ("--coupling", coupling != nil), ("--bootstrap-fraction", bootstrapFraction != nil),
             ("--finest-steps", finestSteps != nil), ("--target", target != nil), ("--teacher-step", teacherStep != nil),
@@ -152,6 +159,7 @@ struct TrainingOptions: ParsableArguments {
         set(adamBeta2, \.adamBeta2)
         set(emaDecay, \.emaDecay)
         set(emaWarmup, \.emaWarmup)
+        set(emaWarmupOffset, \.emaWarmupOffset)
         set(width, \.width)
         set(depth, \.depth)
         set(embeddingSize, \.embeddingSize)

@@ -36,6 +36,23 @@ import Testing
                 .learningRateFalloff == nil)
     }
 
+    /// The EMA warm-up min(decay, (1 + n) / (c + n)): c = 10 by default; c = 2 makes the EMA the
+    /// plain mean of every iterate so far, and the offset survives a checkpoint.
+    @Test func theEMAWarmUpsOffsetSetsHowFarBackTheAverageReaches() throws {
+        var config = TrainingConfig(method: .fm)
+        config.emaWarmup = true
+        #expect(config.emaDecay(atStep: 90) == Float(91) / Float(100))
+        #expect(config.emaDecay(atStep: 1_000_000) == config.emaDecay)
+        config.emaWarmupOffset = 2
+        // The mean of n + 2 iterates is the mean of n + 1 moved by 1 / (n + 2): decay (n + 1) / (n + 2).
+        #expect(config.emaDecay(atStep: 8) == Float(9) / Float(10))
+        config.emaWarmupOffset = 1
+        #expect(config.problem == "the EMA warm-up's offset must be above 1")
+        config.emaWarmupOffset = 4
+        let read = try TrainingConfig(checkpoint: Trainer(config: config, dataset: .toy(.moons)).checkpoint())
+        #expect(read.emaWarmupOffset == 4 && read.emaWarmup)
+    }
+
     /// Seeded: 3,000 iterations of flow matching on 8gaussians (about 4 s) give Euler samples at
     /// K = 32 within SW2 0.16 of the data (the noise floor at 2,048 samples is about 0.10), while one
     /// Euler step collapses towards the mean, at least 5 times worse.

@@ -42,9 +42,13 @@ public struct TrainingConfig: Sendable {
     public var adamBeta2: Float = 0.999
     /// Decay of the EMA weights used for sampling.
     public var emaDecay: Float = 0.999
-    /// Whether the EMA decay warms up as `min(emaDecay, (1 + n) / (10 + n))` at step n, so the
-    /// sampling weights follow the early progress instead of lagging a thousand steps behind it.
+    /// Whether the EMA decay warms up as `min(emaDecay, (1 + n) / (c + n))` at step n, c
+    /// `emaWarmupOffset`, so the sampling weights follow the early progress instead of lagging a
+    /// thousand steps behind it.
     public var emaWarmup = false
+    /// c of the EMA warm-up, above 1: while it rules, the average spans about the last n / (c - 1)
+    /// iterations (10: a ninth of the run; 2: all of it, the plain mean of every iterate).
+    public var emaWarmupOffset: Float = 10
     /// How each batch pairs noise with data (fm, shortcut and meanflow; others are independent).
     public var coupling: Coupling = .independent
     /// Units per hidden layer of the network.
@@ -165,6 +169,7 @@ public struct TrainingConfig: Sendable {
         if batchSize < 1 || batchSize > 65536 { return "batch size must be between 1 and 65536" }
         if !(learningRate > 0) || !learningRate.isFinite { return "learning rate must be a positive number" }
         if !(emaDecay >= 0 && emaDecay < 1) { return "EMA decay must be in [0, 1)" }
+        if !(emaWarmupOffset > 1) || !emaWarmupOffset.isFinite { return "the EMA warm-up's offset must be above 1" }
         if !(adamBeta1 >= 0 && adamBeta1 < 1) || !(adamBeta2 >= 0 && adamBeta2 < 1) {
             return "Adam's betas must be in [0, 1)"
         }
@@ -246,7 +251,7 @@ public struct TrainingConfig: Sendable {
 
     /// The EMA decay at step n (0-based): `emaDecay`, or its warm-up (see `emaWarmup`).
     public func emaDecay(atStep n: Int) -> Float {
-        emaWarmup ? min(emaDecay, Float(1 + n) / Float(10 + n)) : emaDecay
+        emaWarmup ? min(emaDecay, Float(1 + n) / (emaWarmupOffset + Float(n))) : emaDecay
     }
 
     /// Adapts the configuration to a run of unknown length (the UI, the race, `bench
@@ -271,6 +276,7 @@ public struct TrainingConfig: Sendable {
             "warmup_iterations": String(warmupIterations), "learning_rate_decay": String(learningRateDecay),
             "adam_beta1": String(adamBeta1), "adam_beta2": String(adamBeta2),
             "ema_decay": String(emaDecay), "ema_warmup": String(emaWarmup),
+            "ema_warmup_offset": String(emaWarmupOffset),
             "planned_iterations": String(iterations), "target_weights": effectiveTargetWeights.rawValue,
             "threads": String(threads), "coupling": coupling.rawValue,
         ]
@@ -301,6 +307,7 @@ public struct TrainingConfig: Sendable {
         try readSetting(m, "adam_beta2", &adamBeta2) { Float($0) }
         try readSetting(m, "ema_decay", &emaDecay) { Float($0) }
         try readSetting(m, "ema_warmup", &emaWarmup) { Bool($0) }
+        try readSetting(m, "ema_warmup_offset", &emaWarmupOffset) { Float($0) }
         try readSetting(m, "planned_iterations", &iterations) { Int($0) }
         try readSetting(m, "target_weights", &targetWeights) { TargetWeights(rawValue: $0) }
         try readSetting(m, "threads", &threads) { Int($0) }
