@@ -326,4 +326,24 @@ func press(_ state: inout AppState, _ c: Character) -> [Effect] { update(&state,
             }
         }
     }
+
+    /// At a projector's 160 columns the race has four panels a row; a resting racer's footer says
+    /// so in place of the floor, and keeps its iteration count whole.
+    @Test func aRestingRacersFooterFitsItsPanelWithItsIteration() {
+        var state = AppState(size: Size(width: 160, height: 48), method: .fm, dataset: "8gaussians")
+        state.view = .race
+        var snapshot = Snapshot(run: RunKey(state), focus: nil)
+        let panel = sampleVisuals.compare[0]
+        snapshot.race = RaceVisuals(
+            steps: 1, bounds: sampleVisuals.bounds, noiseFloor: 0.167,
+            panels: Method.allCases.map {
+                .init(
+                    method: $0, label: "\($0.rawValue) K=1", points: panel.points, sw2: 1.9, iteration: 4288,
+                    resting: $0 == .fm)
+            })
+        _ = update(&state, .snapshot(snapshot))
+        let text = view(state).text
+        #expect(text.contains("SW2 1.900 resting  it 4288"))
+        #expect(text.contains("SW2 1.900 (floor 0.167)  it 4288"))
+    }
 }

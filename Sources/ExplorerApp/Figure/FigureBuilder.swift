@@ -21,10 +21,10 @@ struct FigureBuilder {
         shownSteps != state.steps ? " (updating to K=\(state.steps)...)" : ""
     }
 
-    /// The footer of a panel of samples: its SW2 beside the noise floor of the pictures, with a
-    /// `note` after the SW2 ("resting": the word a narrow panel keeps).
+    /// The footer of a panel of samples: its SW2 beside the noise floor of the pictures, or beside
+    /// a `note` instead ("resting"), which the other panels' floor leaves room for.
     func sw2Footer(_ sw2: Double, floor: Double, decimals: Int, note: String? = nil) -> String {
-        "SW2 \(format(sw2, decimals)) \(note.map { "\($0) " } ?? "")(floor \(format(floor, decimals)))"
+        "SW2 \(format(sw2, decimals)) \(note ?? "(floor \(format(floor, decimals)))")"
     }
 
     /// The figure of `state.view`, or of draw mode while it is on.
