@@ -62,8 +62,10 @@ final class Race {
     }
 
     /// The steps per round of a racer that a waiting method needs as its teacher (fm before cd
-    /// joins): the student joins sooner, with the teacher it would have had.
-    static let teacherSteps = 2
+    /// joins): the student joins sooner, with the teacher it would have had. With 2, on a busy
+    /// 2-core machine (2,400 rounds in 20 s) cd joined at round 2,000 and read SW2 0.186 at 20 s;
+    /// with 4 it joins at round 1,000 and read 0.118 and 0.125 (docs/recipes.md).
+    static let teacherSteps = 4
     /// A resting racer trains one round in this many.
     static let restPeriod = 4
     /// The iterations over which a racer must improve to keep its full share.

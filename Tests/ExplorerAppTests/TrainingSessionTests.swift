@@ -147,7 +147,7 @@ struct SessionDriver {
         #expect(panels.filter { !$0.points.isEmpty }.allSatisfy { $0.iteration > 0 })
         driver.press("1")
         driver.advance(10, seconds: 0.05)
-        // The samples view of the fm racer, its model as it trains on (two steps a round while
+        // The samples view of the fm racer, its model as it trains on (Race.teacherSteps a round while
         // cd waits for it as its teacher).
         #expect(driver.state.racing && driver.state.snapshot?.focus == .fm)
         #expect(driver.iteration == 30 * Race.teacherSteps && driver.state.snapshot?.visuals != nil)
