@@ -100,6 +100,7 @@ public struct RunRecipe: Sendable, Equatable {
         if open.warmupIterations != planned.warmupIterations { options += " --warmup \(open.warmupIterations)" }
         if open.emaWarmup != planned.emaWarmup { options += " --ema-warmup \(open.emaWarmup)" }
         if open.emaDecay != planned.emaDecay { options += " --ema-decay \(open.emaDecay)" }
+        if open.adamBeta2 != planned.adamBeta2 { options += " --adam-beta2 \(open.adamBeta2)" }
         if open.learningRateDecay != planned.learningRateDecay { options += " --lr-decay \(open.learningRateDecay)" }
         if let falloff = open.learningRateFalloff, falloff != planned.learningRateFalloff {
             options += " --lr-falloff \(falloff)"

@@ -107,6 +107,7 @@ import Testing
                 "train", "--method", method.rawValue, "--dataset", "moons", "--seed", "5", "--iterations", "20",
                 "--lr", String(openEnded.learningRate), "--lr-decay", String(openEnded.learningRateDecay),
                 "--ema-warmup", String(openEnded.emaWarmup), "--ema-decay", String(openEnded.emaDecay),
+                "--adam-beta2", String(openEnded.adamBeta2),
                 "--warmup", String(openEnded.warmupIterations), "--out", fromTrain,
             ] + curriculum + falloff + shortcut)
         #expect(r.status == 0, "\(r.stderr)")

@@ -257,13 +257,16 @@ public struct TrainingConfig: Sendable {
     /// Adapts the configuration to a run of unknown length (the UI, the race, `bench
     /// --time-to-quality`), where the picture of the moment matters: the EMA warms up (so the
     /// sampling weights follow the early progress), no decay towards a planned end, and the
-    /// method's own changes (``MethodDefinition/applyOpenEndedDefaults(to:)``). A planned run
-    /// (`train`) keeps the papers' constant EMA decay: at its end the two do not differ. It sets
-    /// these settings outright, so it comes first, on a method's defaults; the options a user
-    /// gives are set after it and win.
+    /// method's own changes (``MethodDefinition/applyOpenEndedDefaults(to:)``). Adam's b2 is 0.95
+    /// instead of 0.999, so the step size follows the gradient's scale within some 20 steps
+    /// rather than 1,000 (docs/recipes.md, fourth round: fewer iterations to the target for
+    /// shortcut, MeanFlow, PSD and cd, no worse for the others). A planned run (`train`) keeps the
+    /// papers' settings: at its end the two do not differ. It sets these settings outright, so it
+    /// comes first, on a method's defaults; the options a user gives are set after it and win.
     public mutating func makeOpenEnded() {
         emaWarmup = true
         learningRateDecay = false
+        adamBeta2 = 0.95
         method.definition.applyOpenEndedDefaults(to: &self)
     }
 
