@@ -30,7 +30,9 @@ struct TrainingOptions: ParsableArguments {
     var adamBeta1: Float?
     @Option(
         parsing: .unconditional,
-        help: "Adam's b2, the decay of the squared gradient's running mean, 0 to 1 \(MethodDefaults.note("--adam-beta2")).")
+        help:
+            "Adam's b2, the decay of the squared gradient's running mean, 0 to 1 \(MethodDefaults.note("--adam-beta2")); \(MethodDefaults.value("--adam-beta2", .fm, openEnded: true)) in a run without a planned end (the UI, bench --time-to-quality)."
+    )
     var adamBeta2: Float?
     @Option(parsing: .unconditional, help: "EMA decay of the sampling weights \(MethodDefaults.note("--ema-decay")).")
     var emaDecay: Float?

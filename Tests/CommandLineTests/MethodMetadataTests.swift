@@ -78,6 +78,11 @@ import Testing
         let bad = try cli.run(["train", "--method", "fm", "--iterations", "1", "--adam-beta2", "1", "--out", cli.path("b.st")])
         #expect(bad.status != 0 && bad.stderr.contains("Adam's betas must be in [0, 1)"))
         #expect(bad.stderr.split(separator: "\n").count == 1, "\(bad.stderr)")
+        // The help gives both defaults: a planned run's and the open-ended one's.
+        var openEnded = TrainingConfig(method: .fm)
+        openEnded.makeOpenEnded()
+        let help = try cli.run(["train", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("(default 0.999); \(openEnded.adamBeta2) in a run without a planned end"), "\(help)")
     }
 
     @Test("the UI's s and train write the same settings for the same run", arguments: [Method.shortcut, .meanflow, .ct])
