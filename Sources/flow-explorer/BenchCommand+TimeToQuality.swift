@@ -23,9 +23,13 @@ extension BenchCommand {
         if let iterationBudget, !(1000...1_000_000).contains(iterationBudget) {
             throw ValidationError("--iteration-budget must be between 1000 and 1000000, not \(iterationBudget)")
         }
+        if let evaluationDraws, !(1...16).contains(evaluationDraws) {
+            throw ValidationError("--evaluation-draws must be between 1 and 16, not \(evaluationDraws)")
+        }
         var measure = TimeToQuality()
         measure.teacherIterations = teacherIterations
         measure.iterationBudget = iterationBudget
+        measure.draws = evaluationDraws ?? 1
         // Where SW2 is reported: seconds of training, or iterations with a budget.
         let marks =
             iterationBudget == nil ? measure.checkpoints.map { format($0, 0) } : measure.iterationCheckpoints.map(String.init)
@@ -43,7 +47,7 @@ extension BenchCommand {
                 rows.append(
                     .object([
                         ("method", .string(method.rawValue)), ("dataset", .string(data.name)),
-                        ("target_sw2", target.map(JSON.number) ?? .null),
+                        ("target_sw2", target.map(JSON.number) ?? .null), ("evaluation_draws", .integer(measure.draws)),
                         ("seconds_to_target", result.secondsToTarget.map { JSON.number(rounded($0)) } ?? .null),
                         ("iterations_to_target", result.iterationsToTarget.map(JSON.integer) ?? .null),
                         (iterationBudget == nil ? "sw2_at" : "sw2_at_iterations", .object(sw2At)),

@@ -63,6 +63,11 @@ struct BenchCommand: ParsableCommand {
                 "The result then does not depend on the machine or its load; SW2 is reported at 1,000, 2,000, 3,000 and this many iterations."
         ))
     var iterationBudget: Int?
+    @Option(
+        help:
+            "--time-to-quality: independent evaluation draws (data and noise) whose SW2 each evaluation averages, 1 to 16 (default 1; 4 draws halve the spread of the metric's own noise)."
+    )
+    var evaluationDraws: Int?
     @OptionGroup(title: "Training options of --time-to-quality") var options: TrainingOptions
 
     struct Row {
@@ -95,6 +100,7 @@ struct BenchCommand: ParsableCommand {
         let ignored =
             options.givenNames + (teacherIterations == nil ? [] : ["--teacher-iterations"])
             + (iterationBudget == nil ? [] : ["--iteration-budget"])
+            + (evaluationDraws == nil ? [] : ["--evaluation-draws"])
             + (datasetGiven ? ["--dataset"] : [])
         if let name = ignored.first {
             throw ValidationError(

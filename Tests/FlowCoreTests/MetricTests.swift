@@ -45,3 +45,35 @@ import Testing
         #expect(d == SlicedWasserstein().directions)
     }
 }
+
+/// Time to quality's evaluation draws: draw 0 is the single-draw run's, and D draws report the
+/// mean of D independent SW2 (each its own data and noise), here checked at iteration 0, where the
+/// model is the seeded initial network.
+@Suite struct TimeToQualityDrawsTests {
+    @Test func twoDrawsReportTheMeanOfTheFirstDrawAndAnIndependentSecond() throws {
+        var config = TrainingConfig(method: .fm)
+        config.width = 16
+        config.threads = 1
+        config.makeOpenEnded()
+        let dataset = Dataset.toy(.moons)
+        var measure = TimeToQuality()
+        measure.samples = 256
+        measure.iterationBudget = 1000
+        measure.evaluationIterations = 500
+        let one = try measure.run(config: config, dataset: dataset, target: nil)
+        measure.draws = 2
+        let two = try measure.run(config: config, dataset: dataset, target: nil)
+        // The second draw by hand: its data and noise from stream 42, the initial network.
+        var rng = SplitMix64.stream(seed: config.seed, 42)
+        let reference = dataset.sample(count: 256, rng: &rng)
+        let noise = (0..<512).map { _ in rng.gaussian() }
+        var renoise = SplitMix64.stream(seed: config.seed, 43)
+        let model = Model(trainer: try Trainer(config: config, dataset: dataset))
+        let points = Method.fm.definition.mainSampler.sample(model: model, noise: noise, steps: 128, rng: &renoise)
+        let second = SlicedWasserstein().distance(points, reference)
+        let first = try #require(one.curve.first?.sw2)
+        #expect(second != first)
+        #expect(abs(try #require(two.curve.first?.sw2) - (first + second) / 2) < 1e-12)
+        #expect(two.curve.map(\.iterations) == one.curve.map(\.iterations))
+    }
+}
