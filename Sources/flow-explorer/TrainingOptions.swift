@@ -114,26 +114,52 @@ struct TrainingOptions: ParsableArguments {
         parsing: .unconditional, help: "AlphaFlow: gamma of the curriculum's sigmoid \(MethodDefaults.note("--alpha-gamma")).")
     var alphaGamma: Float?
 
-    /// The options given on the command line, by name (`bench` refuses them where it ignores them).
-    var givenNames: [String] {
-        let given: [(String, Bool)] = [
-            ("--iterations", iterations != nil), ("--seed", seed != nil), ("--batch-size", batchSize != nil),
-            ("--lr", lr != nil), ("--warmup", warmup != nil), ("--lr-decay", lrDecay != nil),
-            ("--lr-falloff", lrFalloff != nil), ("--adam-beta1", adamBeta1 != nil), ("--adam-beta2", adamBeta2 != nil),
-            ("--ema-decay", emaDecay != nil), ("--ema-warmup", emaWarmup != nil),
-            ("--ema-warmup-offset", emaWarmupOffset != nil), ("--width", width != nil),
-            ("--depth", depth != nil), ("--embedding-size", embeddingSize != nil), ("--time-scale", timeScale != nil),
-            ("--coupling", coupling != nil), ("--bootstrap-fraction", bootstrapFraction != nil),
-            ("--finest-steps", finestSteps != nil), ("--target", target != nil), ("--teacher-step", teacherStep != nil),
-            ("--levels", levels != nil), ("--curriculum-start", curriculumStart != nil),
-            ("--curriculum-end", curriculumEnd != nil), ("--curriculum-iterations", curriculumIterations != nil),
-            ("--huber-c", huberC != nil), ("--flow-share", flowShare != nil), ("--time-mean", timeMean != nil),
-            ("--time-std", timeStd != nil), ("--weight-power", weightPower != nil),
-            ("--weight-epsilon", weightEpsilon != nil), ("--alpha-iterations", alphaIterations != nil),
-            ("--alpha-gamma", alphaGamma != nil),
-        ]
-        return given.filter(\.1).map(\.0)
+    /// One option: its name, whether it was given, and how it sets its setting.
+    private struct Setting {
+        let name: String
+        let given: Bool
+        let apply: (inout TrainingConfig) -> Void
     }
+
+    /// An option given sets its setting; one not given leaves the default.
+    private func setting<T>(_ name: String, _ value: T?, _ key: WritableKeyPath<TrainingConfig, T>) -> Setting {
+        Setting(name: name, given: value != nil) { config in if let value { config[keyPath: key] = value } }
+    }
+
+    /// The same for a setting that is itself optional: an absent option cannot set it to nil.
+    private func setting<T>(_ name: String, _ value: T?, _ key: WritableKeyPath<TrainingConfig, T?>) -> Setting {
+        Setting(name: name, given: value != nil) { config in if let value { config[keyPath: key] = value } }
+    }
+
+    /// Every training option, once: its name and its setting.
+    private var settings: [Setting] {
+        [
+            setting("--iterations", iterations, \.iterations), setting("--seed", seed, \.seed),
+            setting("--batch-size", batchSize, \.batchSize), setting("--lr", lr, \.learningRate),
+            setting("--warmup", warmup, \.warmupIterations), setting("--lr-decay", lrDecay, \.learningRateDecay),
+            setting("--lr-falloff", lrFalloff, \.learningRateFalloff), setting("--adam-beta1", adamBeta1, \.adamBeta1),
+            setting("--adam-beta2", adamBeta2, \.adamBeta2), setting("--ema-decay", emaDecay, \.emaDecay),
+            setting("--ema-warmup", emaWarmup, \.emaWarmup),
+            setting("--ema-warmup-offset", emaWarmupOffset, \.emaWarmupOffset), setting("--width", width, \.width),
+            setting("--depth", depth, \.depth), setting("--embedding-size", embeddingSize, \.embeddingSize),
+            setting("--time-scale", timeScale, \.timeScale), setting("--coupling", coupling, \.coupling),
+            setting("--bootstrap-fraction", bootstrapFraction, \.bootstrapFraction),
+            setting("--finest-steps", finestSteps, \.finestSteps), setting("--target", target, \.targetWeights),
+            setting("--teacher-step", teacherStep, \.teacherStep), setting("--levels", levels, \.levels),
+            setting("--curriculum-start", curriculumStart, \.curriculumStart),
+            setting("--curriculum-end", curriculumEnd, \.curriculumEnd),
+            setting("--curriculum-iterations", curriculumIterations, \.curriculumIterations),
+            setting("--huber-c", huberC, \.huberC), setting("--flow-share", flowShare, \.flowShare),
+            setting("--time-mean", timeMean, \.timeMean), setting("--time-std", timeStd, \.timeStd),
+            setting("--weight-power", weightPower, \.weightPower),
+            setting("--weight-epsilon", weightEpsilon, \.weightEpsilon),
+            setting("--alpha-iterations", alphaIterations, \.alphaIterations),
+            setting("--alpha-gamma", alphaGamma, \.alphaGamma),
+        ]
+    }
+
+    /// The options given on the command line, by name (`bench` refuses them where it ignores them).
+    var givenNames: [String] { settings.filter(\.given).map(\.name) }
 
     /// The defaults of `method` (made open-ended first when `openEnded`, as in the UI) with every
     /// option that was given and `threads` (nil: all cores), validated, its memory estimate too
@@ -142,47 +168,7 @@ struct TrainingOptions: ParsableArguments {
         try validateLearningRate(lr)
         var config = TrainingConfig(method: method)
         if openEnded { config.makeOpenEnded() }
-        // An option given sets its setting; one not given leaves the default. A setting that is
-        // itself optional takes the second form, so an absent option cannot set it to nil.
-        func set<T>(_ value: T?, _ key: WritableKeyPath<TrainingConfig, T>) {
-            if let value { config[keyPath: key] = value }
-        }
-        func set<T>(_ value: T?, _ key: WritableKeyPath<TrainingConfig, T?>) {
-            if let value { config[keyPath: key] = value }
-        }
-        set(seed, \.seed)
-        set(iterations, \.iterations)
-        set(batchSize, \.batchSize)
-        set(lr, \.learningRate)
-        set(warmup, \.warmupIterations)
-        set(lrDecay, \.learningRateDecay)
-        set(lrFalloff, \.learningRateFalloff)
-        set(adamBeta1, \.adamBeta1)
-        set(adamBeta2, \.adamBeta2)
-        set(emaDecay, \.emaDecay)
-        set(emaWarmup, \.emaWarmup)
-        set(emaWarmupOffset, \.emaWarmupOffset)
-        set(width, \.width)
-        set(depth, \.depth)
-        set(embeddingSize, \.embeddingSize)
-        set(timeScale, \.timeScale)
-        set(coupling, \.coupling)
-        set(bootstrapFraction, \.bootstrapFraction)
-        set(finestSteps, \.finestSteps)
-        set(target, \.targetWeights)
-        set(teacherStep, \.teacherStep)
-        set(levels, \.levels)
-        set(curriculumStart, \.curriculumStart)
-        set(curriculumEnd, \.curriculumEnd)
-        set(curriculumIterations, \.curriculumIterations)
-        set(huberC, \.huberC)
-        set(flowShare, \.flowShare)
-        set(timeMean, \.timeMean)
-        set(timeStd, \.timeStd)
-        set(weightPower, \.weightPower)
-        set(weightEpsilon, \.weightEpsilon)
-        set(alphaIterations, \.alphaIterations)
-        set(alphaGamma, \.alphaGamma)
+        for setting in settings { setting.apply(&config) }
         if let threads { config.threads = threads }
         if let problem = config.problem ?? config.memoryProblem { throw ValidationError(problem) }
         return config
