@@ -108,7 +108,9 @@ public struct RunRecipe: Sendable, Equatable {
         if open.effectiveTargetWeights != planned.effectiveTargetWeights {
             options += " --target \(open.effectiveTargetWeights.rawValue)"
         }
+        if open.velocityTarget != planned.velocityTarget { options += " --velocity-target \(open.velocityTarget.rawValue)" }
         if open.bootstrapFraction != planned.bootstrapFraction { options += " --bootstrap-fraction \(open.bootstrapFraction)" }
+        if open.curriculumStart != planned.curriculumStart { options += " --curriculum-start \(open.curriculumStart)" }
         if let length = open.curriculumIterations, length != planned.curriculumIterations {
             options += " --curriculum-iterations \(length)"
         }

@@ -8,6 +8,7 @@ extension Method: ExpressibleByArgument {}
 extension TrainingConfig.TargetWeights: ExpressibleByArgument {}
 extension TrainingConfig.TeacherStep: ExpressibleByArgument {}
 extension Coupling: ExpressibleByArgument {}
+extension VelocityTarget: ExpressibleByArgument {}
 extension RaceLineup: ExpressibleByArgument {}
 
 extension PlotMode: ExpressibleByArgument {

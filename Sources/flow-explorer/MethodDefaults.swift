@@ -17,7 +17,8 @@ enum MethodDefaults {
             ("--ema-warmup-offset", { String($0.emaWarmupOffset) }),
             ("--width", { String($0.width) }), ("--depth", { String($0.depth) }),
             ("--embedding-size", { String($0.embeddingSize) }), ("--time-scale", { String($0.timeScale) }),
-            ("--coupling", { $0.coupling.rawValue }), ("--bootstrap-fraction", { String($0.bootstrapFraction) }),
+            ("--coupling", { $0.coupling.rawValue }), ("--velocity-target", { $0.velocityTarget.rawValue }),
+            ("--bootstrap-fraction", { String($0.bootstrapFraction) }),
             ("--finest-steps", { String($0.finestSteps) }), ("--target", { $0.effectiveTargetWeights.rawValue }),
             ("--teacher-step", { $0.teacherStep.rawValue }), ("--levels", { String($0.levels) }),
             ("--curriculum-start", { String($0.curriculumStart) }), ("--curriculum-end", { String($0.curriculumEnd) }),
@@ -59,7 +60,8 @@ enum MethodDefaults {
     /// The methods an option of one method's own applies to (the others ignore it); options not
     /// named here apply to every method.
     static let appliesTo: [String: Set<Method>] = [
-        "--coupling": [.fm, .shortcut, .meanflow], "--target": [.shortcut, .cd, .ct, .meanflow, .psd, .lsd, .alphaflow],
+        "--coupling": [.fm, .shortcut, .meanflow], "--velocity-target": [.fm, .shortcut, .meanflow],
+        "--target": [.shortcut, .cd, .ct, .meanflow, .psd, .lsd, .alphaflow],
         "--bootstrap-fraction": [.shortcut], "--finest-steps": [.shortcut], "--teacher-step": [.cd], "--levels": [.cd],
         "--curriculum-start": [.ct], "--curriculum-end": [.ct], "--curriculum-iterations": [.ct], "--huber-c": [.cd, .ct],
         "--flow-share": [.meanflow, .psd, .lsd, .alphaflow], "--time-mean": [.meanflow], "--time-std": [.meanflow],

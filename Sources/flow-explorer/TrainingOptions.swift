@@ -61,6 +61,11 @@ struct TrainingOptions: ParsableArguments {
     )
     var coupling: Coupling?
     @Option(
+        help:
+            "What the flow-matching rows regress on (fm, shortcut, meanflow): conditional (x1 - x0), or batch, the marginal velocity of the batch's own data points (the stable target field; independent pairs only) \(MethodDefaults.note("--velocity-target", openEnded: true))."
+    )
+    var velocityTarget: VelocityTarget?
+    @Option(
         parsing: .unconditional,
         help: "Shortcut: fraction of each batch used for bootstrap rows \(MethodDefaults.note("--bootstrap-fraction")).")
     var bootstrapFraction: Float?
@@ -143,6 +148,7 @@ struct TrainingOptions: ParsableArguments {
             setting("--ema-warmup-offset", emaWarmupOffset, \.emaWarmupOffset), setting("--width", width, \.width),
             setting("--depth", depth, \.depth), setting("--embedding-size", embeddingSize, \.embeddingSize),
             setting("--time-scale", timeScale, \.timeScale), setting("--coupling", coupling, \.coupling),
+            setting("--velocity-target", velocityTarget, \.velocityTarget),
             setting("--bootstrap-fraction", bootstrapFraction, \.bootstrapFraction),
             setting("--finest-steps", finestSteps, \.finestSteps), setting("--target", target, \.targetWeights),
             setting("--teacher-step", teacherStep, \.teacherStep), setting("--levels", levels, \.levels),

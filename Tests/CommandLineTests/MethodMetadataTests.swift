@@ -100,6 +100,8 @@ import Testing
         openEnded.makeOpenEnded()
         let curriculum = openEnded.curriculumIterations.map { ["--curriculum-iterations", String($0)] } ?? []
         let falloff = openEnded.learningRateFalloff.map { ["--lr-falloff", String($0)] } ?? []
+        let start = method == .ct ? ["--curriculum-start", String(openEnded.curriculumStart)] : []
+        let velocity = method == .ct ? [] : ["--velocity-target", openEnded.velocityTarget.rawValue]
         let shortcut =
             method == .shortcut
             ? [
@@ -114,7 +116,7 @@ import Testing
                 "--ema-warmup", String(openEnded.emaWarmup), "--ema-decay", String(openEnded.emaDecay),
                 "--adam-beta2", String(openEnded.adamBeta2),
                 "--warmup", String(openEnded.warmupIterations), "--out", fromTrain,
-            ] + curriculum + falloff + shortcut)
+            ] + curriculum + start + falloff + velocity + shortcut)
         #expect(r.status == 0, "\(r.stderr)")
         let ui = try Checkpoint.read(path: fromUI)
         let train = try Checkpoint.read(path: fromTrain)

@@ -152,7 +152,7 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
         #expect(
             RunRecipe(state).train == [
                 "flow-explorer train --method shortcut --dataset 8gaussians --seed 0 --iterations 1234 --lr 0.005 --ema-decay 0.995 --adam-beta2 0.95 --lr-decay false "
-                    + "--lr-falloff 1000 --target online --bootstrap-fraction 0.6 --out flow-explorer-shortcut-8gaussians.safetensors"
+                    + "--lr-falloff 1000 --target online --velocity-target batch --bootstrap-fraction 0.6 --out flow-explorer-shortcut-8gaussians.safetensors"
             ])
         #expect(
             text.contains(
@@ -168,7 +168,7 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
         #expect(recipe.tui == "flow-explorer tui --method cd --dataset 'my points.csv' --seed 7 --lr 0.01")
         #expect(
             recipe.train == [
-                "flow-explorer train --method fm --dataset 'my points.csv' --seed 7 --iterations 4000 --lr 0.005 --warmup 200 --ema-warmup true --adam-beta2 0.95 --lr-falloff 1000 --out flow-explorer-fm-my_points.safetensors",
+                "flow-explorer train --method fm --dataset 'my points.csv' --seed 7 --iterations 4000 --lr 0.005 --warmup 200 --ema-warmup true --adam-beta2 0.95 --lr-falloff 1000 --velocity-target batch --out flow-explorer-fm-my_points.safetensors",
                 "flow-explorer train --method cd --dataset 'my points.csv' --seed 7 --iterations 0 --lr 0.01 --ema-warmup true --adam-beta2 0.95 --teacher flow-explorer-fm-my_points.safetensors --out flow-explorer-cd-my_points.safetensors",
             ])
     }

@@ -18,7 +18,7 @@ public struct FlowMatchingMethod: MethodDefinition {
     public var supportsReflow: Bool { true }
 
     public func objective(_ config: TrainingConfig, teacher: Model?) -> (objective: any Objective, warnings: [String]) {
-        (FlowMatchingObjective(), [])
+        (FlowMatchingObjective(batchVelocity: config.usesBatchVelocity ? BatchVelocity(batchSize: config.batchSize) : nil), [])
     }
 
     public func flopsPerStep(_ config: TrainingConfig) -> Int { trainingFlops(config) }
@@ -27,8 +27,11 @@ public struct FlowMatchingMethod: MethodDefinition {
     /// warm-up steps and falls off as sqrt(1000 / (1000 + n)): fewer iterations to the
     /// time-to-quality target than a constant 3e-3 on every dataset and seed of the study
     /// (docs/recipes.md, third round). A run of known length keeps 1e-3, which on 8gaussians ends
-    /// 5% better at 20,000 iterations than 3e-3 with a cosine decay.
+    /// 5% better at 20,000 iterations than 3e-3 with a cosine decay. It regresses on the batch's
+    /// velocity (``VelocityTarget/batch``): about half the iterations to the target (docs/recipes.md,
+    /// fifth round).
     public func applyOpenEndedDefaults(to config: inout TrainingConfig) {
+        config.velocityTarget = .batch
         config.learningRate = 5e-3
         config.warmupIterations = 200
         config.learningRateFalloff = 1000

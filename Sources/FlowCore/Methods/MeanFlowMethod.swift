@@ -35,7 +35,10 @@ public struct MeanFlowMethod: MethodDefinition {
     /// A run of unknown length (the UI, the race) starts at 5e-3 after 200 warm-up steps and falls
     /// off as sqrt(1000 / (1000 + n)): fewer iterations to the time-to-quality target than the
     /// constant 1e-3 on all five datasets of the study (docs/recipes.md, second and third rounds).
+    /// v_bar is the batch's velocity (``VelocityTarget/batch``; fifth round: moons 1,300 iterations
+    /// instead of 3,500).
     public func applyOpenEndedDefaults(to config: inout TrainingConfig) {
+        config.velocityTarget = .batch
         config.learningRate = 5e-3
         config.warmupIterations = 200
         config.learningRateFalloff = 1000
@@ -63,7 +66,8 @@ public struct MeanFlowMethod: MethodDefinition {
     public func objective(_ config: TrainingConfig, teacher: Model?) -> (objective: any Objective, warnings: [String]) {
         let objective = MeanFlowObjective(
             batchSize: config.batchSize, flowShare: config.flowShare, timeMean: config.timeMean, timeStd: config.timeStd,
-            weightPower: config.weightPower, weightEpsilon: config.weightEpsilon)
+            weightPower: config.weightPower, weightEpsilon: config.weightEpsilon,
+            batchVelocity: config.usesBatchVelocity ? BatchVelocity(batchSize: config.batchSize) : nil)
         return (objective, [])
     }
 

@@ -8,8 +8,8 @@ import Foundation
 /// t = s + h fixed, `h u = integral_s^t v` gives the identity `u = v + h d/ds u(z_s, s, t - s)`,
 /// where `d/ds u = (grad_z u) v + du/ds - du/dh`: the forward-mode derivative along the tangent
 /// (v, 1, -1). Each row draws x0 ~ N(0, I), x1 ~ data and times s <= t, and regresses u(z_s, s, h)
-/// on `sg(v_bar + h JVP)` with v_bar = x1 - x0 standing in for v. Rows with h = 0 are plain flow
-/// matching.
+/// on `sg(v_bar + h JVP)` with v_bar = x1 - x0 standing in for v (with a ``BatchVelocity``,
+/// v_bar is the batch's marginal velocity at (z_s, s)). Rows with h = 0 are plain flow matching.
 ///
 /// Rows `0..<meanRows` have h > 0 (two logit-normal draws, sorted into s <= t); the rest have
 /// h = 0 and s ~ U[0, 1], as in flow matching. (With a logit-normal s as well, few h = 0 rows sit
@@ -30,13 +30,20 @@ public final class MeanFlowObjective: Objective {
     public let weightPower: Float
     /// The eps of the adaptive weight.
     public let weightEpsilon: Float
+    /// The batch's velocity field for v_bar, or nil for x1 - x0.
+    public let batchVelocity: BatchVelocity?
     let vBar: FloatBuffer
     let ones: FloatBuffer
     let minusOnes: FloatBuffer
 
     /// `flowShare` of the `batchSize` rows get h = 0 (rounded down to whole rows for h > 0).
-    /// Under ``Coupling/ot`` every row's (x0, x1) pair comes from the batch's OT plan.
-    public init(batchSize: Int, flowShare: Float, timeMean: Float, timeStd: Float, weightPower: Float, weightEpsilon: Float) {
+    /// Under ``Coupling/ot`` every row's (x0, x1) pair comes from the batch's OT plan; with
+    /// `batchVelocity` v_bar is the batch's velocity at each row instead of x1 - x0.
+    public init(
+        batchSize: Int, flowShare: Float, timeMean: Float, timeStd: Float, weightPower: Float, weightEpsilon: Float,
+        batchVelocity: BatchVelocity? = nil
+    ) {
+        self.batchVelocity = batchVelocity
         meanRows = min(batchSize, Int(((1 - flowShare) * Float(batchSize)).rounded(.down)))
         self.timeMean = timeMean
         self.timeStd = timeStd
@@ -101,7 +108,11 @@ public final class MeanFlowObjective: Objective {
             }
         }
         b.interpolate(times: b.t.p, into: b.xt.p)
-        for i in 0..<(2 * b.size) { vBar.p[i] = b.x1.p[i] - b.x0.p[i] }
+        if let batchVelocity {
+            batchVelocity.load(b)
+        } else {
+            for i in 0..<(2 * b.size) { vBar.p[i] = b.x1.p[i] - b.x0.p[i] }
+        }
     }
 
     /// Computes the shard's targets with the target weights in one forward-mode pass, runs the
@@ -111,6 +122,7 @@ public final class MeanFlowObjective: Objective {
         let b = c.batch
         let lo = shard.rows.lowerBound
         let rows = shard.rows.count
+        batchVelocity?.velocity(b, rows: shard.rows, into: vBar.p)
         var u = target(
             network: c.network, parameters: c.targetParameters, z: b.xt.p + 2 * lo, s: b.t.p + lo, h: b.d.p + lo,
             vBar: vBar.p + 2 * lo, rows: rows, workspace: shard.workspace, into: b.target.p + 2 * lo)

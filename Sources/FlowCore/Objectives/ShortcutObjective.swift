@@ -6,7 +6,8 @@
 /// rows at d = 1), t uniform on {0, d, ..., 1 - d}, and the target, from the target weights under
 /// stop-gradient, is two half steps: s1 = s(x_t, t, d/2), x' = x_t + (d/2) s1,
 /// s2 = s(x', t + d/2, d/2), target = (s1 + s2) / 2. Rows [nb, B) are flow-matching rows:
-/// t uniform on {0, 1/M, ..., (M-1)/M}, d = 1/M, target x1 - x0.
+/// t uniform on {0, 1/M, ..., (M-1)/M}, d = 1/M, target x1 - x0 (with a ``BatchVelocity``, the
+/// batch's marginal velocity at (x_t, t)).
 /// Loss: mean over all rows and both coordinates of the squared error.
 public final class ShortcutObjective: Objective {
     /// M, a power of two: the finest step size is 1/M.
@@ -22,6 +23,8 @@ public final class ShortcutObjective: Objective {
     let tMid: FloatBuffer
     /// Why some levels are not trained, or nil.
     public let warning: String?
+    /// The batch's velocity field for the flow-matching rows' targets, or nil for x1 - x0.
+    public let batchVelocity: BatchVelocity?
 
     /// The levels d = 1, 1/2, ..., 2/M (log2 M of them).
     public static func levels(finestSteps m: Int) -> [Float] {
@@ -48,8 +51,10 @@ public final class ShortcutObjective: Objective {
     ///   - batchSize: B, the rows of every batch.
     ///   - bootstrapFraction: k in [0, 1), the share of bootstrap rows (the paper's 1/4 by default).
     ///   - finestSteps: M, a power of two, at least 2.
-    public init(batchSize: Int, bootstrapFraction: Float, finestSteps: Int) {
+    ///   - batchVelocity: The flow-matching rows' velocity field, or nil for x1 - x0.
+    public init(batchSize: Int, bootstrapFraction: Float, finestSteps: Int, batchVelocity: BatchVelocity? = nil) {
         self.finestSteps = finestSteps
+        self.batchVelocity = batchVelocity
         bootstrapRows = min(batchSize, Int((bootstrapFraction * Float(batchSize)).rounded(.down)))
         let levels = Self.levels(finestSteps: finestSteps)
         let counts = Self.rowsPerLevel(bootstrapRows: bootstrapRows, finestSteps: finestSteps)
@@ -82,7 +87,11 @@ public final class ShortcutObjective: Objective {
             b.t.p[r] = Float(rng.index(m)) / Float(m)
         }
         b.interpolate(times: b.t.p, into: b.xt.p)
-        for i in (2 * nb)..<(2 * b.size) { b.target.p[i] = b.x1.p[i] - b.x0.p[i] }
+        if let batchVelocity {
+            batchVelocity.load(b)
+        } else {
+            for i in (2 * nb)..<(2 * b.size) { b.target.p[i] = b.x1.p[i] - b.x0.p[i] }
+        }
     }
 
     /// Under OT coupling only the flow-matching rows are re-paired (the bootstrap rows keep theirs).
@@ -96,6 +105,7 @@ public final class ShortcutObjective: Objective {
         let bootstrap = rows.clamped(to: 0..<bootstrapRows)
         let flow = rows.clamped(to: bootstrapRows..<b.size)
         if !bootstrap.isEmpty { bootstrapTargets(c, rows: bootstrap, workspace: shard.workspace) }
+        batchVelocity?.velocity(b, rows: flow, into: b.target.p)
         let lo = rows.lowerBound
         let y = c.network.forward(
             parameters: c.parameters, x: b.xt.p + 2 * lo, t: b.t.p + lo, d: b.d.p + lo, rows: rows.count,

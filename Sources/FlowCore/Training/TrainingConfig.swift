@@ -51,6 +51,9 @@ public struct TrainingConfig: Sendable {
     public var emaWarmupOffset: Float = 10
     /// How each batch pairs noise with data (fm, shortcut and meanflow; others are independent).
     public var coupling: Coupling = .independent
+    /// What the flow-matching rows regress on (fm, shortcut and meanflow): their conditional
+    /// velocity, or the batch's marginal velocity (``usesBatchVelocity``).
+    public var velocityTarget: VelocityTarget = .conditional
     /// Units per hidden layer of the network.
     public var width = 128
     /// Number of hidden layers.
@@ -179,11 +182,21 @@ public struct TrainingConfig: Sendable {
         if !(1...Self.maximumThreads).contains(threads) { return "threads must be between 1 and \(Self.maximumThreads)" }
         if let p = Self.couplingProblem(coupling, for: method) { return p }
         if let p = reflowProblem { return p }
+        if velocityTarget == .batch && !method.definition.supportsCoupling {
+            let methods = Method.allCases.filter { $0.definition.supportsCoupling }.map(\.rawValue)
+            return "--velocity-target batch applies to \(methods.joined(separator: ", ")) only"
+        }
         return method.definition.problem(self)
     }
 
     /// Why `coupling` cannot pair the batches of `method` (nil: several methods at once, as in the
     /// UI's race, which takes independent pairs only), or nil when it can.
+    /// Whether the objective takes the batch's velocity (``BatchVelocity``): asked for, by a method
+    /// with flow-matching rows, on independent pairs (OT and reflow pairs keep their own).
+    public var usesBatchVelocity: Bool {
+        velocityTarget == .batch && method.definition.supportsCoupling && coupling == .independent && reflowRound == 0
+    }
+
     public static func couplingProblem(_ coupling: Coupling, for method: Method?) -> String? {
         guard coupling != .independent, method.map({ !$0.definition.supportsCoupling }) ?? true else { return nil }
         let methods = Method.allCases.filter { $0.definition.supportsCoupling }.map(\.rawValue)
@@ -282,6 +295,7 @@ public struct TrainingConfig: Sendable {
             "ema_warmup_offset": String(emaWarmupOffset),
             "planned_iterations": String(iterations), "target_weights": effectiveTargetWeights.rawValue,
             "threads": String(threads), "coupling": coupling.rawValue,
+            "velocity_target": (usesBatchVelocity ? VelocityTarget.batch : .conditional).rawValue,
         ]
         if let falloff = learningRateFalloff { settings["learning_rate_falloff"] = String(falloff) }
         if reflowRound > 0 {
@@ -315,6 +329,7 @@ public struct TrainingConfig: Sendable {
         try readSetting(m, "target_weights", &targetWeights) { TargetWeights(rawValue: $0) }
         try readSetting(m, "threads", &threads) { Int($0) }
         try readSetting(m, "coupling", &coupling) { Coupling(rawValue: $0) }
+        try readSetting(m, "velocity_target", &velocityTarget) { VelocityTarget(rawValue: $0) }
         try readSetting(m, "reflow_round", &reflowRound) { Int($0) }
         try readSetting(m, "reflow_pairs", &reflowPairs) { Int($0) }
         try readSetting(m, "reflow_steps", &reflowSteps) { Int($0) }
