@@ -57,7 +57,7 @@ public struct RunRecipe: Sendable, Equatable {
             let teacherFile = teacherState.checkpointFileName
             lines.append(
                 "flow-explorer train --method \(teacherMethod.rawValue) \(dataset) \(seed) --iterations "
-                    + "\(state.method.definition.teacherIterations)\(threads)\(Self.openEnded(teacherMethod, learningRateGiven: false))"
+                    + "\(state.method.definition.teacherIterations)\(threads)\(Self.openEnded(teacherMethod, learningRateGiven: false, asTeacher: true))"
                     + " --out \(teacherFile)")
             teacher = " --teacher \(teacherFile)"
         }
@@ -90,11 +90,12 @@ public struct RunRecipe: Sendable, Equatable {
         return value == value.rounded() ? String(Int(value)) : String(value)
     }
 
-    /// The train options that make `train` an open-ended run like the UI's ("" when none differ).
-    static func openEnded(_ method: Method, learningRateGiven: Bool) -> String {
+    /// The train options that make `train` an open-ended run like the UI's ("" when none differ),
+    /// as the teacher a student waits for when `asTeacher`.
+    static func openEnded(_ method: Method, learningRateGiven: Bool, asTeacher: Bool = false) -> String {
         let planned = TrainingConfig(method: method)
         var open = planned
-        open.makeOpenEnded()
+        open.makeOpenEnded(asTeacher: asTeacher)
         var options = ""
         if !learningRateGiven && open.learningRate != planned.learningRate { options += " --lr \(open.learningRate)" }
         if open.warmupIterations != planned.warmupIterations { options += " --warmup \(open.warmupIterations)" }

@@ -35,10 +35,12 @@ extension TrainingConfig {
     /// (``makeOpenEnded()``), with the seed, and the learning rate and threads when given. The
     /// cd teacher of a single-method run trains with its own default rate (in the race, cd's
     /// teacher is the fm racer, with the given rate).
-    static func openEnded(_ method: Method, seed: UInt64, learningRate: Float?, threads: Int?) -> TrainingConfig {
+    static func openEnded(
+        _ method: Method, seed: UInt64, learningRate: Float?, threads: Int?, asTeacher: Bool = false
+    ) -> TrainingConfig {
         var config = TrainingConfig(method: method)
         config.seed = seed
-        config.makeOpenEnded()
+        config.makeOpenEnded(asTeacher: asTeacher)
         if let learningRate { config.learningRate = learningRate }
         if let threads { config.threads = threads }
         return config

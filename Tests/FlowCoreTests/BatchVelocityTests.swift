@@ -93,6 +93,9 @@ import Testing
         #expect(!open.usesBatchVelocity)
         #expect(open.metadata["velocity_target"] == "conditional")
         #expect(open.problem == nil)
+        var teacher = TrainingConfig(method: .fm)
+        teacher.makeOpenEnded(asTeacher: true)
+        #expect(!teacher.usesBatchVelocity, "the teacher a cd student waits for keeps x1 - x0")
         var ct = TrainingConfig(method: .ct)
         ct.velocityTarget = .batch
         #expect(ct.problem == "--velocity-target batch applies to fm, shortcut, meanflow only")

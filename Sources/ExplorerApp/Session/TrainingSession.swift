@@ -196,7 +196,7 @@ public final class TrainingSession {
                 trainer = try Trainer(config: config, dataset: dataset, teacher: teacher, initial: initial)
             } else {
                 let teacherConfig = TrainingConfig.openEnded(
-                    teacherMethod, seed: run.seed, learningRate: nil, threads: run.threads)
+                    teacherMethod, seed: run.seed, learningRate: nil, threads: run.threads, asTeacher: true)
                 teacherTrainer = try Trainer(config: teacherConfig, dataset: dataset)
                 snapshot.phase = teacherPhase(0)
             }

@@ -83,7 +83,7 @@ public struct TimeToQuality: Sendable {
             var teacherConfig = TrainingConfig(method: teacherMethod)
             teacherConfig.seed = config.seed
             teacherConfig.iterations = length
-            teacherConfig.makeOpenEnded()
+            teacherConfig.makeOpenEnded(asTeacher: true)
             teacherConfig.threads = config.threads
             let start = Date()
             let teacherTrainer = try Trainer(config: teacherConfig, dataset: dataset)

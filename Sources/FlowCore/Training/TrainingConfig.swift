@@ -276,11 +276,15 @@ public struct TrainingConfig: Sendable {
     /// shortcut, MeanFlow, PSD and cd, no worse for the others). A planned run (`train`) keeps the
     /// papers' settings: at its end the two do not differ. It sets these settings outright, so it
     /// comes first, on a method's defaults; the options a user gives are set after it and win.
-    public mutating func makeOpenEnded() {
+    /// `asTeacher` (the fm run a cd student waits for) keeps the conditional velocity: a student
+    /// distilled from a teacher trained on the batch's velocity needs more iterations (docs/recipes.md,
+    /// fifth round).
+    public mutating func makeOpenEnded(asTeacher: Bool = false) {
         emaWarmup = true
         learningRateDecay = false
         adamBeta2 = 0.95
         method.definition.applyOpenEndedDefaults(to: &self)
+        if asTeacher { velocityTarget = .conditional }
     }
 
     /// The whole configuration as checkpoint metadata: the settings every method has, then the
