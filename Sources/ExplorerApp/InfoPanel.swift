@@ -21,6 +21,17 @@ enum InfoPanel {
             lines.append("")
             lines.append("Loss it minimises (sg: no gradient through it):")
             for line in d.lossFormula { lines += paragraph(line, indent: "  ") }
+            // The run on screen: a racer another racer distils from is a teacher; the race takes independent pairs.
+            var run = TrainingConfig(method: state.method)
+            run.makeOpenEnded(
+                asTeacher: state.racing && state.raceLineup.methods.contains { $0.definition.teacher == state.method })
+            if !state.racing { run.coupling = state.coupling }
+            if run.usesBatchVelocity {
+                lines += paragraph(
+                    "This run puts the batch's own velocity at x_t in place of x1 - x0: the mean of x1 - x0 over the batch's"
+                        + " data points, weighted by how likely each made x_t (the stable target field; train --velocity-target batch)."
+                )
+            }
             lines += paragraph("Sampler: \(d.samplerFormula)")
             if let parts = d.lossParts {
                 lines += paragraph("The loss panel draws the total and its two parts, \(parts.first) and \(parts.second).")
@@ -35,7 +46,8 @@ enum InfoPanel {
                 + " every path is straight and one Euler step is exact.")
         lines += paragraph(
             "A flow-matching loss does not fall to 0: its target x1 - x0 is random given x_t, so the least loss is that spread"
-                + " (about 2.8 on 8gaussians), and a good model sits on that floor.")
+                + " (about 2.8 on 8gaussians), and a good model sits on that floor. The batch's velocity averages most of that"
+                + " spread away first: the same field, a loss near 0.1.")
         return lines
     }
 
