@@ -32,7 +32,7 @@ public struct WorkerSettings: Sendable {
 
 extension TrainingConfig {
     /// The UI's run of `method` (the worker's, the teacher's, each racer's): open-ended
-    /// (``makeOpenEnded()``), with the seed, and the learning rate and threads when given. The
+    /// (``makeOpenEnded(asTeacher:)``), with the seed, and the learning rate and threads when given. The
     /// cd teacher of a single-method run trains with its own default rate (in the race, cd's
     /// teacher is the fm racer, with the given rate).
     static func openEnded(

@@ -61,7 +61,7 @@ public struct TimeToQuality: Sendable {
     public static func steps(for method: Method) -> Int { method.definition.isVelocityField ? 128 : 1 }
 
     /// Trains `config` on `dataset` and measures; `target` is the SW2 to reach. `config` is the
-    /// run as the UI trains it: a method's defaults made open-ended (``TrainingConfig/makeOpenEnded()``)
+    /// run as the UI trains it: a method's defaults made open-ended (``TrainingConfig/makeOpenEnded(asTeacher:)``)
     /// before the user's options, so an option given always wins.
     public func run(config: TrainingConfig, dataset: Dataset, target: Double?) throws -> Result {
         let definition = config.method.definition
