@@ -22,9 +22,9 @@ enum InfoPanel {
             lines.append("Loss it minimises (sg: no gradient through it):")
             for line in d.lossFormula { lines += paragraph(line, indent: "  ") }
             // The run on screen: a racer another racer distils from is a teacher; the race takes independent pairs.
-            var run = TrainingConfig(method: state.method)
-            run.makeOpenEnded(
-                asTeacher: state.racing && state.raceLineup.methods.contains { $0.definition.teacher == state.method })
+            var run = TrainingConfig.openEnded(
+                state.method, seed: state.seed, learningRate: nil, threads: nil,
+                asTeacher: state.racing && state.raceLineup.teaches(state.method))
             if !state.racing { run.coupling = state.coupling }
             if run.usesBatchVelocity {
                 lines += paragraph(

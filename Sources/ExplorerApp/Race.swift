@@ -106,8 +106,7 @@ final class Race {
 
     /// A racer's configuration: the method's open-ended one, as the teacher when a racer waits for it.
     func config(_ method: Method) -> TrainingConfig {
-        let teaches = lineup.methods.contains { $0.definition.teacher == method }
-        return .openEnded(method, seed: seed, learningRate: learningRate, threads: 1, asTeacher: teaches)
+        .openEnded(method, seed: seed, learningRate: learningRate, threads: 1, asTeacher: lineup.teaches(method))
     }
 
     /// The racers that train at once.

@@ -17,6 +17,9 @@ public enum RaceLineup: String, CaseIterable, Sendable {
         }
     }
 
+    /// Whether `method` is the teacher a racer of the lineup distils from (fm while cd races).
+    public func teaches(_ method: Method) -> Bool { methods.contains { $0.definition.teacher == method } }
+
     /// The other lineup (the `g` key).
     public var next: RaceLineup { self == .all ? .flowMap : .all }
 

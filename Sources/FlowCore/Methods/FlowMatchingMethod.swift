@@ -18,7 +18,7 @@ public struct FlowMatchingMethod: MethodDefinition {
     public var supportsReflow: Bool { true }
 
     public func objective(_ config: TrainingConfig, teacher: Model?) -> (objective: any Objective, warnings: [String]) {
-        (FlowMatchingObjective(batchVelocity: config.usesBatchVelocity ? BatchVelocity(batchSize: config.batchSize) : nil), [])
+        (FlowMatchingObjective(batchVelocity: BatchVelocity(config)), [])
     }
 
     public func flopsPerStep(_ config: TrainingConfig) -> Int { trainingFlops(config) }

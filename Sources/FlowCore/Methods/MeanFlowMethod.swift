@@ -67,7 +67,7 @@ public struct MeanFlowMethod: MethodDefinition {
         let objective = MeanFlowObjective(
             batchSize: config.batchSize, flowShare: config.flowShare, timeMean: config.timeMean, timeStd: config.timeStd,
             weightPower: config.weightPower, weightEpsilon: config.weightEpsilon,
-            batchVelocity: config.usesBatchVelocity ? BatchVelocity(batchSize: config.batchSize) : nil)
+            batchVelocity: BatchVelocity(config))
         return (objective, [])
     }
 

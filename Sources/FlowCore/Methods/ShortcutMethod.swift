@@ -65,7 +65,7 @@ public struct ShortcutMethod: MethodDefinition {
     public func objective(_ config: TrainingConfig, teacher: Model?) -> (objective: any Objective, warnings: [String]) {
         let s = ShortcutObjective(
             batchSize: config.batchSize, bootstrapFraction: config.bootstrapFraction, finestSteps: config.finestSteps,
-            batchVelocity: config.usesBatchVelocity ? BatchVelocity(batchSize: config.batchSize) : nil)
+            batchVelocity: BatchVelocity(config))
         return (s, s.warning.map { [$0] } ?? [])
     }
 

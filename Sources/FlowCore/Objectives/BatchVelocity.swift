@@ -23,6 +23,12 @@ public final class BatchVelocity {
         ys = FloatBuffer(batchSize)
     }
 
+    /// The field a run's objective takes (``TrainingConfig/usesBatchVelocity``), or nil for x1 - x0.
+    public convenience init?(_ config: TrainingConfig) {
+        guard config.usesBatchVelocity else { return nil }
+        self.init(batchSize: config.batchSize)
+    }
+
     /// Takes the batch's data rows x1 as the points of the field; call once a step, after the
     /// batch's endpoints are drawn and before ``velocity(_:rows:into:)``.
     public func load(_ b: Batch) {

@@ -92,7 +92,7 @@ public final class MeanFlowObjective: Objective {
     }
 
     /// Draws x0, x1 and the times of each row (s in `batch.t`, h in `batch.d`), and forms z_s and
-    /// v_bar = x1 - x0.
+    /// v_bar = x1 - x0 (or loads the batch's data for its velocity, which each shard takes).
     public func prepare(_ c: ObjectiveContext, rng: inout SplitMix64) {
         let b = c.batch
         b.drawEndpoints(c.dataset, rng: &rng)

@@ -183,24 +183,27 @@ public struct TrainingConfig: Sendable {
         if let p = Self.couplingProblem(coupling, for: method) { return p }
         if let p = reflowProblem { return p }
         if velocityTarget == .batch && !method.definition.supportsCoupling {
-            let methods = Method.allCases.filter { $0.definition.supportsCoupling }.map(\.rawValue)
-            return "--velocity-target batch applies to \(methods.joined(separator: ", ")) only"
+            return "--velocity-target batch applies to \(Self.pairedMethodNames) only"
         }
         return method.definition.problem(self)
     }
 
-    /// Why `coupling` cannot pair the batches of `method` (nil: several methods at once, as in the
-    /// UI's race, which takes independent pairs only), or nil when it can.
     /// Whether the objective takes the batch's velocity (``BatchVelocity``): asked for, by a method
     /// with flow-matching rows, on independent pairs (OT and reflow pairs keep their own).
     public var usesBatchVelocity: Bool {
         velocityTarget == .batch && method.definition.supportsCoupling && coupling == .independent && reflowRound == 0
     }
 
+    /// The methods with flow-matching pairs (x0, x1), as a list for messages: "fm, shortcut, meanflow".
+    static var pairedMethodNames: String {
+        Method.allCases.filter { $0.definition.supportsCoupling }.map(\.rawValue).joined(separator: ", ")
+    }
+
+    /// Why `coupling` cannot pair the batches of `method` (nil: several methods at once, as in the
+    /// UI's race, which takes independent pairs only), or nil when it can.
     public static func couplingProblem(_ coupling: Coupling, for method: Method?) -> String? {
         guard coupling != .independent, method.map({ !$0.definition.supportsCoupling }) ?? true else { return nil }
-        let methods = Method.allCases.filter { $0.definition.supportsCoupling }.map(\.rawValue)
-        return "--coupling \(coupling.rawValue) applies to \(methods.joined(separator: ", ")) only"
+        return "--coupling \(coupling.rawValue) applies to \(pairedMethodNames) only"
     }
 
     /// Why the reflow settings cannot run, or nil (no reflow, or a sound one).
