@@ -223,11 +223,23 @@ struct BenchCommand: ParsableCommand {
     }
 
     /// "CPU model, N cores, OS".
+    /// The CPU's name, with its family and model where /proc/cpuinfo gives them (a virtual machine
+    /// may name only the vendor: "AMD EPYC" is Zen 3 in family 25 and Zen 5 in family 26), the
+    /// cores, the system, and the kernels' code path (``KernelPath/active``).
     static func machine() -> String {
-        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
-            .split(separator: "\n").first { $0.hasPrefix("model name") }?
-            .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces)
+        let lines = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n") ?? []
+        func field(_ name: String) -> String? {
+            for line in lines {
+                let parts = line.split(separator: ":", maxSplits: 1)
+                if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name {
+                    return parts[1].trimmingCharacters(in: .whitespaces)
+                }
+            }
+            return nil
+        }
+        var cpu = field("model name") ?? "unknown CPU"
+        if let family = field("cpu family"), let model = field("model") { cpu += " (family \(family), model \(model))" }
         let info = ProcessInfo.processInfo
-        return "\(cpu ?? "unknown CPU"), \(info.activeProcessorCount) cores, \(info.operatingSystemVersionString)"
+        return "\(cpu), \(info.activeProcessorCount) cores, \(info.operatingSystemVersionString), kernels \(KernelPath.active)"
     }
 }
