@@ -46,8 +46,8 @@ import Testing
     }
 }
 
-/// Time to quality's evaluation draws: draw 0 is the single-draw run's, and D draws report the
-/// mean of D independent SW2 (each its own data and noise), here checked at iteration 0, where the
+/// Time to quality's evaluation draws: draw 0 is the single-draw run's and `eval`'s, and D draws
+/// report the mean of D independent SW2 (each its own data and noise), here checked at iteration 0, where the
 /// model is the seeded initial network.
 @Suite struct TimeToQualityDrawsTests {
     @Test func twoDrawsReportTheMeanOfTheFirstDrawAndAnIndependentSecond() throws {
@@ -75,5 +75,25 @@ import Testing
         #expect(second != first)
         #expect(abs(try #require(two.curve.first?.sw2) - (first + second) / 2) < 1e-12)
         #expect(two.curve.map(\.iterations) == one.curve.map(\.iterations))
+    }
+
+    @Test func theFirstDrawIsTheEvalCommandsOwnDrawOnWhichTheTargetsWereMeasured() throws {
+        for method in [Method.fm, .ct] {
+            var config = TrainingConfig(method: method)
+            config.width = 16
+            config.threads = 1
+            config.makeOpenEnded()
+            let dataset = Dataset.toy(.pinwheel)
+            var measure = TimeToQuality()
+            measure.samples = 256
+            measure.iterationBudget = 100
+            let run = try measure.run(config: config, dataset: dataset, target: nil)
+            let model = Model(trainer: try Trainer(config: config, dataset: dataset))
+            let steps = TimeToQuality.steps(for: method)
+            let sampler = method.definition.mainSampler
+            let eval = Evaluation.run(
+                model: model, dataset: dataset, steps: [steps], samples: 256, seed: config.seed, samplers: [sampler])
+            #expect(try #require(run.curve.first?.sw2) == eval.sw2(sampler, steps: steps))
+        }
     }
 }

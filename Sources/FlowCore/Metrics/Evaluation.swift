@@ -47,7 +47,7 @@ public struct Evaluation: Sendable {
         model: Model, dataset: Dataset, steps: [Int], samples: Int, seed: UInt64,
         samplers: [Sampler]? = nil, truth: GroundTruth? = nil
     ) -> Evaluation {
-        var dataRng = SplitMix64.stream(seed: seed, 10)
+        var dataRng = SplitMix64.stream(seed: seed, dataStream)
         let reference = dataset.sample(count: samples, rng: &dataRng)
         let independent = dataset.sample(count: samples, rng: &dataRng)
         let noise = noise(samples: samples, seed: seed)
@@ -60,7 +60,7 @@ public struct Evaluation: Sendable {
         var results: [(sampler: Sampler, steps: Int, points: [Float])] = []
         for sampler in samplers ?? model.method.definition.samplers {
             for k in steps {
-                var rng = SplitMix64.stream(seed: seed, 12)
+                var rng = SplitMix64.stream(seed: seed, renoiseStream)
                 let x = sampler.sample(model: model, noise: noise, steps: k, rng: &rng)
                 rows.append(Row(sampler: sampler, steps: k, sw2: sw.distance(x, to: sorted), energy: energy(x)))
                 if truth != nil { results.append((sampler, k, x)) }
@@ -73,10 +73,21 @@ public struct Evaluation: Sendable {
             })
     }
 
+    /// The stream of `seed` the reference data come from (then the independent set of the floor).
+    public static let dataStream: UInt64 = 10
+    /// The stream of `seed` that re-noises consistency sampling, afresh for every row.
+    public static let renoiseStream: UInt64 = 12
+
     /// The evaluation noise x0 [samples, 2] (stream 11 of `seed`): the starts of every row.
     public static func noise(samples: Int, seed: UInt64) -> [Float] {
         var rng = SplitMix64.stream(seed: seed, 11)
         return (0..<(2 * samples)).map { _ in rng.gaussian() }
+    }
+
+    /// The reference data [samples, 2] of `eval --seed seed`: the set every row is measured against.
+    public static func reference(dataset: Dataset, samples: Int, seed: UInt64) -> [Float] {
+        var rng = SplitMix64.stream(seed: seed, dataStream)
+        return dataset.sample(count: samples, rng: &rng)
     }
 
     /// The SW2 of a sampler at K steps, if evaluated.
