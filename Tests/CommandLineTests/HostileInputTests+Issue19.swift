@@ -174,7 +174,7 @@ extension HostileInputTests {
         let teacher = try Checkpoint.read(path: try smallCheckpoint(in: dir))
         let snapshot = trainedSession(uiState(.cd, teacher.dataset), settings: WorkerSettings(initial: teacher), turns: 20)
             .snapshot
-        // No fm teacher of 4000 steps is trained first: cd itself reaches iteration 20.
+        // No fm teacher of 8000 steps is trained first: cd itself reaches iteration 20.
         #expect(snapshot.method == .cd && snapshot.iteration == 20 && snapshot.phase == nil, "\(snapshot.message ?? "")")
     }
 

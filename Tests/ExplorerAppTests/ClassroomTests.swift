@@ -168,7 +168,7 @@ func parsedSVG(_ state: AppState) throws -> SVGCounter {
         #expect(recipe.tui == "flow-explorer tui --method cd --dataset 'my points.csv' --seed 7 --lr 0.01")
         #expect(
             recipe.train == [
-                "flow-explorer train --method fm --dataset 'my points.csv' --seed 7 --iterations 4000 --lr 0.005 --warmup 200 --ema-warmup true --adam-beta2 0.95 --lr-falloff 1000 --out flow-explorer-fm-my_points.safetensors",
+                "flow-explorer train --method fm --dataset 'my points.csv' --seed 7 --iterations 8000 --lr 0.005 --warmup 200 --ema-warmup true --adam-beta2 0.95 --lr-falloff 1000 --out flow-explorer-fm-my_points.safetensors",
                 "flow-explorer train --method cd --dataset 'my points.csv' --seed 7 --iterations 0 --lr 0.01 --ema-warmup true --adam-beta2 0.95 --teacher flow-explorer-fm-my_points.safetensors --out flow-explorer-cd-my_points.safetensors",
             ])
     }

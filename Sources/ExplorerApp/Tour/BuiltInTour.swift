@@ -492,7 +492,7 @@ enum BuiltInTour {
         > The number under the plot is the self-consistency error over 512 exact paths, as eval --truth prints it.
 
         Press `m` until the status bar says `ct` (consistency training; `cd`, on the way, first trains a
-        flow-matching teacher for 4,000 steps). Press `3` for the consistency view. The lines are exact
+        flow-matching teacher for 8,000 steps). Press `3` for the consistency view. The lines are exact
         paths of the data's flow (computed from 4,096 data points, not learned); on each path the markers
         are points x_t at t = 0, 1/16, ..., 15/16, and each is joined to where the model sends it,
         f(x_t, t). A consistency model (Song,

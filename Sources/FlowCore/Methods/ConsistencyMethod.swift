@@ -33,7 +33,7 @@ public struct ConsistencyMethod: MethodDefinition {
     public var compareNote: String { "consistency: 1 step vs K steps with re-noising" }
     public var jumpToEnd: JumpToEnd { .consistencyFunction }
     public var teacher: Method? { distilled ? .fm : nil }
-    public var teacherIterations: Int { distilled ? 4000 : 0 }
+    public var teacherIterations: Int { distilled ? 8000 : 0 }
     public func targetEMADecay(_ config: TrainingConfig) -> Float? { config.consistencyTargetDecay }
 
     /// A run of unknown length: CT's curriculum doubles N from 16 to 128 over 4,000 iterations
