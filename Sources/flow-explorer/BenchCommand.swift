@@ -222,7 +222,6 @@ struct BenchCommand: ParsableCommand {
         return times.sorted()[times.count / 2]
     }
 
-    /// "CPU model, N cores, OS".
     /// The CPU's name, with its family and model where /proc/cpuinfo gives them (a virtual machine
     /// may name only the vendor: "AMD EPYC" is Zen 3 in family 25 and Zen 5 in family 26), the
     /// cores, the system, and the kernels' code path (``KernelPath/active``).
