@@ -65,7 +65,7 @@ struct BenchCommand: ParsableCommand {
     var iterationBudget: Int?
     @Option(
         help:
-            "--time-to-quality: independent evaluation draws (data and noise) whose SW2 each evaluation averages, 1 to 16 (default 1; 4 draws halve the spread of the metric's own noise)."
+            "--time-to-quality: independent evaluation draws (data and noise) whose SW2 each evaluation averages, 1 to 16 (default 1; the first is eval --seed's own, the draw the targets were measured on; 4 draws halve the spread of the metric's own noise)."
     )
     var evaluationDraws: Int?
     @OptionGroup(title: "Training options of --time-to-quality") var options: TrainingOptions
