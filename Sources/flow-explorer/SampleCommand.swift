@@ -25,9 +25,8 @@ struct SampleCommand: ParsableCommand {
         let checkpoint = try Checkpoint.read(path: file)
         let chosen =
             try sampler.map { try parseSamplers($0, for: checkpoint.method)[0] } ?? checkpoint.method.definition.mainSampler
-        var rng = SplitMix64.stream(seed: seed, 11)
-        let noise = (0..<(2 * count)).map { _ in rng.gaussian() }
-        var renoise = SplitMix64.stream(seed: seed, 12)
+        let noise = Evaluation.noise(samples: count, seed: seed)
+        var renoise = SplitMix64.stream(seed: seed, Evaluation.renoiseStream)
         let points = chosen.sample(model: Model(checkpoint: checkpoint), noise: noise, steps: steps, rng: &renoise)
         guard points.allSatisfy(\.isFinite) else {
             throw FlowError.badInput("\(SafeText.escaped(file, limit: 240)): the model's samples are not finite numbers")

@@ -50,15 +50,22 @@ import Testing
 /// report the mean of D independent SW2 (each its own data and noise), here checked at iteration 0, where the
 /// model is the seeded initial network.
 @Suite struct TimeToQualityDrawsTests {
-    @Test func twoDrawsReportTheMeanOfTheFirstDrawAndAnIndependentSecond() throws {
-        var config = TrainingConfig(method: .fm)
+    /// A small open-ended run of `method` (width 16, one thread) and a measure of 256 points per
+    /// draw over `budget` iterations.
+    func smallRun(_ method: Method, budget: Int) -> (TrainingConfig, TimeToQuality) {
+        var config = TrainingConfig(method: method)
         config.width = 16
         config.threads = 1
         config.makeOpenEnded()
-        let dataset = Dataset.toy(.moons)
         var measure = TimeToQuality()
         measure.samples = 256
-        measure.iterationBudget = 1000
+        measure.iterationBudget = budget
+        return (config, measure)
+    }
+
+    @Test func twoDrawsReportTheMeanOfTheFirstDrawAndAnIndependentSecond() throws {
+        var (config, measure) = smallRun(.fm, budget: 1000)
+        let dataset = Dataset.toy(.moons)
         measure.evaluationIterations = 500
         let one = try measure.run(config: config, dataset: dataset, target: nil)
         measure.draws = 2
@@ -79,14 +86,8 @@ import Testing
 
     @Test func theFirstDrawIsTheEvalCommandsOwnDrawOnWhichTheTargetsWereMeasured() throws {
         for method in [Method.fm, .ct] {
-            var config = TrainingConfig(method: method)
-            config.width = 16
-            config.threads = 1
-            config.makeOpenEnded()
+            let (config, measure) = smallRun(method, budget: 100)
             let dataset = Dataset.toy(.pinwheel)
-            var measure = TimeToQuality()
-            measure.samples = 256
-            measure.iterationBudget = 100
             let run = try measure.run(config: config, dataset: dataset, target: nil)
             let model = Model(trainer: try Trainer(config: config, dataset: dataset))
             let steps = TimeToQuality.steps(for: method)

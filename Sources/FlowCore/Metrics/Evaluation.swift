@@ -75,12 +75,14 @@ public struct Evaluation: Sendable {
 
     /// The stream of `seed` the reference data come from (then the independent set of the floor).
     public static let dataStream: UInt64 = 10
+    /// The stream of `seed` the evaluation noise comes from.
+    public static let noiseStream: UInt64 = 11
     /// The stream of `seed` that re-noises consistency sampling, afresh for every row.
     public static let renoiseStream: UInt64 = 12
 
-    /// The evaluation noise x0 [samples, 2] (stream 11 of `seed`): the starts of every row.
+    /// The evaluation noise x0 [samples, 2] (``noiseStream`` of `seed`): the starts of every row.
     public static func noise(samples: Int, seed: UInt64) -> [Float] {
-        var rng = SplitMix64.stream(seed: seed, 11)
+        var rng = SplitMix64.stream(seed: seed, noiseStream)
         return (0..<(2 * samples)).map { _ in rng.gaussian() }
     }
 

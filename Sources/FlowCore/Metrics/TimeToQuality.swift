@@ -70,7 +70,7 @@ public struct TimeToQuality: Sendable {
     public func run(config: TrainingConfig, dataset: Dataset, target: Double?) throws -> Result {
         let definition = config.method.definition
         precondition(draws >= 1)
-        // Draw 0 is eval's (its streams 10, 11 and 12); draw k > 0 takes its data and noise from
+        // Draw 0 is eval's (its data, noise and re-noise streams); draw k > 0 takes its data and noise from
         // stream 40 + 2k and its sampler's own noise from 41 + 2k.
         let evaluations =
             [
